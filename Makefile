@@ -1,0 +1,47 @@
+# yunshu's commands. Every target installs what it needs first, so each works
+# from a fresh clone; see README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Node 24 from the npm package node@24 comes first, whatever node the machine has.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+NODE := $(CURDIR)/node_modules/.bin/node
+CONTROLPLANE := $(NODE) test/controlplane/cli.ts
+
+.PHONY: help deps binaries test lint typecheck unit integration demo cluster-up cluster-down bench-controlplane
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
+
+deps: ## Install Debian and npm packages (Node 24 included) that are missing
+	@scripts/install-deps.sh
+
+binaries: deps ## Build (once, cached) or find etcd, kube-apiserver, kube-controller-manager, kubectl
+	@$(CONTROLPLANE) binaries >/dev/null
+
+test: deps binaries ## Everything: lint, type-check, unit and integration tests
+	@npm test
+
+lint: deps
+	@npm run -s lint
+
+typecheck: deps
+	@npm run -s typecheck
+
+unit: deps ## Unit tests only (no cluster)
+	@npm run -s test:unit
+
+integration: deps binaries ## Integration tests only (real control planes)
+	@npm run -s test:integration
+
+demo: deps binaries ## Run yunshu locally: a real control plane, and how to use it
+	@$(NODE) test/demo.ts
+
+cluster-up: deps binaries ## Start the local control plane in the background; eval "$$(make -s cluster-up)"
+	@$(CONTROLPLANE) up
+
+cluster-down: ## Stop the local control plane and remove its data
+	@if [ -x "$(NODE)" ]; then $(CONTROLPLANE) down; fi
+
+bench-controlplane: deps ## Benchmark: cold build (if needed), warm start-to-ready and stop times
+	@$(CONTROLPLANE) bench $(or $(ROUNDS),5)

@@ -1,0 +1,378 @@
+// A real Kubernetes control plane on loopback: etcd, kube-apiserver and
+// kube-controller-manager, each on random free ports, with TLS, RBAC,
+// service-account keys and token identities. Several can run side by side
+// (a hub and its member clusters); each owns a temp directory that stop()
+// removes.
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { request } from "node:https";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { KubeConfig } from "@kubernetes/client-node";
+import { stringify } from "yaml";
+import { ensureBinaries, type Binaries } from "./binaries.ts";
+import { createPki, KUBERNETES_SERVICE_IP, type Pki } from "./pki.ts";
+import { startSupervised, type Supervised } from "./processes.ts";
+import { stderrLog, type Log } from "../toolchain/go-tools.ts";
+
+export interface Identity {
+  name: string;
+  groups?: string[];
+}
+
+export interface ControlPlaneOptions {
+  /** Names the cluster in kubeconfigs and its temp directory (e.g. `hub`, `changsha`). */
+  name?: string;
+  /** Token identities besides `admin`; each gets its own kubeconfig. */
+  users?: Identity[];
+  binaries?: Binaries;
+  /** Parent of the temp directory; the system temp dir by default. */
+  baseDir?: string;
+  log?: Log;
+  /** Extra kube-apiserver flags, e.g. to enable a feature gate. */
+  apiServerFlags?: string[];
+}
+
+export interface StartTimings {
+  apiServerReadyMs: number;
+  controllerManagerReadyMs: number;
+  totalMs: number;
+}
+
+/** The admin identity, in `system:masters`. */
+export const ADMIN = "admin";
+const CONTROLLER_MANAGER = "system:kube-controller-manager";
+
+/** What the tests and the operator need from kube-controller-manager. */
+export const CONTROLLERS = [
+  "namespace-controller",
+  "resourcequota-controller",
+  "garbage-collector-controller",
+  "serviceaccount-controller",
+  "serviceaccount-token-controller",
+  "root-ca-certificate-publisher-controller",
+  "clusterrole-aggregation-controller",
+];
+
+const DIR_PREFIX = "yunshu-cp-";
+const OWNER_FILE = "owner.pid";
+const execFileAsync = promisify(execFile);
+
+const running = new Set<string>();
+// Synchronous on purpose: 'exit' handlers cannot await. Children are killed
+// by processes.ts's handler and the kernel's parent-death signal.
+process.on("exit", () => {
+  for (const dir of running) rmSync(dir, { recursive: true, force: true });
+});
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes data directories whose owning process died without cleaning up (SIGKILL). */
+function sweepStaleDirs(baseDir: string): void {
+  for (const entry of readdirSync(baseDir)) {
+    if (!entry.startsWith(DIR_PREFIX)) continue;
+    const dir = join(baseDir, entry);
+    try {
+      const owner = Number(readFileSync(join(dir, OWNER_FILE), "utf8"));
+      if (owner && !pidAlive(owner)) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // No owner file yet: either being created right now or very old.
+      if (Date.now() - statSync(dir).mtimeMs > 10 * 60_000) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class StartError extends Error {
+  readonly portClash: boolean;
+  constructor(message: string, portClash: boolean) {
+    super(message);
+    this.portClash = portClash;
+  }
+}
+
+interface ControlPlaneParts {
+  name: string;
+  dir: string;
+  server: string;
+  binaries: Binaries;
+  pki: Pki;
+  tokens: Map<string, string>;
+  processes: Supervised[];
+}
+
+export class ControlPlane {
+  readonly name: string;
+  readonly dir: string;
+  /** The API server's URL, https://127.0.0.1:<port>. */
+  readonly server: string;
+  readonly binaries: Binaries;
+  readonly timings: StartTimings = { apiServerReadyMs: 0, controllerManagerReadyMs: 0, totalMs: 0 };
+  private readonly pki: Pki;
+  private readonly tokens: Map<string, string>;
+  private readonly processes: Supervised[];
+
+  private constructor(parts: ControlPlaneParts) {
+    this.name = parts.name;
+    this.dir = parts.dir;
+    this.server = parts.server;
+    this.binaries = parts.binaries;
+    this.pki = parts.pki;
+    this.tokens = parts.tokens;
+    this.processes = parts.processes;
+  }
+
+  static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+    const log = options.log ?? stderrLog;
+    const binaries = options.binaries ?? (await ensureBinaries(log));
+    const baseDir = options.baseDir ?? tmpdir();
+    sweepStaleDirs(baseDir);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ControlPlane.startOnce(options, binaries, baseDir);
+      } catch (err) {
+        // Free ports are picked, then bound by another process: another
+        // control plane starting at the same moment can take one first.
+        if (err instanceof StartError && err.portClash && attempt < 3) {
+          log(`control plane ${options.name ?? "local"}: a port was taken meanwhile, retrying with new ports`);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private static async startOnce(options: ControlPlaneOptions, binaries: Binaries, baseDir: string): Promise<ControlPlane> {
+    const name = options.name ?? "local";
+    const started = Date.now();
+    const dir = await mkdtemp(join(baseDir, `${DIR_PREFIX}${name}-`));
+    running.add(dir);
+    await writeFile(join(dir, OWNER_FILE), String(process.pid));
+    for (const sub of ["pki", "logs", "kubeconfigs"]) await mkdir(join(dir, sub));
+    const processes: Supervised[] = [];
+    try {
+      const pki = await createPki(join(dir, "pki"));
+      const [etcdClient, etcdPeer, securePort] = [await freePort(), await freePort(), await freePort()];
+      const server = `https://127.0.0.1:${securePort}`;
+
+      const tokens = new Map<string, string>();
+      const identities: Identity[] = [{ name: ADMIN, groups: ["system:masters"] }, { name: CONTROLLER_MANAGER }, ...(options.users ?? [])];
+      const csv = identities.map((id) => {
+        const token = randomBytes(24).toString("hex");
+        tokens.set(id.name, token);
+        return `${token},${id.name},${id.name},"${(id.groups ?? []).join(",")}"`;
+      });
+      await writeFile(join(dir, "pki", "tokens.csv"), csv.join("\n") + "\n", { mode: 0o600 });
+
+      const logFile = (component: string) => join(dir, "logs", `${component}.log`);
+      processes.push(
+        startSupervised("etcd", binaries.path("etcd"), [
+          "--name=yunshu",
+          `--data-dir=${join(dir, "etcd")}`,
+          `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
+          `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+          `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+          `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+          `--initial-cluster=yunshu=http://127.0.0.1:${etcdPeer}`,
+          // Test data is thrown away on stop: durability buys nothing here.
+          "--unsafe-no-fsync=true",
+          "--log-level=warn",
+        ], logFile("etcd")),
+      );
+      processes.push(
+        startSupervised("kube-apiserver", binaries.path("kube-apiserver"), [
+          `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+          "--bind-address=127.0.0.1",
+          `--secure-port=${securePort}`,
+          // Without a default route the API server cannot pick an advertise
+          // address and refuses a loopback one; a documentation address
+          // (TEST-NET-2) that nothing connects to, and no endpoint
+          // reconciler, keep it honest.
+          "--advertise-address=198.51.100.1",
+          "--endpoint-reconciler-type=none",
+          `--service-cluster-ip-range=${KUBERNETES_SERVICE_IP.replace(/\.1$/, ".0")}/24`,
+          `--cert-dir=${join(dir, "pki")}`,
+          `--tls-cert-file=${pki.servingCert}`,
+          `--tls-private-key-file=${pki.servingKey}`,
+          `--client-ca-file=${pki.caCert}`,
+          `--token-auth-file=${join(dir, "pki", "tokens.csv")}`,
+          "--authorization-mode=RBAC",
+          "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+          `--service-account-key-file=${pki.serviceAccountPublicKey}`,
+          `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+          "--allow-privileged=true",
+          "--profiling=false",
+          ...(options.apiServerFlags ?? []),
+        ], logFile("kube-apiserver")),
+      );
+
+      const plane = new ControlPlane({ name, dir, server, binaries, pki, tokens, processes });
+      for (const id of identities) await writeFile(plane.kubeconfigPath(id.name), plane.renderKubeconfig(id.name), { mode: 0o600 });
+
+      await plane.waitFor("kube-apiserver /readyz", async () => (await plane.get("/readyz", ADMIN)).status === 200);
+      plane.timings.apiServerReadyMs = Date.now() - started;
+
+      processes.push(
+        startSupervised("kube-controller-manager", binaries.path("kube-controller-manager"), [
+          `--kubeconfig=${plane.kubeconfigPath(CONTROLLER_MANAGER)}`,
+          `--controllers=${CONTROLLERS.join(",")}`,
+          `--service-account-private-key-file=${pki.serviceAccountKey}`,
+          `--root-ca-file=${pki.caCert}`,
+          "--use-service-account-credentials=true",
+          "--leader-elect=false",
+          // Its own HTTPS endpoint is not needed; serving it would need
+          // delegated authentication set up for nothing.
+          "--secure-port=0",
+          // Usage is recomputed on pod events anyway; the full resync only
+          // repairs missed events, and tests should not wait minutes for it.
+          "--resource-quota-sync-period=15s",
+        ], logFile("kube-controller-manager")),
+      );
+      // The service-account controller creating `default` proves the
+      // controller manager is up and acting on the API.
+      await plane.waitFor(
+        "kube-controller-manager (default ServiceAccount)",
+        async () => (await plane.get("/api/v1/namespaces/default/serviceaccounts/default", ADMIN)).status === 200,
+      );
+      plane.timings.controllerManagerReadyMs = Date.now() - started - plane.timings.apiServerReadyMs;
+      plane.timings.totalMs = Date.now() - started;
+      return plane;
+    } catch (err) {
+      const died = processes.find((p) => p.hasExited());
+      const tail = died ? await died.logTail() : "";
+      await Promise.all(processes.map((p) => p.stop(2_000)));
+      running.delete(dir);
+      await rm(dir, { recursive: true, force: true });
+      const message = died ? `${died.name} exited during start-up (${await died.exited}):\n${tail}` : (err as Error).message;
+      throw new StartError(`control plane ${name}: ${message}`, /address already in use/.test(tail));
+    }
+  }
+
+  /** Identities this control plane knows, `admin` included. */
+  get identities(): string[] {
+    return [...this.tokens.keys()];
+  }
+
+  get caCertPath(): string {
+    return this.pki.caCert;
+  }
+
+  token(identity: string): string {
+    const token = this.tokens.get(identity);
+    if (!token) throw new Error(`control plane ${this.name} has no identity ${identity}; declare it in ControlPlane.start({ users })`);
+    return token;
+  }
+
+  kubeconfigPath(identity: string = ADMIN): string {
+    this.token(identity);
+    return join(this.dir, "kubeconfigs", `${identity.replace(/[^\w.-]/g, "_")}.yaml`);
+  }
+
+  renderKubeconfig(identity: string = ADMIN): string {
+    const context = `${identity}@${this.name}`;
+    return stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: this.name, cluster: { server: this.server, "certificate-authority-data": readFileSync(this.pki.caCert).toString("base64") } }],
+      users: [{ name: identity, user: { token: this.token(identity) } }],
+      contexts: [{ name: context, context: { cluster: this.name, user: identity } }],
+      "current-context": context,
+    });
+  }
+
+  /** A client-node KubeConfig acting as `identity`. */
+  kubeConfig(identity: string = ADMIN): KubeConfig {
+    const kc = new KubeConfig();
+    kc.loadFromString(this.renderKubeconfig(identity));
+    return kc;
+  }
+
+  /** Runs the bundled kubectl as `identity`; never throws on a non-zero exit. */
+  async kubectl(args: string[], identity: string = ADMIN, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    const child = execFileAsync(this.binaries.path("kubectl"), ["--kubeconfig", this.kubeconfigPath(identity), ...args], { maxBuffer: 64 << 20 });
+    if (input !== undefined) {
+      child.child.stdin?.end(input);
+    }
+    try {
+      const { stdout, stderr } = await child;
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    }
+  }
+
+  /** A raw GET against the API server, for readiness and small checks. */
+  get(path: string, identity: string = ADMIN): Promise<{ status: number; body: string }> {
+    return new Promise((resolve) => {
+      const req = request(
+        `${this.server}${path}`,
+        { ca: readFileSync(this.pki.caCert), headers: { authorization: `Bearer ${this.token(identity)}` }, timeout: 5_000 },
+        (res) => {
+          let body = "";
+          res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      // Not up yet, or going away: report it as no answer rather than throw.
+      req.on("error", () => resolve({ status: 0, body: "" }));
+      req.on("timeout", () => req.destroy());
+      req.end();
+    });
+  }
+
+  private async waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const died = this.processes.find((p) => p.hasExited());
+      if (died) throw new Error(`${died.name} exited while waiting for ${what}`);
+      if (await ready()) return;
+      await sleep(100);
+    }
+    throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; logs in ${join(this.dir, "logs")}`);
+  }
+
+  /** Stops every process (controller manager first, etcd last) and removes the data directory. */
+  async stop(): Promise<void> {
+    for (const p of [...this.processes].reverse()) await p.stop();
+    running.delete(this.dir);
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Process ids, for tests that check nothing is left behind. */
+  get pids(): number[] {
+    return this.processes.map((p) => p.pid);
+  }
+
+  get stopped(): boolean {
+    return !existsSync(this.dir);
+  }
+
+  async logTail(component: "etcd" | "kube-apiserver" | "kube-controller-manager", lines = 40): Promise<string> {
+    return (await readFile(join(this.dir, "logs", `${component}.log`), "utf8").catch(() => "")).split("\n").slice(-lines).join("\n");
+  }
+}

@@ -1,0 +1,31 @@
+// client-node throws ApiException with the HTTP code and the Status body as
+// a string; tests assert on both.
+import { ApiException } from "@kubernetes/client-node";
+
+export interface ApiFailure {
+  code: number;
+  message: string;
+}
+
+/** Runs a call that must fail and returns its HTTP code and Status message. */
+export async function apiFailure(call: Promise<unknown>): Promise<ApiFailure> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof ApiException) {
+      const body: unknown = typeof err.body === "string" ? safeJson(err.body) : err.body;
+      const message = (body as { message?: string } | undefined)?.message ?? String(err.body);
+      return { code: err.code, message };
+    }
+    throw err;
+  }
+  throw new Error("expected the API call to fail, but it succeeded");
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text };
+  }
+}
