@@ -328,10 +328,34 @@ export class ControlPlane {
 
   /** A raw GET against the API server, for readiness and small checks. */
   get(path: string, identity: string = ADMIN): Promise<{ status: number; body: string }> {
+    return this.request("GET", path, identity);
+  }
+
+  /**
+   * A real token for a ServiceAccount (TokenRequest API), registered as an
+   * identity with its own kubeconfig, e.g. to run the operator as the
+   * ServiceAccount a Helm install would give it. Returns the identity's name.
+   */
+  async serviceAccountIdentity(namespace: string, name: string): Promise<string> {
+    const response = await this.request("POST", `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, ADMIN, {
+      apiVersion: "authentication.k8s.io/v1",
+      kind: "TokenRequest",
+      spec: { expirationSeconds: 86_400 },
+    });
+    if (response.status !== 201) throw new Error(`TokenRequest for ${namespace}/${name} failed (${response.status}): ${response.body}`);
+    const identity = `system:serviceaccount:${namespace}:${name}`;
+    this.tokens.set(identity, (JSON.parse(response.body) as { status: { token: string } }).status.token);
+    await writeFile(this.kubeconfigPath(identity), this.renderKubeconfig(identity), { mode: 0o600 });
+    return identity;
+  }
+
+  private request(method: string, path: string, identity: string, body?: unknown): Promise<{ status: number; body: string }> {
     return new Promise((resolve) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${this.token(identity)}` };
+      if (body !== undefined) headers["content-type"] = "application/json";
       const req = request(
         `${this.server}${path}`,
-        { ca: readFileSync(this.pki.caCert), headers: { authorization: `Bearer ${this.token(identity)}` }, timeout: 5_000 },
+        { method, ca: readFileSync(this.pki.caCert), headers, timeout: 5_000 },
         (res) => {
           let body = "";
           res.on("data", (chunk: Buffer) => (body += chunk.toString()));
@@ -341,7 +365,7 @@ export class ControlPlane {
       // Not up yet, or going away: report it as no answer rather than throw.
       req.on("error", () => resolve({ status: 0, body: "" }));
       req.on("timeout", () => req.destroy());
-      req.end();
+      req.end(body === undefined ? undefined : JSON.stringify(body));
     });
   }
 

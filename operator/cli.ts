@@ -1,0 +1,131 @@
+// The `yunshu` command. bin/yunshu.js checks the Node version, then runs this.
+import { KubeConfig } from "@kubernetes/client-node";
+import { parseArgs } from "node:util";
+import { install } from "./install.ts";
+import { Operator } from "./operator.ts";
+import { KubeClient } from "./runtime/kube-client.ts";
+import { createLogger, isLogLevel } from "./runtime/log.ts";
+import { DEFAULT_PLATFORM } from "./tenant/platform.ts";
+
+const OPERATOR_IDENTITY = "system:serviceaccount:yunshu-system:yunshu-operator";
+
+const HELP = `yunshu — tenancy control plane of the provincial government cloud
+
+Usage:
+  yunshu operator [flags]   run the operator against the current kubeconfig
+  yunshu install [flags]    apply yunshu's CRDs, ClusterRoles and admission policies (crds/)
+  yunshu help               this text
+
+Flags (operator and install):
+  --kubeconfig PATH         kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)
+  --context NAME            kubeconfig context to use
+
+Flags (operator):
+  --as-operator             act as the operator's ServiceAccount (${OPERATOR_IDENTITY})
+                            by impersonation, for running outside the cluster with an admin kubeconfig;
+                            the admission policies let only that identity change managed objects
+  --workers N               parallel reconciles (default 4)
+  --resync DURATION         look at every tenant again this often, in seconds (default 600)
+  --qps N, --burst N        client-side rate limit towards the API server (default 50, 100)
+  --monitoring-namespace NS namespace whose pods may scrape every tenant (default ${DEFAULT_PLATFORM.monitoringNamespace})
+  --log-level LEVEL         debug | info | warn | error (default info)
+`;
+
+function loadKubeConfig(path: string | undefined, context: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  if (path) kc.loadFromFile(path);
+  else kc.loadFromDefault();
+  if (context) kc.setCurrentContext(context);
+  return kc;
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive whole number, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+class UsageError extends Error {}
+
+async function runOperator(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      kubeconfig: { type: "string" },
+      context: { type: "string" },
+      "as-operator": { type: "boolean", default: false },
+      workers: { type: "string" },
+      resync: { type: "string" },
+      qps: { type: "string" },
+      burst: { type: "string" },
+      "monitoring-namespace": { type: "string" },
+      "log-level": { type: "string", default: "info" },
+    },
+  });
+  const level = values["log-level"];
+  if (!isLogLevel(level)) throw new UsageError(`--log-level must be debug, info, warn or error, not ${JSON.stringify(level)}`);
+  const log = createLogger(level);
+  const operator = new Operator({
+    kubeConfig: loadKubeConfig(values.kubeconfig, values.context),
+    client: {
+      qps: positiveInt("qps", values.qps, 50),
+      burst: positiveInt("burst", values.burst, 100),
+      impersonate: values["as-operator"]
+        ? { user: OPERATOR_IDENTITY, groups: ["system:serviceaccounts", "system:serviceaccounts:yunshu-system", "system:authenticated"] }
+        : undefined,
+    },
+    workers: positiveInt("workers", values.workers, 4),
+    resyncMs: positiveInt("resync", values.resync, 600) * 1000,
+    platform: { ...DEFAULT_PLATFORM, monitoringNamespace: values["monitoring-namespace"] ?? DEFAULT_PLATFORM.monitoringNamespace },
+    log,
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down: finishing in-flight reconciles", { signal });
+    operator.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error("shutdown failed", { error: err });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  log.info("starting yunshu operator", { server: operator.hub.client.server });
+  await operator.start();
+}
+
+async function runInstall(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { kubeconfig: { type: "string" }, context: { type: "string" } } });
+  const client = new KubeClient(loadKubeConfig(values.kubeconfig, values.context), { userAgent: "yunshu-install" });
+  await install(client, (message) => console.error(message));
+  console.error(`yunshu installed into ${client.server}`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "operator":
+      return runOperator(rest);
+    case "install":
+      return runInstall(rest);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(HELP);
+      return;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}; run \`yunshu help\``);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`yunshu: ${message}\n`);
+  process.exit(err instanceof UsageError || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? 2 : 1);
+});

@@ -1,0 +1,75 @@
+// `yunshu install`: applies what yunshu ships in crds/ (CRDs, ClusterRoles,
+// admission policies, the operator's identity) to a cluster with
+// server-side apply, CRDs first and established before anything else.
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
+import type { KubeClient, KubeObject, ResourceType } from "./runtime/kube-client.ts";
+import { sleep } from "./runtime/sleep.ts";
+
+export const CRDS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../crds");
+
+/** The kinds crds/ holds; install refuses anything else rather than guess its endpoint. */
+const KINDS: Record<string, ResourceType> = {
+  CustomResourceDefinition: { group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", namespaced: false },
+  ClusterRole: { group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", plural: "clusterroles", namespaced: false },
+  ClusterRoleBinding: { group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding", plural: "clusterrolebindings", namespaced: false },
+  ValidatingAdmissionPolicy: {
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    kind: "ValidatingAdmissionPolicy",
+    plural: "validatingadmissionpolicies",
+    namespaced: false,
+  },
+  ValidatingAdmissionPolicyBinding: {
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    kind: "ValidatingAdmissionPolicyBinding",
+    plural: "validatingadmissionpolicybindings",
+    namespaced: false,
+  },
+  Namespace: { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
+  ServiceAccount: { group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts", namespaced: true },
+};
+
+/** Install order: types before their users, namespaces before what lives in them. */
+const ORDER = ["CustomResourceDefinition", "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"];
+
+/** Every manifest in crds/ (not its samples), in install order. */
+export async function loadManifests(dir = CRDS_DIR): Promise<KubeObject[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".yaml")).sort();
+  const docs: KubeObject[] = [];
+  for (const file of files) {
+    for (const doc of parseAllDocuments(await readFile(join(dir, file), "utf8"))) {
+      const obj = doc.toJS() as KubeObject | null;
+      if (!obj) continue;
+      if (!obj.kind || !KINDS[obj.kind]) throw new Error(`${file}: yunshu install does not know kind ${obj.kind}`);
+      docs.push(obj);
+    }
+  }
+  return docs.sort((a, b) => ORDER.indexOf(a.kind!) - ORDER.indexOf(b.kind!));
+}
+
+interface Crd extends KubeObject {
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+export async function install(client: KubeClient, log: (message: string) => void = () => {}): Promise<void> {
+  const manifests = await loadManifests();
+  for (const obj of manifests) {
+    await client.apply(KINDS[obj.kind!]!, obj, "yunshu-install");
+    log(`applied ${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ""}${obj.metadata.name}`);
+    if (obj.kind === "CustomResourceDefinition") await waitEstablished(client, obj.metadata.name);
+  }
+}
+
+async function waitEstablished(client: KubeClient, name: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const crd = await client.get<Crd>(KINDS.CustomResourceDefinition!, name);
+    if (crd?.status?.conditions?.some((c) => c.type === "Established" && c.status === "True")) return;
+    await sleep(200);
+  }
+  throw new Error(`CustomResourceDefinition ${name} was not established within 60s; check it with kubectl describe crd ${name}`);
+}

@@ -1,0 +1,118 @@
+// Wires the operator together: informers for Tenants and for every object
+// yunshu manages, events mapped to the owning tenant's key, one work queue,
+// the tenant reconciler, and an orderly shutdown. Each cluster gets its own
+// client and caches (a `ClusterConnection`), so that member clusters can be
+// added beside the hub without changing the reconcile.
+import type { KubeConfig } from "@kubernetes/client-node";
+import { Controller } from "./runtime/controller.ts";
+import { EventRecorder } from "./runtime/events.ts";
+import { Informer } from "./runtime/informer.ts";
+import { KubeClient, type KubeClientOptions, type KubeObject } from "./runtime/kube-client.ts";
+import type { Logger } from "./runtime/log.ts";
+import { NAMESPACED_CHILD_TYPES, NAMESPACES, TENANTS } from "./runtime/resources.ts";
+import { WorkQueue } from "./runtime/workqueue.ts";
+import { MANAGED_SELECTOR, TENANT_LABEL } from "./tenant/labels.ts";
+import type { PlatformSettings } from "./tenant/platform.ts";
+import { BY_TENANT, TenantReconciler, type TenantCaches } from "./tenant/reconciler.ts";
+import type { Tenant } from "./tenant/types.ts";
+
+export interface OperatorOptions {
+  kubeConfig: KubeConfig;
+  client?: KubeClientOptions;
+  workers: number;
+  /** How often every tenant is looked at again even without events: a safety net, not the mechanism. */
+  resyncMs: number;
+  platform: PlatformSettings;
+  log: Logger;
+}
+
+/** What running and syncing needs of an informer, whatever it caches. */
+export type RunnableInformer = Pick<Informer<KubeObject>, "run" | "waitForSync" | "type" | "size" | "stats">;
+
+/** One cluster's client and caches. */
+export interface ClusterConnection {
+  client: KubeClient;
+  caches: TenantCaches;
+  /** Informers of the objects yunshu manages (not Tenants). */
+  managed: Informer<KubeObject>[];
+  informers: RunnableInformer[];
+}
+
+function tenantOf(obj: KubeObject): string[] {
+  const tenant = obj.metadata.labels?.[TENANT_LABEL];
+  return tenant ? [tenant] : [];
+}
+
+export function connectCluster(kubeConfig: KubeConfig, options: KubeClientOptions, log: Logger): ClusterConnection {
+  const client = new KubeClient(kubeConfig, { userAgent: "yunshu-operator", ...options });
+  const tenants = new Informer<Tenant & KubeObject>(client, TENANTS, { log });
+  const namespaces = new Informer<KubeObject>(client, NAMESPACES, { labelSelector: MANAGED_SELECTOR, log });
+  const children = new Map(
+    NAMESPACED_CHILD_TYPES.map((type) => [type.plural, new Informer<KubeObject>(client, type, { labelSelector: MANAGED_SELECTOR, log })]),
+  );
+  const managed = [namespaces, ...children.values()];
+  for (const informer of managed) informer.addIndex(BY_TENANT, tenantOf);
+  return { client, caches: { tenants, namespaces, children }, managed, informers: [tenants, ...managed] };
+}
+
+export class Operator {
+  readonly queue = new WorkQueue();
+  readonly hub: ClusterConnection;
+  private readonly options: OperatorOptions;
+  private readonly abort = new AbortController();
+  private running: Promise<unknown> | undefined;
+  private ready = false;
+
+  constructor(options: OperatorOptions) {
+    this.options = options;
+    this.hub = connectCluster(options.kubeConfig, options.client ?? {}, options.log);
+    const { tenants } = this.hub.caches;
+    tenants.onEvent((_event, tenant) => this.queue.add(tenant.metadata.name));
+    // A change to anything yunshu manages (drift, deletion, quota usage)
+    // wakes its tenant; level-triggered reconcile works out the rest.
+    for (const informer of this.hub.managed) {
+      informer.onEvent((_event, obj) => {
+        for (const tenant of tenantOf(obj)) this.queue.add(tenant);
+      });
+    }
+  }
+
+  /** True once every cache has synced and workers are running. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Starts informers, waits for their first list, then runs workers until stop(). */
+  async start(): Promise<void> {
+    const { log, workers, resyncMs } = this.options;
+    const signal = this.abort.signal;
+    const informersDone = Promise.all(this.hub.informers.map((i) => i.run(signal)));
+    await Promise.race([Promise.all(this.hub.informers.map((i) => i.waitForSync())), informersDone]);
+    if (signal.aborted) return;
+    log.info("caches synced", Object.fromEntries(this.hub.informers.map((i) => [i.type.plural, i.size])));
+    const reconciler = new TenantReconciler({
+      client: this.hub.client,
+      caches: this.hub.caches,
+      events: new EventRecorder(this.hub.client, { log }),
+      log,
+      platform: this.options.platform,
+    });
+    const controller = new Controller("tenant", this.queue, reconciler, { log });
+    const resync = setInterval(() => {
+      for (const tenant of this.hub.caches.tenants.list()) this.queue.add(tenant.metadata.name);
+    }, resyncMs);
+    resync.unref();
+    signal.addEventListener("abort", () => clearInterval(resync), { once: true });
+    this.ready = true;
+    this.running = Promise.all([informersDone, controller.run(workers)]);
+    await this.running;
+  }
+
+  /** Graceful: no new keys, in-flight reconciles finish, watches close. */
+  async stop(): Promise<void> {
+    this.ready = false;
+    this.queue.shutdown();
+    this.abort.abort();
+    await this.running;
+  }
+}

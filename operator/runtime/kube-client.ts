@@ -1,0 +1,317 @@
+// A thin client for the Kubernetes REST API: the few verbs an operator needs
+// (get, paginated list, watch, create, server-side apply, delete), with
+// client-side rate limiting and 429/Retry-After handling. client-node's
+// KubeConfig does the kubeconfig and credential work; requests go straight
+// through undici so that watches, pagination and apply are under our control.
+import type { KubeConfig } from "@kubernetes/client-node";
+import { Agent, fetch, type Dispatcher } from "undici";
+import type { RequestOptions } from "node:https";
+import type { KubeObject } from "../api/meta.ts";
+import { TokenBucket } from "./rate-limit.ts";
+import { sleep } from "./sleep.ts";
+
+export type { KubeObject, ObjectMeta } from "../api/meta.ts";
+
+export interface ResourceType {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  resourceVersion: string;
+}
+
+export interface WatchEvent<T> {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: T;
+}
+
+/** A failed API call: the HTTP status, the Status reason and message, and what it was about. */
+export class ApiError extends Error {
+  override name = "ApiError";
+  readonly status: number;
+  readonly reason: string;
+  readonly retryAfterSeconds: number | undefined;
+  constructor(status: number, reason: string, message: string, retryAfterSeconds?: number) {
+    super(message);
+    this.status = status;
+    this.reason = reason;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export const isNotFound = (err: unknown) => err instanceof ApiError && err.status === 404;
+export const isConflict = (err: unknown) => err instanceof ApiError && err.status === 409;
+export const isGone = (err: unknown) => err instanceof ApiError && err.status === 410;
+
+export function apiVersionOf(type: ResourceType): string {
+  return type.group ? `${type.group}/${type.version}` : type.version;
+}
+
+export function resourcePath(type: ResourceType, namespace?: string, name?: string): string {
+  const base = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+  const ns = type.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+  return `${base}${ns}/${type.plural}${name ? `/${encodeURIComponent(name)}` : ""}`;
+}
+
+export interface KubeClientOptions {
+  /** Sustained requests per second, like client-go's QPS. */
+  qps?: number;
+  /** Short bursts above qps, like client-go's Burst. */
+  burst?: number;
+  userAgent?: string;
+  /** Impersonate this user (kubectl's --as), e.g. the operator's ServiceAccount. */
+  impersonate?: { user: string; groups: string[] };
+}
+
+interface RequestInit {
+  method?: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+const MAX_RETRIES_ON_429 = 8;
+const CREDENTIAL_REFRESH_MS = 30_000;
+
+export class KubeClient {
+  readonly server: string;
+  private readonly kubeConfig: KubeConfig;
+  private readonly options: KubeClientOptions;
+  private readonly limiter: TokenBucket;
+  private dispatcher: Dispatcher | undefined;
+  private headers: Record<string, string> = {};
+  private headersAt = 0;
+  /** Requests sent, by verb: the benchmark counts writes with it. */
+  readonly requestCounts = new Map<string, number>();
+
+  constructor(kubeConfig: KubeConfig, options: KubeClientOptions = {}) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error("the kubeconfig has no current cluster: set a current-context (kubectl config use-context …)");
+    this.server = cluster.server.replace(/\/$/, "");
+    this.kubeConfig = kubeConfig;
+    this.options = options;
+    this.limiter = new TokenBucket(options.qps ?? 50, options.burst ?? 100);
+  }
+
+  /**
+   * TLS settings are fixed for the client's life; credentials are re-read
+   * periodically, since tokens (projected ServiceAccount tokens, exec
+   * plugins) rotate.
+   */
+  private async connection(): Promise<{ dispatcher: Dispatcher; headers: Record<string, string> }> {
+    if (!this.dispatcher || Date.now() - this.headersAt > CREDENTIAL_REFRESH_MS) {
+      const opts: RequestOptions = { headers: {} };
+      await this.kubeConfig.applyToHTTPSOptions(opts);
+      this.dispatcher ??= new Agent({
+        connect: { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized ?? true },
+        connections: 64,
+        // Watches are long-lived and quiet; the watch loop has its own inactivity timeout.
+        bodyTimeout: 0,
+        headersTimeout: 60_000,
+      });
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+      if (this.options.userAgent) headers["user-agent"] = this.options.userAgent;
+      if (this.options.impersonate) {
+        headers["impersonate-user"] = this.options.impersonate.user;
+      }
+      this.headers = headers;
+      this.headersAt = Date.now();
+    }
+    return { dispatcher: this.dispatcher, headers: this.headers };
+  }
+
+  private count(verb: string): void {
+    this.requestCounts.set(verb, (this.requestCounts.get(verb) ?? 0) + 1);
+  }
+
+  /** Writes sent so far (create, apply, update, patch, delete). */
+  get writeCount(): number {
+    let n = 0;
+    for (const [verb, count] of this.requestCounts) if (verb !== "GET" && verb !== "WATCH" && verb !== "LIST") n += count;
+    return n;
+  }
+
+  private async send(path: string, init: RequestInit, verb: string): Promise<Response> {
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (let attempt = 0; ; attempt++) {
+      await this.limiter.take(init.signal);
+      const { dispatcher, headers } = await this.connection();
+      const requestHeaders: Record<string, string> = { ...headers, accept: "application/json" };
+      if (init.body !== undefined) requestHeaders["content-type"] = init.contentType ?? "application/json";
+      const groups = this.options.impersonate?.groups ?? [];
+      const headerList: [string, string][] = Object.entries(requestHeaders);
+      for (const group of groups) headerList.push(["impersonate-group", group]);
+      this.count(verb);
+      const response = (await fetch(url, {
+        method: init.method ?? "GET",
+        headers: headerList,
+        body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
+        dispatcher,
+        signal: init.signal,
+      })) as unknown as Response;
+      if (response.status === 429 && attempt < MAX_RETRIES_ON_429) {
+        // The API server's priority and fairness says when to come back.
+        const retryAfter = Number(response.headers.get("retry-after") ?? "1");
+        await response.body?.cancel();
+        await sleep(Math.max(1, Number.isFinite(retryAfter) ? retryAfter : 1) * 1000, init.signal);
+        continue;
+      }
+      return response;
+    }
+  }
+
+  private async call<T>(path: string, init: RequestInit, verb: string): Promise<T> {
+    const response = await this.send(path, init, verb);
+    const text = await response.text();
+    if (!response.ok) throw toApiError(response, text, `${init.method ?? "GET"} ${path}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async get<T extends KubeObject>(type: ResourceType, name: string, namespace?: string): Promise<T | undefined> {
+    try {
+      return await this.call<T>(resourcePath(type, namespace, name), {}, "GET");
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Lists in pages so that a list of tens of thousands of objects never lands in one response. */
+  async list<T extends KubeObject>(
+    type: ResourceType,
+    opts: { labelSelector?: string; namespace?: string; pageSize?: number; signal?: AbortSignal } = {},
+  ): Promise<ListResult<T>> {
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    let resourceVersion: string;
+    do {
+      const page = await this.call<{ items: T[]; metadata: { resourceVersion: string; continue?: string } }>(
+        resourcePath(type, opts.namespace),
+        { query: { labelSelector: opts.labelSelector, limit: opts.pageSize ?? 500, continue: continueToken }, signal: opts.signal },
+        "LIST",
+      );
+      const apiVersion = apiVersionOf(type);
+      // Lists omit each item's kind and apiVersion; put them back so that
+      // listed and watched objects look alike.
+      for (const item of page.items) items.push({ ...item, apiVersion, kind: type.kind });
+      continueToken = page.metadata.continue || undefined;
+      resourceVersion = page.metadata.resourceVersion;
+    } while (continueToken);
+    return { items, resourceVersion };
+  }
+
+  /**
+   * Streams watch events until the server ends the watch, the signal aborts,
+   * or nothing (not even a bookmark) arrives for `inactivityMs`.
+   */
+  async *watch<T extends KubeObject>(
+    type: ResourceType,
+    opts: { resourceVersion: string; labelSelector?: string; timeoutSeconds?: number; inactivityMs?: number; signal?: AbortSignal },
+  ): AsyncGenerator<WatchEvent<T>> {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    opts.signal?.addEventListener("abort", abort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(abort, opts.inactivityMs ?? ((opts.timeoutSeconds ?? 300) + 30) * 1000);
+      timer.unref();
+    };
+    try {
+      arm();
+      const response = await this.send(
+        resourcePath(type),
+        {
+          query: {
+            watch: 1,
+            resourceVersion: opts.resourceVersion,
+            labelSelector: opts.labelSelector,
+            allowWatchBookmarks: true,
+            timeoutSeconds: opts.timeoutSeconds ?? 300,
+          },
+          signal: controller.signal,
+        },
+        "WATCH",
+      );
+      if (!response.ok) throw toApiError(response, await response.text(), `WATCH ${resourcePath(type)}`);
+      if (!response.body) return;
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        arm();
+        buffer += decoder.decode(chunk, { stream: true });
+        let newline: number;
+        while ((newline = buffer.indexOf("\n")) >= 0) {
+          const line = buffer.slice(0, newline).trim();
+          buffer = buffer.slice(newline + 1);
+          if (!line) continue;
+          const event = JSON.parse(line) as WatchEvent<T>;
+          if (event.type === "ERROR") {
+            const status = event.object as unknown as { code?: number; reason?: string; message?: string };
+            throw new ApiError(status.code ?? 500, status.reason ?? "WatchError", status.message ?? "watch error");
+          }
+          yield event;
+        }
+      }
+    } catch (err) {
+      // Our own abort (shutdown or inactivity) ends the watch quietly; the
+      // caller decides whether to start another.
+      if (controller.signal.aborted) return;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", abort);
+      controller.abort();
+    }
+  }
+
+  async create<T extends KubeObject>(type: ResourceType, obj: T): Promise<T> {
+    return this.call<T>(resourcePath(type, obj.metadata.namespace), { method: "POST", body: obj }, "POST");
+  }
+
+  /** Server-side apply: we state the fields we own; the API server merges and tracks ownership. */
+  async apply<T extends KubeObject>(type: ResourceType, obj: T, fieldManager: string, subresource?: "status"): Promise<T> {
+    const path = resourcePath(type, obj.metadata.namespace, obj.metadata.name) + (subresource ? `/${subresource}` : "");
+    return this.call<T>(
+      path,
+      { method: "PATCH", body: obj, contentType: "application/apply-patch+yaml", query: { fieldManager, force: true } },
+      "APPLY",
+    );
+  }
+
+  async mergePatch<T extends KubeObject>(type: ResourceType, name: string, patch: unknown, namespace?: string): Promise<T> {
+    return this.call<T>(resourcePath(type, namespace, name), { method: "PATCH", body: patch, contentType: "application/merge-patch+json" }, "PATCH");
+  }
+
+  /** Deletes; a missing object counts as deleted. */
+  async delete(type: ResourceType, name: string, namespace?: string, opts: { uid?: string } = {}): Promise<void> {
+    const body = opts.uid ? { kind: "DeleteOptions", apiVersion: "v1", preconditions: { uid: opts.uid } } : undefined;
+    try {
+      await this.call(resourcePath(type, namespace, name), { method: "DELETE", body }, "DELETE");
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}
+
+function toApiError(response: Response, text: string, what: string): ApiError {
+  let reason = response.statusText;
+  let message = text;
+  try {
+    const status = JSON.parse(text) as { reason?: string; message?: string };
+    reason = status.reason ?? reason;
+    message = status.message ?? message;
+  } catch {
+    // Not a Status object (a proxy's error page, say): keep the raw text.
+  }
+  const retryAfter = response.headers.get("retry-after");
+  return new ApiError(response.status, reason, `${what}: ${response.status} ${reason}: ${message}`, retryAfter ? Number(retryAfter) : undefined);
+}

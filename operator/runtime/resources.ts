@@ -1,0 +1,26 @@
+// The resource types yunshu reads and writes.
+import type { ResourceType } from "./kube-client.ts";
+
+export const NAMESPACES: ResourceType = { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false };
+export const RESOURCE_QUOTAS: ResourceType = { group: "", version: "v1", kind: "ResourceQuota", plural: "resourcequotas", namespaced: true };
+export const LIMIT_RANGES: ResourceType = { group: "", version: "v1", kind: "LimitRange", plural: "limitranges", namespaced: true };
+export const SERVICE_ACCOUNTS: ResourceType = { group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts", namespaced: true };
+export const EVENTS: ResourceType = { group: "", version: "v1", kind: "Event", plural: "events", namespaced: true };
+export const NETWORK_POLICIES: ResourceType = {
+  group: "networking.k8s.io",
+  version: "v1",
+  kind: "NetworkPolicy",
+  plural: "networkpolicies",
+  namespaced: true,
+};
+export const ROLE_BINDINGS: ResourceType = {
+  group: "rbac.authorization.k8s.io",
+  version: "v1",
+  kind: "RoleBinding",
+  plural: "rolebindings",
+  namespaced: true,
+};
+export const TENANTS: ResourceType = { group: "yunshu.io", version: "v1alpha1", kind: "Tenant", plural: "tenants", namespaced: false };
+
+/** Objects a tenant owns inside its namespaces, which yunshu renders, applies and prunes. */
+export const NAMESPACED_CHILD_TYPES: readonly ResourceType[] = [RESOURCE_QUOTAS, LIMIT_RANGES, NETWORK_POLICIES, ROLE_BINDINGS];

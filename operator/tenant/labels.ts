@@ -1,0 +1,28 @@
+// The names yunshu writes on every object it manages. The admission policies
+// in crds/ and the operator's informers select on the same labels, so they
+// live in one place.
+
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+export const MANAGED_BY = "yunshu";
+/** Selects everything yunshu manages, in every cluster. */
+export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
+/** Which tenant an object belongs to; network policies trust it, so only the operator may set it. */
+export const TENANT_LABEL = "yunshu.io/tenant";
+/** A tenant namespace's short name (`prod` for `<tenant>-prod`). */
+export const SHORT_NAME_LABEL = "yunshu.io/namespace";
+/** Set on a namespace its tenant no longer declares and that deletionPolicy Retain kept. */
+export const RELEASED_LABEL = "yunshu.io/released";
+export const DISPLAY_NAME_ANNOTATION = "yunshu.io/display-name";
+
+/** One field manager for every write, so server-side apply tracks exactly what yunshu owns. */
+export const FIELD_MANAGER = "yunshu";
+/** Holds a Tenant until its namespaces have been released or deleted per its deletionPolicy. */
+export const TENANT_FINALIZER = "yunshu.io/namespaces";
+
+export function tenantLabels(tenant: string): Record<string, string> {
+  return { [MANAGED_BY_LABEL]: MANAGED_BY, [TENANT_LABEL]: tenant };
+}
+
+export function namespaceName(tenant: string, shortName: string): string {
+  return `${tenant}-${shortName}`;
+}

@@ -1,0 +1,321 @@
+// The tenant reconcile: read a Tenant and what exists from the caches, render
+// what should exist (render.ts), and make it so with the fewest writes:
+// server-side apply only where the cache differs, prune what is no longer
+// wanted, follow deletionPolicy for namespaces, and write status only when it
+// changed. Every decision is made by a pure function; this file sequences the
+// reads and writes.
+import { growStep, planQuota, shrinkStep, type NamespaceQuota } from "../quota/allocate.ts";
+import { parseResourceList, type ResourceList } from "../quota/quantity.ts";
+import type { ReconcileResult, Reconciler } from "../runtime/controller.ts";
+import type { EventRecorder } from "../runtime/events.ts";
+import type { Informer } from "../runtime/informer.ts";
+import { ApiError, isConflict, type KubeClient, type KubeObject, type ResourceType } from "../runtime/kube-client.ts";
+import type { Logger } from "../runtime/log.ts";
+import { needsApply } from "../runtime/needs-apply.ts";
+import { NAMESPACED_CHILD_TYPES, NAMESPACES, RESOURCE_QUOTAS, ROLE_BINDINGS, SERVICE_ACCOUNTS, TENANTS } from "../runtime/resources.ts";
+import { FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, RELEASED_LABEL, TENANT_FINALIZER, TENANT_LABEL } from "./labels.ts";
+import type { PlatformSettings } from "./platform.ts";
+import { renderTenant, type DesiredNamespace } from "./render.ts";
+import { RESOURCE_QUOTA_NAME, renderResourceQuota } from "./resource-quota.ts";
+import { computeStatus, sameStatus, type NamespaceObservation, type TenantObservations } from "./status.ts";
+import type { Tenant } from "./types.ts";
+
+/** Index name, on every managed-object informer, of objects by their tenant label. */
+export const BY_TENANT = "tenant";
+
+export interface TenantCaches {
+  tenants: Informer<Tenant & KubeObject>;
+  namespaces: Informer<KubeObject>;
+  /** Informers of the namespaced children, by plural (resourcequotas, limitranges, …). */
+  children: Map<string, Informer<KubeObject>>;
+}
+
+/** How soon to look again at a tenant that waits on something outside yunshu. */
+const WAIT_REQUEUE_MS = 15_000;
+
+interface QuotaObject extends KubeObject {
+  spec?: { hard?: Record<string, string> };
+  status?: { used?: Record<string, string> };
+}
+
+const isReleased = (ns: KubeObject) => ns.metadata.labels?.[RELEASED_LABEL] === "true";
+
+export class TenantReconciler implements Reconciler {
+  private readonly client: KubeClient;
+  private readonly caches: TenantCaches;
+  private readonly events: EventRecorder;
+  private readonly log: Logger;
+  private readonly platform: PlatformSettings;
+
+  constructor(deps: { client: KubeClient; caches: TenantCaches; events: EventRecorder; log: Logger; platform: PlatformSettings }) {
+    this.client = deps.client;
+    this.caches = deps.caches;
+    this.events = deps.events;
+    this.log = deps.log;
+    this.platform = deps.platform;
+  }
+
+  private child(type: ResourceType): Informer<KubeObject> {
+    return this.caches.children.get(type.plural)!;
+  }
+
+  private ownedNamespaces(tenant: string): KubeObject[] {
+    return this.caches.namespaces.byIndex(BY_TENANT, tenant);
+  }
+
+  async reconcile(name: string): Promise<ReconcileResult | void> {
+    const tenant = this.caches.tenants.get(name);
+    if (!tenant) {
+      // The Tenant is gone without our finalizer having run (it was removed
+      // by hand): keep the department's namespaces, as Retain would.
+      await this.releaseOrDelete(name, this.ownedNamespaces(name), "Retain", undefined);
+      return;
+    }
+    if (tenant.metadata.deletionTimestamp) return this.finalize(tenant);
+    if (!tenant.metadata.finalizers?.includes(TENANT_FINALIZER)) {
+      await this.client.apply(TENANTS, { apiVersion: "yunshu.io/v1alpha1", kind: "Tenant", metadata: { name, finalizers: [TENANT_FINALIZER] } }, FIELD_MANAGER);
+    }
+    const log = this.log.with({ tenant: name });
+    const desired = renderTenant(tenant, this.platform);
+    const applyErrors: string[] = [];
+    const observed: NamespaceObservation[] = [];
+    const active: DesiredNamespace[] = [];
+
+    for (const ns of desired) {
+      const state = await this.ensureNamespace(tenant, ns, applyErrors);
+      observed.push(state);
+      if (state.state === "Active") active.push(ns);
+    }
+
+    const quota = await this.applyQuotas(tenant, active, applyErrors);
+    await Promise.all(active.map((ns) => this.applyChildren(ns, applyErrors)));
+    await this.prune(tenant, desired, applyErrors);
+
+    const desiredNames = new Set(desired.map((d) => d.name));
+    const leaving = this.ownedNamespaces(name).filter((ns) => !desiredNames.has(ns.metadata.name));
+    await this.releaseOrDelete(name, leaving, tenant.spec.deletionPolicy ?? "Retain", tenant);
+    for (const ns of this.ownedNamespaces(name)) {
+      if (!desiredNames.has(ns.metadata.name) && isReleased(ns)) observed.push({ name: ns.metadata.name, state: "Released" });
+    }
+
+    const owners = await this.checkOwners(tenant);
+    const observations: TenantObservations = { namespaces: observed, ...quota, applyErrors, ...owners };
+    await this.writeStatus(tenant, observations);
+
+    if (applyErrors.length > 0) {
+      // Back off per key: the condition already says what failed.
+      throw new Error(`tenant ${name}: ${applyErrors.length} write(s) failed: ${applyErrors[0]}`);
+    }
+    const waiting = observed.some((n) => n.state === "Conflict" || n.state === "Terminating");
+    log.debug("reconciled", { namespaces: observed.length, waiting });
+    return waiting ? { requeueAfterMs: WAIT_REQUEUE_MS } : undefined;
+  }
+
+  /**
+   * Creates a tenant namespace, or checks that the existing one is this
+   * tenant's. A namespace someone else owns is never taken over: that is
+   * reported, and the tenant's other namespaces go ahead.
+   */
+  private async ensureNamespace(tenant: Tenant, ns: DesiredNamespace, errors: string[]): Promise<NamespaceObservation> {
+    const tenantName = tenant.metadata.name;
+    const cached = this.caches.namespaces.get(ns.name);
+    const live = cached ?? (await this.client.get(NAMESPACES, ns.name));
+    if (live) {
+      const owner = live.metadata.labels?.[TENANT_LABEL];
+      const managed = live.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY;
+      if (!managed || owner !== tenantName) {
+        const message = managed
+          ? `namespace ${ns.name} belongs to tenant ${owner}; choose another namespace name`
+          : `namespace ${ns.name} already exists and is not managed by yunshu; rename the namespace in the Tenant, or have the platform team move or remove the existing one`;
+        return { name: ns.name, state: "Conflict", message };
+      }
+      if (live.metadata.deletionTimestamp) return { name: ns.name, state: "Terminating" };
+      if (!cached) return { name: ns.name, state: "Active" };
+      if (isReleased(live)) {
+        // Declared again after a release: the label yunshu set by patch goes
+        // by patch, then apply brings the namespace back to its rendering.
+        await this.write(errors, ns.namespace, () =>
+          this.client.mergePatch(NAMESPACES, ns.name, { metadata: { labels: { [RELEASED_LABEL]: null } } }),
+        );
+        this.events.record(TENANTS, tenant, "Normal", "NamespaceAdopted", `namespace ${ns.name} was released and is the tenant's again`);
+      }
+      if (needsApply(ns.namespace, live)) await this.write(errors, ns.namespace, () => this.client.apply(NAMESPACES, ns.namespace, FIELD_MANAGER));
+      return { name: ns.name, state: "Active" };
+    }
+    try {
+      // Create, not apply: if someone creates the namespace in the meantime,
+      // we get a conflict instead of silently taking theirs over.
+      await this.client.create(NAMESPACES, ns.namespace);
+      this.events.record(TENANTS, tenant, "Normal", "NamespaceCreated", `created namespace ${ns.name}`);
+      return { name: ns.name, state: "Active" };
+    } catch (err) {
+      if (isConflict(err)) return { name: ns.name, state: "Conflict", message: `namespace ${ns.name} was created by someone else at the same moment` };
+      errors.push(describeFailure(ns.namespace, err));
+      return { name: ns.name, state: "Active" };
+    }
+  }
+
+  /** Applies `obj` and records a failure instead of throwing, so one bad object does not stop the rest. */
+  private async write<T>(errors: string[], obj: KubeObject, action: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await action();
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      errors.push(describeFailure(obj, err));
+      return undefined;
+    }
+  }
+
+  /** The two-step quota update of operator/quota/allocate.ts: shrink, read back usage, grow. */
+  private async applyQuotas(
+    tenant: Tenant,
+    active: DesiredNamespace[],
+    errors: string[],
+  ): Promise<{ quotaHard: ResourceList; quotaUsed: ResourceList }> {
+    const tenantHard = parseResourceList(tenant.spec.quota?.hard);
+    const quotas = this.child(RESOURCE_QUOTAS);
+    const pick = (list: Record<string, string> | undefined) => {
+      const parsed = parseResourceList(list);
+      return Object.fromEntries(Object.keys(tenantHard).filter((r) => parsed[r] !== undefined).map((r) => [r, parsed[r]!])) as ResourceList;
+    };
+    const current: NamespaceQuota[] = active.map((ns) => {
+      const q = quotas.get(RESOURCE_QUOTA_NAME, ns.name) as QuotaObject | undefined;
+      return { namespace: ns.name, hard: q ? pick(q.spec?.hard) : undefined, used: q?.status?.used ? pick(q.status.used) : undefined };
+    });
+    const quotaUsed: ResourceList = {};
+    for (const ns of current) for (const [r, v] of Object.entries(ns.used ?? {})) quotaUsed[r] = (quotaUsed[r] ?? 0n) + v;
+    if (Object.keys(tenantHard).length === 0) return { quotaHard: tenantHard, quotaUsed };
+
+    const tenantName = tenant.metadata.name;
+    const plan = planQuota(tenantHard, current);
+    const shrunk = shrinkStep(current, plan);
+    const lowered = new Set<string>();
+    const afterShrink = await Promise.all(
+      current.map(async (ns): Promise<NamespaceQuota> => {
+        const limits = shrunk.get(ns.namespace)!;
+        // A namespace without its quota yet has nothing charged to it (its
+        // owners get access only after the quota exists): it needs no
+        // zero-limit write first.
+        if (!ns.hard || sameList(limits, ns.hard)) return { namespace: ns.namespace, hard: ns.hard ?? {}, used: ns.used };
+        const desired = renderResourceQuota(tenantName, ns.namespace, limits);
+        const answer = (await this.write(errors, desired, () => this.client.apply(RESOURCE_QUOTAS, desired, FIELD_MANAGER))) as QuotaObject | undefined;
+        // If the write failed, the old limit still stands and bounds usage.
+        if (!answer) return ns;
+        lowered.add(ns.namespace);
+        return { namespace: ns.namespace, hard: limits, used: pick(answer.status?.used) };
+      }),
+    );
+    const grown = growStep(tenantHard, afterShrink, plan);
+    await Promise.all(
+      afterShrink.map(async (ns) => {
+        const target = grown.get(ns.namespace)!;
+        const live = quotas.get(RESOURCE_QUOTA_NAME, ns.namespace);
+        const desired = renderResourceQuota(tenantName, ns.namespace, target);
+        // The cache has not seen a quota lowered just now: the write's answer is the truth.
+        if (sameList(target, ns.hard ?? {}) && (lowered.has(ns.namespace) || (live && !needsApply(desired, live)))) return;
+        await this.write(errors, desired, () => this.client.apply(RESOURCE_QUOTAS, desired, FIELD_MANAGER));
+      }),
+    );
+    return { quotaHard: tenantHard, quotaUsed };
+  }
+
+  private async applyChildren(ns: DesiredNamespace, errors: string[]): Promise<void> {
+    for (const obj of ns.children) {
+      const type = NAMESPACED_CHILD_TYPES.find((t) => t.kind === obj.kind)!;
+      const live = this.child(type).get(obj.metadata.name, ns.name);
+      if (needsApply(obj, live)) await this.write(errors, obj, () => this.client.apply(type, obj, FIELD_MANAGER));
+    }
+  }
+
+  /** Deletes managed children that the tenant's rendering no longer contains, in its active namespaces. */
+  private async prune(tenant: Tenant, desired: DesiredNamespace[], errors: string[]): Promise<void> {
+    const byNamespace = new Map(desired.map((ns) => [ns.name, ns]));
+    const hasQuota = Object.keys(tenant.spec.quota?.hard ?? {}).length > 0;
+    for (const type of NAMESPACED_CHILD_TYPES) {
+      for (const obj of this.child(type).byIndex(BY_TENANT, tenant.metadata.name)) {
+        const ns = byNamespace.get(obj.metadata.namespace ?? "");
+        if (!ns) continue; // not an active namespace of this tenant: releaseOrDelete decides
+        const wanted =
+          type === RESOURCE_QUOTAS
+            ? hasQuota && obj.metadata.name === RESOURCE_QUOTA_NAME
+            : ns.children.some((c) => c.kind === type.kind && c.metadata.name === obj.metadata.name);
+        if (!wanted) await this.write(errors, obj, () => this.client.delete(type, obj.metadata.name, obj.metadata.namespace, { uid: obj.metadata.uid }));
+      }
+    }
+  }
+
+  /**
+   * Namespaces a tenant no longer declares (or all of them, when it is
+   * deleted). Retain keeps the namespace, its workloads, quota and network
+   * isolation, removes the owners' access and labels it released; Delete
+   * deletes it.
+   */
+  private async releaseOrDelete(tenantName: string, namespaces: KubeObject[], policy: "Retain" | "Delete", tenant: Tenant | undefined): Promise<void> {
+    for (const ns of namespaces) {
+      const name = ns.metadata.name;
+      if (ns.metadata.deletionTimestamp) continue;
+      if (policy === "Delete") {
+        await this.client.delete(NAMESPACES, name, undefined, { uid: ns.metadata.uid });
+        if (tenant) this.events.record(TENANTS, tenant, "Normal", "NamespaceDeleted", `deleted namespace ${name} (deletionPolicy Delete)`);
+        this.log.info("deleted namespace", { tenant: tenantName, namespace: name });
+        continue;
+      }
+      for (const binding of this.child(ROLE_BINDINGS).byIndex(BY_TENANT, tenantName)) {
+        if (binding.metadata.namespace === name) await this.client.delete(ROLE_BINDINGS, binding.metadata.name, name, { uid: binding.metadata.uid });
+      }
+      if (!isReleased(ns)) {
+        await this.client.mergePatch(NAMESPACES, name, { metadata: { labels: { [RELEASED_LABEL]: "true" } } });
+        const message = `released namespace ${name} (deletionPolicy Retain): its workloads, quota and network isolation stay; owner access was removed`;
+        if (tenant) this.events.record(TENANTS, tenant, "Normal", "NamespaceReleased", message);
+        this.events.record(NAMESPACES, ns, "Normal", "Released", message);
+        this.log.info("released namespace", { tenant: tenantName, namespace: name });
+      }
+    }
+  }
+
+  private async finalize(tenant: Tenant & KubeObject): Promise<void> {
+    if (!tenant.metadata.finalizers?.includes(TENANT_FINALIZER)) return;
+    const name = tenant.metadata.name;
+    await this.releaseOrDelete(name, this.ownedNamespaces(name), tenant.spec.deletionPolicy ?? "Retain", tenant);
+    // Applying our finalizer list without our finalizer hands back only the
+    // entry we own; other controllers' finalizers stay.
+    await this.client.apply(TENANTS, { apiVersion: "yunshu.io/v1alpha1", kind: "Tenant", metadata: { name, finalizers: [] } }, FIELD_MANAGER);
+    this.log.info("tenant deleted; namespaces handled per deletionPolicy", { tenant: name, deletionPolicy: tenant.spec.deletionPolicy ?? "Retain" });
+  }
+
+  private async checkOwners(tenant: Tenant): Promise<{ missingServiceAccounts: string[]; externalOwners: number }> {
+    const missingServiceAccounts: string[] = [];
+    let externalOwners = 0;
+    for (const owner of tenant.spec.owners) {
+      if (owner.kind !== "ServiceAccount") {
+        externalOwners++;
+        continue;
+      }
+      const sa = await this.client.get(SERVICE_ACCOUNTS, owner.name, owner.namespace);
+      if (!sa) missingServiceAccounts.push(`${owner.namespace}/${owner.name}`);
+    }
+    return { missingServiceAccounts, externalOwners };
+  }
+
+  private async writeStatus(tenant: Tenant & KubeObject, observations: TenantObservations): Promise<void> {
+    const status = computeStatus(tenant, observations, new Date());
+    if (sameStatus(status, tenant.status)) return;
+    const previousReady = tenant.status?.conditions?.find((c) => c.type === "Ready");
+    const ready = status.conditions!.find((c) => c.type === "Ready")!;
+    await this.client.apply(TENANTS, { apiVersion: "yunshu.io/v1alpha1", kind: "Tenant", metadata: { name: tenant.metadata.name }, status } as KubeObject, FIELD_MANAGER, "status");
+    if (previousReady?.status !== ready.status || previousReady?.reason !== ready.reason) {
+      this.events.record(TENANTS, tenant, ready.status === "True" ? "Normal" : "Warning", ready.reason, ready.message);
+    }
+  }
+}
+
+function sameList(a: ResourceList, b: ResourceList): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+function describeFailure(obj: KubeObject, err: unknown): string {
+  const what = `${obj.kind ?? "object"} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ""}${obj.metadata.name}`;
+  const reason = err instanceof ApiError ? err.message : String(err);
+  return `${what}: ${reason}`;
+}

@@ -1,0 +1,35 @@
+// What a Tenant becomes, in one place: for each namespace it declares, the
+// Namespace and the objects inside it. Pure: the same Tenant and settings
+// always render the same objects, and nothing here talks to a cluster. The
+// ResourceQuota is rendered apart (renderResourceQuota) because its amounts
+// depend on live usage (operator/quota/allocate.ts).
+import type { KubeObject } from "../runtime/kube-client.ts";
+import type { Tenant } from "./types.ts";
+import { namespaceName } from "./labels.ts";
+import { renderLimitRange } from "./limit-range.ts";
+import { renderNamespace } from "./namespace.ts";
+import { renderNetworkPolicies } from "./network-policies.ts";
+import type { PlatformSettings } from "./platform.ts";
+import { renderRoleBinding } from "./role-binding.ts";
+
+export interface DesiredNamespace {
+  shortName: string;
+  name: string;
+  namespace: KubeObject;
+  /** Objects inside the namespace, in the order they are applied: isolation before access. */
+  children: KubeObject[];
+}
+
+export function renderTenant(tenant: Tenant, platform: PlatformSettings): DesiredNamespace[] {
+  return (tenant.spec.namespaces ?? []).map(({ name: shortName }) => {
+    const name = namespaceName(tenant.metadata.name, shortName);
+    const limitRange = renderLimitRange(tenant, name);
+    const children = [
+      ...(limitRange ? [limitRange] : []),
+      ...renderNetworkPolicies(tenant, name, platform),
+      // Owners get access last, once the namespace is fenced in.
+      renderRoleBinding(tenant, name),
+    ];
+    return { shortName, name, namespace: renderNamespace(tenant, shortName, platform), children };
+  });
+}

@@ -1,0 +1,119 @@
+// A Tenant's status, computed from what the reconcile observed and did. Pure,
+// so that "what does the platform team see" is testable without a cluster,
+// and so that an unchanged situation yields an identical status: the
+// operator writes status only when it differs.
+import { formatResourceList, type ResourceList } from "../quota/quantity.ts";
+import type { Tenant, TenantCondition, TenantStatus } from "./types.ts";
+
+export type NamespaceState = "Active" | "Released" | "Conflict" | "Terminating";
+
+export interface NamespaceObservation {
+  name: string;
+  state: NamespaceState;
+  message?: string;
+}
+
+export interface TenantObservations {
+  namespaces: NamespaceObservation[];
+  /** Usage summed over the tenant's active namespaces, for the resources its quota names. */
+  quotaUsed: ResourceList;
+  quotaHard: ResourceList;
+  /** Writes that the API server refused, each naming the object and the reason. */
+  applyErrors: string[];
+  missingServiceAccounts: string[];
+  /** Users and groups among the owners: Kubernetes keeps no registry of them to check against. */
+  externalOwners: number;
+}
+
+interface ConditionInput {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  reason: string;
+  message: string;
+}
+
+function readyCondition(obs: TenantObservations): ConditionInput {
+  if (obs.applyErrors.length > 0) {
+    return { type: "Ready", status: "False", reason: "ApplyFailed", message: obs.applyErrors.join("; ") };
+  }
+  const conflicts = obs.namespaces.filter((n) => n.state === "Conflict");
+  if (conflicts.length > 0) {
+    return { type: "Ready", status: "False", reason: "NamespaceConflict", message: conflicts.map((n) => n.message ?? n.name).join("; ") };
+  }
+  const over = Object.entries(obs.quotaHard).filter(([r, hard]) => (obs.quotaUsed[r] ?? 0n) > hard);
+  if (over.length > 0) {
+    const used = formatResourceList(Object.fromEntries(over.map(([r]) => [r, obs.quotaUsed[r]!])));
+    const hard = formatResourceList(Object.fromEntries(over));
+    const detail = Object.keys(used).map((r) => `${r}: ${used[r]} used > ${hard[r]} hard`).join(", ");
+    return {
+      type: "Ready",
+      status: "False",
+      reason: "QuotaBelowUsage",
+      message: `usage is above the tenant's quota (${detail}); nothing new that needs these resources can start until usage drops below the limit or the quota is raised`,
+    };
+  }
+  const terminating = obs.namespaces.filter((n) => n.state === "Terminating");
+  if (terminating.length > 0) {
+    return {
+      type: "Ready",
+      status: "False",
+      reason: "NamespaceTerminating",
+      message: `waiting for ${terminating.map((n) => n.name).join(", ")} to finish terminating before recreating`,
+    };
+  }
+  const active = obs.namespaces.filter((n) => n.state === "Active").length;
+  return { type: "Ready", status: "True", reason: "Reconciled", message: `${active} namespace(s) ready with quota, limits, network isolation and owner access` };
+}
+
+function ownersCondition(obs: TenantObservations): ConditionInput {
+  if (obs.missingServiceAccounts.length > 0) {
+    return {
+      type: "OwnersVerified",
+      status: "False",
+      reason: "ServiceAccountNotFound",
+      message: `owner service account(s) ${obs.missingServiceAccounts.join(", ")} do not exist; the RoleBindings name them, but nobody can act as them until they are created`,
+    };
+  }
+  if (obs.externalOwners > 0) {
+    return {
+      type: "OwnersVerified",
+      status: "Unknown",
+      reason: "ExternalIdentities",
+      message:
+        "users and groups come from the cluster's authenticator, which Kubernetes cannot list; yunshu cannot tell whether a group has members. An owner can check with `kubectl auth whoami`",
+    };
+  }
+  return { type: "OwnersVerified", status: "True", reason: "ServiceAccountsExist", message: "every owner is an existing service account" };
+}
+
+/**
+ * Conditions keep their lastTransitionTime while their status stays the
+ * same, as Kubernetes API conventions ask.
+ */
+export function computeStatus(tenant: Tenant, obs: TenantObservations, now: Date): TenantStatus {
+  const previous = new Map((tenant.status?.conditions ?? []).map((c) => [c.type, c]));
+  const generation = tenant.metadata.generation ?? 0;
+  const conditions: TenantCondition[] = [readyCondition(obs), ownersCondition(obs)].map((c) => {
+    const old = previous.get(c.type);
+    const lastTransitionTime = old && old.status === c.status ? old.lastTransitionTime : now.toISOString().replace(/\.\d+Z$/, "Z");
+    return { ...c, observedGeneration: generation, lastTransitionTime };
+  });
+  const namespaces = obs.namespaces.map((n) => ({ name: n.name, state: n.state, ...(n.message ? { message: n.message } : {}) }));
+  return {
+    observedGeneration: generation,
+    conditions,
+    namespaceCount: obs.namespaces.filter((n) => n.state === "Active").length,
+    namespaces,
+    quota: { hard: formatResourceList(obs.quotaHard), used: formatResourceList(obs.quotaUsed) },
+  };
+}
+
+/** Deep equality of plain JSON, for deciding whether a status write is needed. */
+export function sameStatus(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameStatus((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
