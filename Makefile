@@ -8,7 +8,9 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE := $(CURDIR)/node_modules/.bin/node
 CONTROLPLANE := $(NODE) test/controlplane/cli.ts
 
-.PHONY: help deps binaries test lint typecheck unit integration demo cluster-up cluster-down bench-controlplane
+YUNSHU := $(NODE) bin/yunshu.js
+
+.PHONY: help deps binaries test lint typecheck unit integration demo install run generate cluster-up cluster-down bench-controlplane
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -34,8 +36,17 @@ unit: deps ## Unit tests only (no cluster)
 integration: deps binaries ## Integration tests only (real control planes)
 	@npm run -s test:integration
 
-demo: deps binaries ## Run yunshu locally: a real control plane, and how to use it
+demo: deps binaries ## Run yunshu: local control plane, operator and sample tenants (Ctrl-C to stop)
 	@$(NODE) test/demo.ts
+
+install: deps ## Apply yunshu's CRDs, ClusterRoles and admission policies to the current kubeconfig's cluster
+	@$(YUNSHU) install
+
+run: deps ## Run the operator in the foreground against the current kubeconfig, as its ServiceAccount
+	@$(YUNSHU) operator --as-operator $(ARGS)
+
+generate: deps ## Regenerate operator/api/generated.ts from crds/
+	@$(NODE) scripts/generate-api-types.ts
 
 cluster-up: deps binaries ## Start the local control plane in the background; eval "$$(make -s cluster-up)"
 	@$(CONTROLPLANE) up
