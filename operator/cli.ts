@@ -1,13 +1,16 @@
 // The `yunshu` command. bin/yunshu.js checks the Node version, then runs this.
 import { KubeConfig } from "@kubernetes/client-node";
 import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 import { install } from "./install.ts";
+import { startHttpServer } from "./metrics/http-server.ts";
 import { Operator } from "./operator.ts";
 import { KubeClient } from "./runtime/kube-client.ts";
 import { createLogger, isLogLevel } from "./runtime/log.ts";
 import { DEFAULT_PLATFORM } from "./tenant/platform.ts";
 
 const OPERATOR_IDENTITY = "system:serviceaccount:yunshu-system:yunshu-operator";
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 const HELP = `yunshu — tenancy control plane of the provincial government cloud
 
@@ -28,6 +31,10 @@ Flags (operator):
   --resync DURATION         look at every tenant again this often, in seconds (default 600)
   --qps N, --burst N        client-side rate limit towards the API server (default 50, 100)
   --monitoring-namespace NS namespace whose pods may scrape every tenant (default ${DEFAULT_PLATFORM.monitoringNamespace})
+  --http-bind-address ADDR  serve /metrics, /healthz and /readyz here (default :8080; "off" disables)
+  --leader-elect            run as one of several replicas: only the holder of a Lease writes
+  --leader-election-namespace NS, --leader-election-id NAME
+                            where the Lease lives (default yunshu-system/yunshu-operator)
   --log-level LEVEL         debug | info | warn | error (default info)
 `;
 
@@ -60,6 +67,10 @@ async function runOperator(args: string[]): Promise<void> {
       qps: { type: "string" },
       burst: { type: "string" },
       "monitoring-namespace": { type: "string" },
+      "http-bind-address": { type: "string", default: ":8080" },
+      "leader-elect": { type: "boolean", default: false },
+      "leader-election-namespace": { type: "string", default: "yunshu-system" },
+      "leader-election-id": { type: "string", default: "yunshu-operator" },
       "log-level": { type: "string", default: "info" },
     },
   });
@@ -79,7 +90,15 @@ async function runOperator(args: string[]): Promise<void> {
     resyncMs: positiveInt("resync", values.resync, 600) * 1000,
     platform: { ...DEFAULT_PLATFORM, monitoringNamespace: values["monitoring-namespace"] ?? DEFAULT_PLATFORM.monitoringNamespace },
     log,
+    version: VERSION,
+    leaderElection: values["leader-elect"] ? { namespace: values["leader-election-namespace"], name: values["leader-election-id"] } : undefined,
+    // A replica that lost its lease exits; its Deployment restarts it as a standby.
+    onLostLeadership: () => process.exit(1),
   });
+  if (values["http-bind-address"] !== "off") {
+    const { port } = await startHttpServer(values["http-bind-address"], { registry: operator.metrics.registry, isReady: () => operator.isReady, log });
+    log.info("serving /metrics, /healthz and /readyz", { port });
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -95,7 +114,7 @@ async function runOperator(args: string[]): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
-  log.info("starting yunshu operator", { server: operator.hub.client.server });
+  log.info("starting yunshu operator", { server: operator.hub.client.server, version: VERSION });
   await operator.start();
 }
 

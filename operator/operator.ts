@@ -4,10 +4,12 @@
 // client and caches (a `ClusterConnection`), so that member clusters can be
 // added beside the hub without changing the reconcile.
 import type { KubeConfig } from "@kubernetes/client-node";
+import { OperatorMetrics } from "./metrics/metrics.ts";
 import { Controller } from "./runtime/controller.ts";
 import { EventRecorder } from "./runtime/events.ts";
 import { Informer } from "./runtime/informer.ts";
 import { KubeClient, type KubeClientOptions, type KubeObject } from "./runtime/kube-client.ts";
+import { LeaderElector } from "./runtime/leader-election.ts";
 import type { Logger } from "./runtime/log.ts";
 import { NAMESPACED_CHILD_TYPES, NAMESPACES, TENANTS } from "./runtime/resources.ts";
 import { WorkQueue } from "./runtime/workqueue.ts";
@@ -15,6 +17,15 @@ import { MANAGED_SELECTOR, TENANT_LABEL } from "./tenant/labels.ts";
 import type { PlatformSettings } from "./tenant/platform.ts";
 import { BY_TENANT, TenantReconciler, type TenantCaches } from "./tenant/reconciler.ts";
 import type { Tenant } from "./tenant/types.ts";
+
+export interface LeaderElectionSettings {
+  namespace: string;
+  name: string;
+  identity?: string;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+}
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
@@ -24,7 +35,14 @@ export interface OperatorOptions {
   resyncMs: number;
   platform: PlatformSettings;
   log: Logger;
+  version?: string;
+  /** Without it this replica always writes: fine for one replica, wrong for two. */
+  leaderElection?: LeaderElectionSettings;
+  /** Called when this replica loses the lease; the process should exit (a standby takes over). */
+  onLostLeadership?: () => void;
 }
+
+export const TENANT_CONTROLLER = "tenant";
 
 /** What running and syncing needs of an informer, whatever it caches. */
 export type RunnableInformer = Pick<Informer<KubeObject>, "run" | "waitForSync" | "type" | "size" | "stats">;
@@ -56,16 +74,32 @@ export function connectCluster(kubeConfig: KubeConfig, options: KubeClientOption
 }
 
 export class Operator {
-  readonly queue = new WorkQueue();
+  readonly queue: WorkQueue;
   readonly hub: ClusterConnection;
+  readonly metrics: OperatorMetrics;
   private readonly options: OperatorOptions;
   private readonly abort = new AbortController();
   private running: Promise<unknown> | undefined;
   private ready = false;
+  private elector: LeaderElector | undefined;
 
   constructor(options: OperatorOptions) {
     this.options = options;
     this.hub = connectCluster(options.kubeConfig, options.client ?? {}, options.log);
+    const managed = new Set<unknown>(this.hub.managed);
+    this.metrics = new OperatorMetrics({
+      version: options.version ?? "dev",
+      controller: TENANT_CONTROLLER,
+      queueName: TENANT_CONTROLLER,
+      workers: options.workers,
+      leaseName: options.leaderElection?.name ?? "yunshu-operator",
+      sources: {
+        tenants: () => this.hub.caches.tenants.list(),
+        informers: () => this.hub.informers.map((i) => ({ type: i.type, size: i.size, stats: i.stats, managed: managed.has(i) })),
+        queueDepth: () => this.queue.length,
+      },
+    });
+    this.queue = new WorkQueue({ hooks: this.metrics.queueHooks() });
     const { tenants } = this.hub.caches;
     tenants.onEvent((_event, tenant) => this.queue.add(tenant.metadata.name));
     // A change to anything yunshu manages (drift, deletion, quota usage)
@@ -77,9 +111,14 @@ export class Operator {
     }
   }
 
-  /** True once every cache has synced and workers are running. */
+  /** True once every cache has synced: a standby is ready too, to take over at once. */
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** True while this replica may write: always without leader election. */
+  get isLeader(): boolean {
+    return this.elector ? this.elector.isLeader : this.ready;
   }
 
   /** Starts informers, waits for their first list, then runs workers until stop(). */
@@ -90,6 +129,13 @@ export class Operator {
     await Promise.race([Promise.all(this.hub.informers.map((i) => i.waitForSync())), informersDone]);
     if (signal.aborted) return;
     log.info("caches synced", Object.fromEntries(this.hub.informers.map((i) => [i.type.plural, i.size])));
+    this.ready = true;
+    const electing = this.options.leaderElection ? this.campaign(this.options.leaderElection, signal) : undefined;
+    if (electing) {
+      await Promise.race([electing.leading, new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }))]);
+      if (signal.aborted) return electing.done;
+    }
+    this.metrics.setLeader(this.options.leaderElection?.name ?? "yunshu-operator", true);
     const reconciler = new TenantReconciler({
       client: this.hub.client,
       caches: this.hub.caches,
@@ -97,15 +143,40 @@ export class Operator {
       log,
       platform: this.options.platform,
     });
-    const controller = new Controller("tenant", this.queue, reconciler, { log });
+    const controller = new Controller(TENANT_CONTROLLER, this.queue, reconciler, { log, hooks: this.metrics.controllerHooks() });
     const resync = setInterval(() => {
       for (const tenant of this.hub.caches.tenants.list()) this.queue.add(tenant.metadata.name);
     }, resyncMs);
     resync.unref();
     signal.addEventListener("abort", () => clearInterval(resync), { once: true });
-    this.ready = true;
-    this.running = Promise.all([informersDone, controller.run(workers)]);
+    this.running = Promise.all([informersDone, controller.run(workers), electing?.done]);
     await this.running;
+  }
+
+  /**
+   * Runs leader election with its own client (the lease must be renewable
+   * when the main client's writes are shut off); the main client writes only
+   * while this replica leads.
+   */
+  private campaign(settings: LeaderElectionSettings, signal: AbortSignal): { leading: Promise<void>; done: Promise<void> } {
+    const { log, kubeConfig, client } = this.options;
+    let started!: () => void;
+    const leading = new Promise<void>((resolve) => (started = resolve));
+    const elector = new LeaderElector({
+      ...settings,
+      client: new KubeClient(kubeConfig, { ...client, userAgent: "yunshu-operator/leader-election" }),
+      log,
+      onStartedLeading: started,
+      onStoppedLeading: () => {
+        this.metrics.setLeader(settings.name, false);
+        this.queue.shutdown();
+        this.options.onLostLeadership?.();
+      },
+    });
+    this.elector = elector;
+    this.hub.client.writeGate = () => elector.isLeader;
+    log.info("waiting to lead", { lease: `${settings.namespace}/${settings.name}`, identity: elector.identity });
+    return { leading, done: elector.run(signal) };
   }
 
   /** Graceful: no new keys, in-flight reconciles finish, watches close. */

@@ -77,6 +77,7 @@ interface RequestInit {
 }
 
 const MAX_RETRIES_ON_429 = 8;
+const READ_VERBS = new Set(["GET", "LIST", "WATCH"]);
 const CREDENTIAL_REFRESH_MS = 30_000;
 
 export class KubeClient {
@@ -134,11 +135,20 @@ export class KubeClient {
   /** Writes sent so far (create, apply, update, patch, delete). */
   get writeCount(): number {
     let n = 0;
-    for (const [verb, count] of this.requestCounts) if (verb !== "GET" && verb !== "WATCH" && verb !== "LIST") n += count;
+    for (const [verb, count] of this.requestCounts) if (!READ_VERBS.has(verb)) n += count;
     return n;
   }
 
+  /**
+   * Writes go through only while this returns true: a replica that lost
+   * leadership must stop writing at once, even in the middle of a reconcile.
+   */
+  writeGate: () => boolean = () => true;
+
   private async send(path: string, init: RequestInit, verb: string): Promise<Response> {
+    if (!READ_VERBS.has(verb) && !this.writeGate()) {
+      throw new ApiError(0, "NotLeader", `${verb} ${path}: refused locally, this replica is not the leader`);
+    }
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     for (let attempt = 0; ; attempt++) {
@@ -285,6 +295,11 @@ export class KubeClient {
       { method: "PATCH", body: obj, contentType: "application/apply-patch+yaml", query: { fieldManager, force: true } },
       "APPLY",
     );
+  }
+
+  /** A full update (PUT) guarded by the object's resourceVersion: a concurrent change makes it fail with 409. */
+  async update<T extends KubeObject>(type: ResourceType, obj: T): Promise<T> {
+    return this.call<T>(resourcePath(type, obj.metadata.namespace, obj.metadata.name), { method: "PUT", body: obj }, "PUT");
   }
 
   async mergePatch<T extends KubeObject>(type: ResourceType, name: string, patch: unknown, namespace?: string): Promise<T> {

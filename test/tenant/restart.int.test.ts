@@ -19,7 +19,7 @@ const children: ChildProcess[] = [];
 
 function startOperatorProcess(): ChildProcess {
   const log = openSync(join(plane.dir, "logs", "operator-process.log"), "a");
-  const child = spawn(process.execPath, [yunshu, "operator", "--kubeconfig", kubeconfig, "--workers", "2"], { stdio: ["ignore", log, log] });
+  const child = spawn(process.execPath, [yunshu, "operator", "--kubeconfig", kubeconfig, "--workers", "2", "--http-bind-address", "127.0.0.1:0"], { stdio: ["ignore", log, log] });
   closeSync(log);
   children.push(child);
   return child;

@@ -1,0 +1,179 @@
+// What SREs see in Prometheus. Reconcile and work-queue metrics use
+// controller-runtime's names and labels, so dashboards and alerts written for
+// Go operators work unchanged; yunshu's own metrics carry the `yunshu_`
+// prefix. Tenant gauges are computed at scrape time from the informer cache,
+// so a deleted tenant's series simply stop being reported. Labels stay
+// bounded: tenant × resource for quota (resources are the few a quota names),
+// never namespace × tenant × resource, never an error string.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { parseQuantity } from "../quota/quantity.ts";
+import type { InformerStats } from "../runtime/informer.ts";
+import type { ControllerHooks } from "../runtime/controller.ts";
+import type { WorkQueueHooks } from "../runtime/workqueue.ts";
+import type { Tenant } from "../tenant/types.ts";
+
+export interface MetricsSources {
+  tenants: () => Iterable<Tenant>;
+  informers: () => Iterable<{ type: { kind: string; plural: string }; size: number; stats: InformerStats; managed: boolean }>;
+  queueDepth: () => number;
+}
+
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** A quantity in base units (cores, bytes, counts), as Prometheus convention asks. */
+function baseUnits(value: string): number {
+  return Number(parseQuantity(value)) / 1000;
+}
+
+export class OperatorMetrics {
+  readonly registry = new Registry();
+  private readonly controller: string;
+  private readonly queueName: string;
+  private readonly reconcileTotal: Counter<"controller" | "result">;
+  private readonly reconcileErrors: Counter<"controller">;
+  private readonly reconcileTime: Histogram<"controller">;
+  private readonly activeWorkers: Gauge<"controller">;
+  private readonly queueAdds: Counter<"name">;
+  private readonly queueRetries: Counter<"name">;
+  private readonly queueWait: Histogram<"name">;
+  private readonly workDuration: Histogram<"name">;
+  private readonly leader: Gauge<"name">;
+
+  constructor(opts: { version: string; controller: string; queueName: string; workers: number; leaseName: string; sources: MetricsSources }) {
+    const registers = [this.registry];
+    const { sources } = opts;
+    this.controller = opts.controller;
+    this.queueName = opts.queueName;
+    collectDefaultMetrics({ register: this.registry });
+
+    this.reconcileTotal = new Counter({ name: "controller_runtime_reconcile_total", help: "Reconciliations by controller and result (success, error, requeue_after).", labelNames: ["controller", "result"], registers });
+    this.reconcileErrors = new Counter({ name: "controller_runtime_reconcile_errors_total", help: "Reconciliations that returned an error.", labelNames: ["controller"], registers });
+    this.reconcileTime = new Histogram({ name: "controller_runtime_reconcile_time_seconds", help: "Time per reconciliation.", labelNames: ["controller"], buckets: DURATION_BUCKETS, registers });
+    this.activeWorkers = new Gauge({ name: "controller_runtime_active_workers", help: "Workers currently reconciling.", labelNames: ["controller"], registers });
+    new Gauge({ name: "controller_runtime_max_concurrent_reconciles", help: "Configured workers.", labelNames: ["controller"], registers }).set({ controller: opts.controller }, opts.workers);
+    for (const result of ["success", "error", "requeue_after"]) this.reconcileTotal.inc({ controller: opts.controller, result }, 0);
+    this.reconcileErrors.inc({ controller: opts.controller }, 0);
+
+    new Gauge({
+      name: "workqueue_depth",
+      help: "Keys waiting in the work queue.",
+      labelNames: ["name"],
+      registers,
+      collect() {
+        this.set({ name: opts.queueName }, sources.queueDepth());
+      },
+    });
+    this.queueAdds = new Counter({ name: "workqueue_adds_total", help: "Keys added to the work queue.", labelNames: ["name"], registers });
+    this.queueRetries = new Counter({ name: "workqueue_retries_total", help: "Keys re-added after a failure.", labelNames: ["name"], registers });
+    this.queueWait = new Histogram({ name: "workqueue_queue_duration_seconds", help: "Time a key waits before a worker takes it.", labelNames: ["name"], buckets: DURATION_BUCKETS, registers });
+    this.workDuration = new Histogram({ name: "workqueue_work_duration_seconds", help: "Time a worker spends on a key.", labelNames: ["name"], buckets: DURATION_BUCKETS, registers });
+    this.queueAdds.inc({ name: opts.queueName }, 0);
+    this.queueRetries.inc({ name: opts.queueName }, 0);
+
+    this.leader = new Gauge({ name: "leader_election_master_status", help: "1 while this replica holds the leader lease.", labelNames: ["name"], registers });
+    this.leader.set({ name: opts.leaseName }, 0);
+
+    const informerCounter = (name: string, help: string, pick: (s: InformerStats) => number) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ["resource"],
+        registers,
+        collect() {
+          this.reset();
+          for (const i of sources.informers()) this.inc({ resource: i.type.plural }, pick(i.stats));
+        },
+      });
+    informerCounter("yunshu_watch_relists_total", "Full lists of a resource (start-up, and after a watch expired).", (s) => s.relists);
+    informerCounter("yunshu_watch_expired_total", "Watches that ended with 410 Gone and needed a relist.", (s) => s.gone);
+    informerCounter("yunshu_watch_reconnects_total", "Watches re-established after an error.", (s) => s.reconnects);
+    new Gauge({
+      name: "yunshu_watch_last_event_age_seconds",
+      help: "Seconds since the last event from a resource's watch (or its last list).",
+      labelNames: ["resource"],
+      registers,
+      collect() {
+        this.reset();
+        for (const i of sources.informers()) if (i.stats.lastEventAt) this.set({ resource: i.type.plural }, (Date.now() - i.stats.lastEventAt) / 1000);
+      },
+    });
+    new Gauge({
+      name: "yunshu_managed_objects",
+      help: "Objects yunshu manages, by kind, as its cache holds them.",
+      labelNames: ["kind"],
+      registers,
+      collect() {
+        this.reset();
+        for (const i of sources.informers()) if (i.managed) this.set({ kind: i.type.kind }, i.size);
+      },
+    });
+
+    const quota = (name: string, help: string, pick: (t: Tenant) => Record<string, string> | undefined) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["tenant", "resource"],
+        registers,
+        collect() {
+          this.reset();
+          for (const t of sources.tenants()) {
+            for (const [resource, value] of Object.entries(pick(t) ?? {})) this.set({ tenant: t.metadata.name, resource }, baseUnits(value));
+          }
+        },
+      });
+    quota("yunshu_tenant_quota_hard", "A tenant's tenant-wide hard limit, by resource, in base units (cores, bytes, counts).", (t) => t.status?.quota?.hard);
+    quota("yunshu_tenant_quota_used", "A tenant's usage summed over its namespaces, by resource, in base units.", (t) => t.status?.quota?.used);
+    new Gauge({
+      name: "yunshu_tenant_condition",
+      help: "1 for a tenant condition's current status, 0 for the other statuses.",
+      labelNames: ["tenant", "type", "status"],
+      registers,
+      collect() {
+        this.reset();
+        for (const t of sources.tenants()) {
+          for (const c of t.status?.conditions ?? []) {
+            for (const status of ["True", "False", "Unknown"]) this.set({ tenant: t.metadata.name, type: c.type, status }, c.status === status ? 1 : 0);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: "yunshu_tenant_namespaces",
+      help: "A tenant's active namespaces.",
+      labelNames: ["tenant"],
+      registers,
+      collect() {
+        this.reset();
+        for (const t of sources.tenants()) this.set({ tenant: t.metadata.name }, t.status?.namespaceCount ?? 0);
+      },
+    });
+    new Gauge({ name: "yunshu_build_info", help: "Always 1; labels say which build runs.", labelNames: ["version", "node_version"], registers }).set(
+      { version: opts.version, node_version: process.version },
+      1,
+    );
+  }
+
+  queueHooks(): WorkQueueHooks {
+    return {
+      onAdd: () => this.queueAdds.inc({ name: this.queueName }),
+      onRetry: () => this.queueRetries.inc({ name: this.queueName }),
+      onGet: (waitedMs) => this.queueWait.observe({ name: this.queueName }, waitedMs / 1000),
+    };
+  }
+
+  controllerHooks(): ControllerHooks {
+    return {
+      onReconciled: (result, seconds) => {
+        this.reconcileTotal.inc({ controller: this.controller, result });
+        if (result === "error") this.reconcileErrors.inc({ controller: this.controller });
+        this.reconcileTime.observe({ controller: this.controller }, seconds);
+        this.workDuration.observe({ name: this.queueName }, seconds);
+      },
+      onActive: (delta) => this.activeWorkers.inc({ controller: this.controller }, delta),
+    };
+  }
+
+  setLeader(leaseName: string, leading: boolean): void {
+    this.leader.set({ name: leaseName }, leading ? 1 : 0);
+  }
+}
