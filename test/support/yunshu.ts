@@ -24,7 +24,7 @@ export async function installYunshu(plane: ControlPlane): Promise<string> {
 }
 
 /** Starts the operator in this process; its JSON log goes to the plane's logs directory. */
-export async function startOperator(plane: ControlPlane, identity: string, opts: { workers?: number } = {}): Promise<Operator> {
+export async function startOperator(plane: ControlPlane, identity: string, opts: { workers?: number; syncTimeoutMs?: number } = {}): Promise<Operator> {
   const logFile = join(plane.dir, "logs", "operator.log");
   const operator = new Operator({
     kubeConfig: plane.kubeConfig(identity),
@@ -34,7 +34,12 @@ export async function startOperator(plane: ControlPlane, identity: string, opts:
     log: createLogger("debug", (line) => appendFileSync(logFile, line + "\n")),
   });
   operator.start().catch((err: unknown) => appendFileSync(logFile, `operator stopped with error: ${String(err)}\n`));
-  await eventually("the operator's caches to sync", () => operator.isReady);
+  try {
+    await eventually("the operator's caches to sync", () => operator.isReady, { timeoutMs: opts.syncTimeoutMs ?? 30_000 });
+  } catch (err) {
+    await operator.stop();
+    throw err;
+  }
   return operator;
 }
 
