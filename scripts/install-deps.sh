@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what yunshu's commands need on a fresh machine, and nothing that is
 # already there: Debian packages (openssl for the local control plane's
-# certificates, setpriv so its processes die with their parent), then the npm
-# packages, which bring Node 24 (the npm package node@24) into
-# node_modules/.bin. The Kubernetes binaries are built on first use, not here.
+# certificates, setpriv so its processes die with their parent, prometheus
+# for promtool and the real Prometheus the metrics tests scrape with), then
+# the npm packages, which bring Node 24 (the npm package node@24) into
+# node_modules/.bin. The Kubernetes binaries and helm are built from Go
+# modules on first use (test/toolchain/), not here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,7 @@ missing=()
 command -v openssl >/dev/null || missing+=(openssl)
 command -v setpriv >/dev/null || missing+=(util-linux)
 command -v git >/dev/null || missing+=(git)
+command -v promtool >/dev/null || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
     say "missing Debian packages: ${missing[*]}; install them (apt-get install ${missing[*]}) and run this again"

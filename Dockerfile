@@ -1,0 +1,34 @@
+# The yunshu operator's image: `yunshu operator` on Node 24, which runs the
+# TypeScript sources directly (type stripping), so there is no build step and
+# what runs is what is in git. Build it from the repository root:
+#
+#   docker build -t <registry>/yunshu/operator:0.1.0 .
+#
+# It runs as uid 65532 with a read-only root filesystem (the chart sets
+# readOnlyRootFilesystem): nothing here writes at runtime, and the code it
+# runs belongs to root, so the process cannot change it.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Exactly the locked production dependencies; none of them needs an install
+# script, so none runs. Only node_modules goes on to the final stage.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=dependencies /app/node_modules ./node_modules
+# package.json's "type": "module" makes bin/yunshu.js an ES module.
+COPY package.json package-lock.json ./
+COPY bin/ ./bin/
+COPY operator/ ./operator/
+# `yunshu install` applies these.
+COPY crds/ ./crds/
+# bin/yunshu.js checks the Node version with it before anything else loads.
+COPY scripts/require-node.js ./scripts/require-node.js
+USER 65532:65532
+EXPOSE 8080
+ENTRYPOINT ["node", "bin/yunshu.js"]
+CMD ["operator"]

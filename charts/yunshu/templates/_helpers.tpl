@@ -1,0 +1,55 @@
+{{/*
+The names are fixed, not derived from the release name: the admission
+policies in crds/ exempt exactly system:serviceaccount:yunshu-system:yunshu-operator,
+and crds/operator-clusterrole.yaml names the ClusterRole yunshu-operator.
+*/}}
+{{- define "yunshu.namespace" -}}yunshu-system{{- end -}}
+{{- define "yunshu.name" -}}yunshu-operator{{- end -}}
+
+{{/*
+Stops the render in any other namespace: there the operator would run under
+an identity the admission policies do not exempt, and every write to a
+department's quota, limit range, network policy or RoleBinding would be
+refused.
+*/}}
+{{- define "yunshu.checkNamespace" -}}
+{{- if ne .Release.Namespace (include "yunshu.namespace" .) -}}
+{{- fail (printf "yunshu must be installed into namespace %s, not %q: its admission policies let only the ServiceAccount system:serviceaccount:%s:%s change the objects yunshu manages. Run: helm install %s <chart> --namespace %s --create-namespace" (include "yunshu.namespace" .) .Release.Namespace (include "yunshu.namespace" .) (include "yunshu.name" .) .Release.Name (include "yunshu.namespace" .)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The chart sets these flags itself, and the rest of the chart depends on them:
+the leader-election Role allows only the Lease yunshu-system/yunshu-operator,
+probes and the Service use port 8080, and logLevel sets the level.
+*/}}
+{{- define "yunshu.checkExtraArgs" -}}
+{{- range .Values.extraArgs -}}
+{{- if regexMatch "^--(leader-elect|leader-election-namespace|leader-election-id|http-bind-address|log-level)(=|$)" . -}}
+{{- fail (printf "extraArgs: %s is set by the chart itself (leader election on the Lease %s/yunshu-operator, which is all its Role allows; --http-bind-address=:8080, which the probes and the Service use; --log-level from logLevel)" . (include "yunshu.namespace" $)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "yunshu.selectorLabels" -}}
+app.kubernetes.io/name: yunshu
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end -}}
+
+{{- define "yunshu.labels" -}}
+{{ include "yunshu.selectorLabels" . }}
+app.kubernetes.io/part-of: yunshu
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{- define "yunshu.image" -}}
+{{- $tag := .Values.image.tag | default .Chart.AppVersion -}}
+{{- if .Values.image.digest -}}
+{{ .Values.image.repository }}@{{ .Values.image.digest }}
+{{- else -}}
+{{ .Values.image.repository }}:{{ $tag }}
+{{- end -}}
+{{- end -}}
