@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { install } from "./install.ts";
 import { startHttpServer } from "./metrics/http-server.ts";
 import { Operator } from "./operator.ts";
-import { KubeClient } from "./runtime/kube-client.ts";
+import { DEFAULT_BURST, DEFAULT_QPS, KubeClient } from "./runtime/kube-client.ts";
 import { createLogger, isLogLevel } from "./runtime/log.ts";
 import { DEFAULT_PLATFORM } from "./tenant/platform.ts";
 
@@ -15,7 +15,7 @@ const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.
 const HELP = `yunshu — tenancy control plane of the provincial government cloud
 
 Usage:
-  yunshu operator [flags]   run the operator against the current kubeconfig
+  yunshu operator [flags]   run the operator against the current kubeconfig (SIGHUP: resync every tenant now)
   yunshu install [flags]    apply yunshu's CRDs, ClusterRoles and admission policies (crds/)
   yunshu help               this text
 
@@ -29,7 +29,8 @@ Flags (operator):
                             the admission policies let only that identity change managed objects
   --workers N               parallel reconciles (default 4)
   --resync DURATION         look at every tenant again this often, in seconds (default 600)
-  --qps N, --burst N        client-side rate limit towards the API server (default 50, 100)
+  --qps N, --burst N        client-side rate limit towards the API server (default ${DEFAULT_QPS}, ${DEFAULT_BURST});
+                            --qps 0 leaves pacing to the API server's priority and fairness (429 + Retry-After)
   --monitoring-namespace NS namespace whose pods may scrape every tenant (default ${DEFAULT_PLATFORM.monitoringNamespace})
   --http-bind-address ADDR  serve /metrics, /healthz and /readyz here (default :8080; "off" disables)
   --leader-elect            run as one of several replicas: only the holder of a Lease writes
@@ -80,8 +81,8 @@ async function runOperator(args: string[]): Promise<void> {
   const operator = new Operator({
     kubeConfig: loadKubeConfig(values.kubeconfig, values.context),
     client: {
-      qps: positiveInt("qps", values.qps, 50),
-      burst: positiveInt("burst", values.burst, 100),
+      qps: values.qps === "0" ? 0 : positiveInt("qps", values.qps, DEFAULT_QPS),
+      burst: positiveInt("burst", values.burst, DEFAULT_BURST),
       impersonate: values["as-operator"]
         ? { user: OPERATOR_IDENTITY, groups: ["system:serviceaccounts", "system:serviceaccounts:yunshu-system", "system:authenticated"] }
         : undefined,
@@ -113,6 +114,11 @@ async function runOperator(args: string[]): Promise<void> {
     );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // Like a daemon's reload: look at every tenant again now.
+  process.on("SIGHUP", () => {
+    log.info("SIGHUP: resyncing every tenant");
+    operator.resyncAll();
+  });
   process.on("SIGINT", () => stop("SIGINT"));
   log.info("starting yunshu operator", { server: operator.hub.client.server, version: VERSION });
   await operator.start();

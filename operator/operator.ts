@@ -9,7 +9,7 @@ import { Controller } from "./runtime/controller.ts";
 import { EventRecorder } from "./runtime/events.ts";
 import { Informer } from "./runtime/informer.ts";
 import { KubeClient, type KubeClientOptions, type KubeObject } from "./runtime/kube-client.ts";
-import { LeaderElector } from "./runtime/leader-election.ts";
+import { LeaderElector, type LeaderElectionOptions } from "./runtime/leader-election.ts";
 import type { Logger } from "./runtime/log.ts";
 import { NAMESPACED_CHILD_TYPES, NAMESPACES, TENANTS } from "./runtime/resources.ts";
 import { WorkQueue } from "./runtime/workqueue.ts";
@@ -18,14 +18,7 @@ import type { PlatformSettings } from "./tenant/platform.ts";
 import { BY_TENANT, TenantReconciler, type TenantCaches } from "./tenant/reconciler.ts";
 import type { Tenant } from "./tenant/types.ts";
 
-export interface LeaderElectionSettings {
-  namespace: string;
-  name: string;
-  identity?: string;
-  leaseDurationMs?: number;
-  renewDeadlineMs?: number;
-  retryPeriodMs?: number;
-}
+export type LeaderElectionSettings = Pick<LeaderElectionOptions, "namespace" | "name" | "identity" | "leaseDurationMs" | "renewDeadlineMs" | "retryPeriodMs">;
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
@@ -97,6 +90,7 @@ export class Operator {
         tenants: () => this.hub.caches.tenants.list(),
         informers: () => this.hub.informers.map((i) => ({ type: i.type, size: i.size, stats: i.stats, managed: managed.has(i) })),
         queueDepth: () => this.queue.length,
+        apiRequests: () => this.hub.client.requestCounts,
       },
     });
     this.queue = new WorkQueue({ hooks: this.metrics.queueHooks() });
@@ -144,9 +138,7 @@ export class Operator {
       platform: this.options.platform,
     });
     const controller = new Controller(TENANT_CONTROLLER, this.queue, reconciler, { log, hooks: this.metrics.controllerHooks() });
-    const resync = setInterval(() => {
-      for (const tenant of this.hub.caches.tenants.list()) this.queue.add(tenant.metadata.name);
-    }, resyncMs);
+    const resync = setInterval(() => this.resyncAll(), resyncMs);
     resync.unref();
     signal.addEventListener("abort", () => clearInterval(resync), { once: true });
     this.running = Promise.all([informersDone, controller.run(workers), electing?.done]);
@@ -177,6 +169,11 @@ export class Operator {
     this.hub.client.writeGate = () => elector.isLeader;
     log.info("waiting to lead", { lease: `${settings.namespace}/${settings.name}`, identity: elector.identity });
     return { leading, done: elector.run(signal) };
+  }
+
+  /** Queues every tenant: level-triggered reconciles make this safe at any time. */
+  resyncAll(): void {
+    for (const tenant of this.hub.caches.tenants.list()) this.queue.add(tenant.metadata.name);
   }
 
   /** Graceful: no new keys, in-flight reconciles finish, watches close. */

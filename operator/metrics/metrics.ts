@@ -16,6 +16,8 @@ export interface MetricsSources {
   tenants: () => Iterable<Tenant>;
   informers: () => Iterable<{ type: { kind: string; plural: string }; size: number; stats: InformerStats; managed: boolean }>;
   queueDepth: () => number;
+  /** Requests sent to the API server so far, by verb (GET, LIST, WATCH, POST, APPLY, PATCH, PUT, DELETE). */
+  apiRequests: () => ReadonlyMap<string, number>;
 }
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -95,6 +97,16 @@ export class OperatorMetrics {
       collect() {
         this.reset();
         for (const i of sources.informers()) if (i.stats.lastEventAt) this.set({ resource: i.type.plural }, (Date.now() - i.stats.lastEventAt) / 1000);
+      },
+    });
+    new Counter({
+      name: "yunshu_api_requests_total",
+      help: "Requests sent to the API server, by verb; writes are POST, APPLY, PATCH, PUT and DELETE.",
+      labelNames: ["verb"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [verb, count] of sources.apiRequests()) this.inc({ verb }, count);
       },
     });
     new Gauge({

@@ -59,7 +59,7 @@ export function resourcePath(type: ResourceType, namespace?: string, name?: stri
 }
 
 export interface KubeClientOptions {
-  /** Sustained requests per second, like client-go's QPS. */
+  /** Sustained requests per second, like client-go's QPS; 0 leaves pacing to the API server's priority and fairness. */
   qps?: number;
   /** Short bursts above qps, like client-go's Burst. */
   burst?: number;
@@ -76,6 +76,8 @@ interface RequestInit {
   signal?: AbortSignal;
 }
 
+export const DEFAULT_QPS = 100;
+export const DEFAULT_BURST = 200;
 const MAX_RETRIES_ON_429 = 8;
 const READ_VERBS = new Set(["GET", "LIST", "WATCH"]);
 const CREDENTIAL_REFRESH_MS = 30_000;
@@ -84,7 +86,7 @@ export class KubeClient {
   readonly server: string;
   private readonly kubeConfig: KubeConfig;
   private readonly options: KubeClientOptions;
-  private readonly limiter: TokenBucket;
+  private readonly limiter: TokenBucket | undefined;
   private dispatcher: Dispatcher | undefined;
   private headers: Record<string, string> = {};
   private headersAt = 0;
@@ -97,7 +99,8 @@ export class KubeClient {
     this.server = cluster.server.replace(/\/$/, "");
     this.kubeConfig = kubeConfig;
     this.options = options;
-    this.limiter = new TokenBucket(options.qps ?? 50, options.burst ?? 100);
+    const qps = options.qps ?? DEFAULT_QPS;
+    this.limiter = qps > 0 ? new TokenBucket(qps, options.burst ?? DEFAULT_BURST) : undefined;
   }
 
   /**
@@ -152,7 +155,7 @@ export class KubeClient {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     for (let attempt = 0; ; attempt++) {
-      await this.limiter.take(init.signal);
+      await this.limiter?.take(init.signal);
       const { dispatcher, headers } = await this.connection();
       const requestHeaders: Record<string, string> = { ...headers, accept: "application/json" };
       if (init.body !== undefined) requestHeaders["content-type"] = init.contentType ?? "application/json";
@@ -283,8 +286,8 @@ export class KubeClient {
     }
   }
 
-  async create<T extends KubeObject>(type: ResourceType, obj: T): Promise<T> {
-    return this.call<T>(resourcePath(type, obj.metadata.namespace), { method: "POST", body: obj }, "POST");
+  async create<T extends KubeObject>(type: ResourceType, obj: T, fieldManager?: string): Promise<T> {
+    return this.call<T>(resourcePath(type, obj.metadata.namespace), { method: "POST", body: obj, query: { fieldManager } }, "POST");
   }
 
   /** Server-side apply: we state the fields we own; the API server merges and tracks ownership. */

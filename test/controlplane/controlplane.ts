@@ -93,7 +93,8 @@ function sweepStaleDirs(baseDir: string): void {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now (someone may take it before it is bound: callers retry). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -5,11 +5,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ControlPlane } from "../controlplane/controlplane.ts";
+import { ControlPlane, freePort } from "../controlplane/controlplane.ts";
 import { startSupervised, type Supervised } from "../controlplane/processes.ts";
 import { eventually } from "../support/eventually.ts";
 import { installYunshu, restrictedPod, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
@@ -22,15 +21,6 @@ let operator: ChildProcess;
 let operatorPort: number;
 let prometheus: Supervised;
 let prometheusPort: number;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const scrape = async () => (await fetch(`http://127.0.0.1:${operatorPort}/metrics`)).text();
 

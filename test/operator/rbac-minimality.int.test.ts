@@ -89,9 +89,9 @@ async function scenario(name: string): Promise<string | undefined> {
       return `tenant Ready with owners verified (status: ${JSON.stringify(t?.status?.conditions?.map((c) => [c.type, c.status, c.message]))})`;
     }
     const evented = await within(3_000, async () =>
-      (await core.listNamespacedEvent({ namespace: "default", fieldSelector: `involvedObject.name=${name}` })).items.some((e) => e.reason === "NamespaceCreated"),
+      (await core.listNamespacedEvent({ namespace: "default", fieldSelector: `involvedObject.name=${name}` })).items.some((e) => e.reason === "NamespacesCreated"),
     );
-    if (!evented) return "NamespaceCreated event";
+    if (!evented) return "NamespacesCreated event";
     await tenants.update(name, (spec) => ({ ...spec, namespaces: [{ name: "a" }] }));
     const released = await within(8_000, async () => (await core.readNamespace({ name: `${name}-b` })).metadata?.labels?.["yunshu.io/released"] === "true");
     if (!released) return "namespace released";

@@ -107,6 +107,24 @@ describe("a Tenant becomes", () => {
   });
 });
 
+describe("changes to a Tenant", () => {
+  it("drop a resource from every ResourceQuota when the tenant's quota no longer names it, then settle", async () => {
+    await tenants.update("hunan-data-bureau", (spec) => ({ ...spec, quota: { hard: { "requests.cpu": "8", pods: "100" } } }));
+    const hard = await eventually("requests.memory to leave the quotas", async () => {
+      const q = await core.readNamespacedResourceQuota({ name: "yunshu-tenant-quota", namespace: "hunan-data-bureau-test" });
+      return q.spec?.hard?.["requests.memory"] === undefined ? q.spec?.hard : undefined;
+    });
+    expect(hard).toEqual({ "requests.cpu": "4", pods: "50" });
+    await waitForReady(plane, "hunan-data-bureau");
+    await new Promise((r) => setTimeout(r, 1_500));
+    const before = operator.hub.client.writeCount;
+    operator.queue.add("hunan-data-bureau");
+    await eventually("the resync to be processed", () => operator.queue.length === 0);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(operator.hub.client.writeCount - before).toBe(0);
+  });
+});
+
 describe("drift", () => {
   it("is undone within seconds, whoever made it, once the admission policy is out of the way", async () => {
     // The admission policy refuses these edits even to cluster-admin; an
