@@ -10,7 +10,7 @@ CONTROLPLANE := $(NODE) test/controlplane/cli.ts
 
 YUNSHU := $(NODE) bin/yunshu.js
 
-.PHONY: help deps binaries test lint typecheck unit integration demo install run generate cluster-up cluster-down bench-controlplane
+.PHONY: help deps binaries test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-controlplane
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ cluster-up: deps binaries ## Start the local control plane in the background; ev
 
 cluster-down: ## Stop the local control plane and remove its data
 	@if [ -x "$(NODE)" ]; then $(CONTROLPLANE) down; fi
+
+bench: deps binaries ## Benchmark yunshu against a bare client: make bench [TENANTS=2000] [NAMESPACES=3] [WORKERS=32]
+	@$(NODE) test/bench/bench.ts --tenants $(or $(TENANTS),2000) --namespaces $(or $(NAMESPACES),3) --workers $(or $(WORKERS),32)
 
 bench-controlplane: deps ## Benchmark: cold build (if needed), warm start-to-ready and stop times
 	@$(CONTROLPLANE) bench $(or $(ROUNDS),5)

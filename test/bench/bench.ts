@@ -1,0 +1,310 @@
+// `make bench`: yunshu at the scale of a province, against the physical
+// yardstick of this machine: how fast the same API server and etcd accept the
+// same objects from a bare client. Prints a table and writes the figures as
+// JSON (bench-results/) so runs can be compared over time.
+//
+//   make bench                     # 2,000 tenants x 3 namespaces
+//   make bench TENANTS=200         # a smaller run
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { planQuota } from "../../operator/quota/allocate.ts";
+import { parseResourceList } from "../../operator/quota/quantity.ts";
+import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
+import { NAMESPACED_CHILD_TYPES, NAMESPACES, RESOURCE_QUOTAS, TENANTS } from "../../operator/runtime/resources.ts";
+import { sleep } from "../../operator/runtime/sleep.ts";
+import { DEFAULT_PLATFORM } from "../../operator/tenant/platform.ts";
+import { renderTenant } from "../../operator/tenant/render.ts";
+import { renderResourceQuota } from "../../operator/tenant/resource-quota.ts";
+import type { Tenant } from "../../operator/tenant/types.ts";
+import { ensureBinaries } from "../controlplane/binaries.ts";
+import { ControlPlane } from "../controlplane/controlplane.ts";
+import { installYunshu } from "../support/yunshu.ts";
+
+const repo = resolve(import.meta.dirname, "../..");
+const { values: flags } = parseArgs({
+  options: {
+    tenants: { type: "string", default: "2000" },
+    namespaces: { type: "string", default: "3" },
+    workers: { type: "string", default: "32" },
+    concurrency: { type: "string", default: "16" },
+    "latency-rounds": { type: "string", default: "30" },
+  },
+});
+const N = Number(flags.tenants);
+const NS_PER_TENANT = Number(flags.namespaces);
+const WORKERS = Number(flags.workers);
+const CONCURRENCY = Number(flags.concurrency);
+const ROUNDS = Number(flags["latency-rounds"]);
+const WRITE_VERBS = ["POST", "APPLY", "PATCH", "PUT", "DELETE"];
+// As in a container with a memory limit, where Node sizes its heap to the
+// limit: without a cap, V8 on this 24 GiB machine lets garbage pile up.
+const HEAP_FLAGS = [
+  ...(process.env.OPERATOR_HEAP_MIB ? [`--max-old-space-size=${process.env.OPERATOR_HEAP_MIB}`] : []),
+  // e.g. OPERATOR_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile of the operator.
+  ...(process.env.OPERATOR_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+];
+
+const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const seconds = (ms: number) => ms / 1000;
+
+function benchTenant(i: number): Tenant {
+  return {
+    apiVersion: "yunshu.io/v1alpha1",
+    kind: "Tenant",
+    metadata: { name: `dept-${String(i).padStart(5, "0")}` },
+    spec: {
+      displayName: `部门 ${i}`,
+      level: "county",
+      owners: [{ kind: "Group", name: `dept-${i}-ops` }],
+      namespaces: ["prod", "test", "dev", "staging", "data"].slice(0, NS_PER_TENANT).map((name) => ({ name })),
+      quota: { hard: { "requests.cpu": "8", "requests.memory": "16Gi", pods: "100" } },
+      limits: { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" } },
+      securityLevel: 3,
+    },
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+/** Exactly what yunshu makes of one tenant, as a bare client would create it: namespaces first. */
+function objectsOf(t: Tenant): { namespaces: KubeObject[]; children: [ResourceType, KubeObject][] } {
+  const desired = renderTenant(t, DEFAULT_PLATFORM);
+  const plan = planQuota(parseResourceList(t.spec.quota?.hard), desired.map((d) => ({ namespace: d.name })));
+  return {
+    namespaces: desired.map((d) => d.namespace),
+    children: desired.flatMap((d) => [
+      [RESOURCE_QUOTAS, renderResourceQuota(t.metadata.name, d.name, plan.get(d.name)!)] as [ResourceType, KubeObject],
+      ...d.children.map((c) => [NAMESPACED_CHILD_TYPES.find((type) => type.kind === c.kind)!, c] as [ResourceType, KubeObject]),
+    ]),
+  };
+}
+
+async function baseline(): Promise<{ seconds: number; objects: number }> {
+  const plane = await ControlPlane.start({ name: "bench-baseline", log: say });
+  try {
+    const identity = await installYunshu(plane);
+    const client = new KubeClient(plane.kubeConfig(identity), { qps: 0 });
+    const tenants = Array.from({ length: N }, (_, i) => objectsOf(benchTenant(i)));
+    let objects = 0;
+    say(`baseline: a bare client creates what ${N} tenants become (${CONCURRENCY} tenants in flight)`);
+    const started = performance.now();
+    await pool(tenants, CONCURRENCY, async ({ namespaces, children }) => {
+      await Promise.all(namespaces.map((ns) => client.create(NAMESPACES, ns)));
+      await Promise.all(children.map(([type, obj]) => (process.env.BASELINE_APPLY ? client.apply(type, obj, "yunshu") : client.create(type, obj))));
+      objects += namespaces.length + children.length;
+    });
+    return { seconds: seconds(performance.now() - started), objects };
+  } finally {
+    await plane.stop();
+  }
+}
+
+interface Scrape {
+  text: string;
+  value(name: string, labels?: Record<string, string>): number;
+}
+
+class OperatorProcess {
+  readonly child: ChildProcess;
+  readonly startedAt = performance.now();
+  private readonly logFile: string;
+  port = 0;
+
+  constructor(plane: ControlPlane, kubeconfig: string, n: number) {
+    this.logFile = join(plane.dir, "logs", `bench-operator-${n}.log`);
+    const fd = openSync(this.logFile, "a");
+    this.child = spawn(
+      process.execPath,
+      [...HEAP_FLAGS, join(repo, "bin/yunshu.js"), "operator", "--kubeconfig", kubeconfig, "--workers", String(WORKERS), "--qps", "0", "--http-bind-address", "127.0.0.1:0", "--resync", "86400", "--log-level", "info"],
+      { stdio: ["ignore", fd, fd] },
+    );
+    closeSync(fd);
+  }
+
+  async waitServing(): Promise<void> {
+    for (;;) {
+      const line = readFileSync(this.logFile, "utf8").split("\n").find((l) => l.includes("serving /metrics"));
+      if (line) {
+        this.port = (JSON.parse(line) as { port: number }).port;
+        return;
+      }
+      if (this.child.exitCode !== null) throw new Error(`the operator exited; see ${this.logFile}`);
+      await sleep(20);
+    }
+  }
+
+  logTail(): string {
+    return readFileSync(this.logFile, "utf8").split("\n").slice(-20).join("\n");
+  }
+
+  async ready(): Promise<boolean> {
+    return fetch(`http://127.0.0.1:${this.port}/readyz`).then((r) => r.status === 200, () => false);
+  }
+
+  async scrape(): Promise<Scrape> {
+    const text = await (await fetch(`http://127.0.0.1:${this.port}/metrics`)).text();
+    return {
+      text,
+      value(name, labels = {}) {
+        let sum = 0;
+        for (const line of text.split("\n")) {
+          if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) continue;
+          if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(" ").at(-1));
+        }
+        return sum;
+      },
+    };
+  }
+
+  /** Waits until the queue is empty and no worker is busy, twice in a row. */
+  async settle(minAdds = 0): Promise<Scrape> {
+    let quietSince = 0;
+    for (;;) {
+      const s = await this.scrape();
+      const quiet = s.value("workqueue_depth") === 0 && s.value("controller_runtime_active_workers") === 0 && s.value("workqueue_adds_total") >= minAdds;
+      if (quiet && quietSince && performance.now() - quietSince > 1500) return s;
+      quietSince = quiet ? quietSince || performance.now() : 0;
+      await sleep(250);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.child.kill("SIGTERM");
+    await new Promise((r) => (this.child.exitCode !== null ? r(null) : this.child.once("exit", r)));
+  }
+}
+
+const writes = (s: Scrape) => WRITE_VERBS.reduce((sum, verb) => sum + s.value("yunshu_api_requests_total", { verb }), 0);
+
+async function countReady(client: KubeClient): Promise<number> {
+  const { items } = await client.list<Tenant & KubeObject>(TENANTS);
+  return items.filter((t) => t.status?.observedGeneration === t.metadata.generation && t.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")).length;
+}
+
+function percentile(xs: number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function yunshu(): Promise<Record<string, number>> {
+  const plane = await ControlPlane.start({ name: "bench-yunshu", log: say });
+  try {
+    const identity = await installYunshu(plane);
+    const admin = new KubeClient(plane.kubeConfig() as KubeConfig, { qps: 0 });
+    say(`creating ${N} Tenant objects (not timed)`);
+    await pool(Array.from({ length: N }, (_, i) => benchTenant(i)), CONCURRENCY, async (t) => {
+      await admin.create(TENANTS, t as KubeObject);
+    });
+
+    say(`yunshu: the operator converges ${N} tenants from a cold start (${WORKERS} workers)`);
+    const first = new OperatorProcess(plane, plane.kubeconfigPath(identity), 1);
+    await first.waitServing();
+    let lastReport = performance.now();
+    let progressAt = performance.now();
+    let lastCount = -1;
+    for (;;) {
+      const ready = await countReady(admin);
+      if (ready === N) break;
+      if (ready !== lastCount) progressAt = performance.now();
+      lastCount = ready;
+      if (performance.now() - lastReport > 5_000) {
+        say(`  ${ready}/${N} tenants ready after ${seconds(performance.now() - first.startedAt).toFixed(0)}s`);
+        lastReport = performance.now();
+      }
+      if (performance.now() - progressAt > 120_000) throw new Error(`no progress for 2 minutes at ${ready}/${N}; operator log: ${first.logTail()}`);
+      await sleep(500);
+    }
+    const convergeSeconds = seconds(performance.now() - first.startedAt);
+    say(`converged in ${convergeSeconds.toFixed(1)}s`);
+    const converged = await first.settle();
+
+    say("steady state: a full resync of every tenant (SIGHUP)");
+    const beforeResync = converged;
+    first.child.kill("SIGHUP");
+    const afterResync = await first.settle(beforeResync.value("workqueue_adds_total") + N);
+    const resyncWrites = writes(afterResync) - writes(beforeResync);
+    const resyncCpu = afterResync.value("process_cpu_seconds_total") - beforeResync.value("process_cpu_seconds_total");
+
+    say(`latency: ${ROUNDS} quota changes of one tenant, timed until all its ResourceQuotas show them`);
+    const latencies: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const name = benchTenant((r * 7919) % N).metadata.name;
+      const pods = 200 + r;
+      const started = performance.now();
+      await admin.mergePatch(TENANTS, name, { spec: { quota: { hard: { pods: String(pods) } } } });
+      for (;;) {
+        const quotas = await admin.list<KubeObject & { spec: { hard: Record<string, string> } }>(RESOURCE_QUOTAS, { labelSelector: `yunshu.io/tenant=${name}` });
+        if (quotas.items.reduce((sum, q) => sum + Number(q.spec.hard.pods), 0) === pods) break;
+        await sleep(5);
+      }
+      latencies.push(performance.now() - started);
+    }
+    const memory = await first.settle();
+
+    say("restart: the operator stopped and started again with everything converged");
+    await first.stop();
+    const second = new OperatorProcess(plane, plane.kubeconfigPath(identity), 2);
+    await second.waitServing();
+    while (!(await second.ready())) await sleep(20);
+    const readySeconds = seconds(performance.now() - second.startedAt);
+    const afterRestart = await second.settle(N);
+    await second.stop();
+
+    return {
+      convergeSeconds,
+      resyncWrites,
+      resyncCpuSeconds: resyncCpu,
+      latencyP50Ms: percentile(latencies, 50),
+      latencyP99Ms: percentile(latencies, 99),
+      rssMiB: memory.value("process_resident_memory_bytes") / 2 ** 20,
+      heapMiB: memory.value("nodejs_heap_size_used_bytes") / 2 ** 20,
+      heapTotalMiB: memory.value("nodejs_heap_size_total_bytes") / 2 ** 20,
+      externalMiB: memory.value("nodejs_external_memory_bytes") / 2 ** 20,
+      restartReadySeconds: readySeconds,
+      restartWrites: writes(afterRestart),
+      convergeWrites: writes(converged),
+      convergeCpuSeconds: converged.value("process_cpu_seconds_total"),
+    };
+  } finally {
+    await plane.stop();
+  }
+}
+
+const binaries = await ensureBinaries(say);
+const base = await baseline();
+say(`baseline: ${base.objects} objects in ${base.seconds.toFixed(1)}s (${(base.objects / base.seconds).toFixed(0)} objects/s)`);
+const y = await yunshu();
+const ratio = y.convergeSeconds! / base.seconds;
+const rows: [string, string, string][] = [
+  ["baseline: bare client creates the objects", `${base.seconds.toFixed(1)} s (${base.objects} objects, ${(base.objects / base.seconds).toFixed(0)}/s)`, ""],
+  ["yunshu: cold-start convergence", `${y.convergeSeconds!.toFixed(1)} s (${y.convergeWrites} writes, ${y.convergeCpuSeconds!.toFixed(1)} CPU s)`, ""],
+  ["  ratio to baseline", ratio.toFixed(2), ratio <= 1.25 ? "goal <= 1.25 met" : `goal <= 1.25 MISSED by ${((ratio / 1.25 - 1) * 100).toFixed(0)}%`],
+  ["steady state: writes in a full resync", String(y.resyncWrites), y.resyncWrites === 0 ? "goal 0 met" : "goal 0 MISSED"],
+  ["steady state: CPU for a full resync", `${y.resyncCpuSeconds!.toFixed(2)} s`, ""],
+  ["one-tenant quota change, p50", `${y.latencyP50Ms!.toFixed(0)} ms`, ""],
+  ["one-tenant quota change, p99", `${y.latencyP99Ms!.toFixed(0)} ms`, y.latencyP99Ms! < 1000 ? "goal < 1 s met" : "goal < 1 s MISSED"],
+  ["operator RSS after convergence", `${y.rssMiB!.toFixed(0)} MiB`, N * NS_PER_TENANT >= 6000 ? (y.rssMiB! <= 256 ? "goal <= 256 MiB met" : "goal <= 256 MiB MISSED") : ""],
+  ["operator heap used / total, external", `${y.heapMiB!.toFixed(0)} / ${y.heapTotalMiB!.toFixed(0)} MiB, ${y.externalMiB!.toFixed(0)} MiB`, ""],
+  ["restart: time to ready", `${y.restartReadySeconds!.toFixed(2)} s`, ""],
+  ["restart: writes issued", String(y.restartWrites), y.restartWrites === 0 ? "goal 0 met" : "goal 0 MISSED"],
+];
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log(`\nyunshu benchmark: ${N} tenants x ${NS_PER_TENANT} namespaces = ${N * NS_PER_TENANT} namespaces, Kubernetes from ${binaries.dir}, ${WORKERS} workers`);
+for (const [what, value, goal] of rows) console.log(`  ${what.padEnd(width)}  ${value.padEnd(34)} ${goal}`);
+const result = { date: new Date().toISOString(), tenants: N, namespacesPerTenant: NS_PER_TENANT, workers: WORKERS, baselineSeconds: base.seconds, baselineObjects: base.objects, ratio, ...y };
+await mkdir(join(repo, "bench-results"), { recursive: true });
+const out = join(repo, "bench-results", `bench-${N}x${NS_PER_TENANT}-${result.date.replace(/[:.]/g, "-")}.json`);
+await writeFile(out, JSON.stringify(result, null, 2) + "\n");
+console.log(`  figures written to ${out}`);
