@@ -3,6 +3,9 @@
 import { readFileSync } from "node:fs";
 
 const path = process.argv[2] ?? ".yunshu/vitest.json";
+// vitest's exit status: non-zero with no failed test means errors outside
+// tests (an unhandled rejection, say), which fail the run all the same.
+const status = Number(process.argv[3] ?? 0);
 let report;
 try {
   report = JSON.parse(readFileSync(path, "utf8"));
@@ -12,5 +15,5 @@ try {
 }
 const skipped = report.numPendingTests + report.numTodoTests;
 // A file that fails to load fails no single test; count it all the same.
-const failed = Math.max(report.numFailedTests, report.numFailedTestSuites);
+const failed = Math.max(report.numFailedTests, report.numFailedTestSuites, status === 0 ? 0 : 1);
 console.log(`tests: ${report.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));

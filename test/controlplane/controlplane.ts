@@ -124,6 +124,7 @@ interface ControlPlaneParts {
   pki: Pki;
   tokens: Map<string, string>;
   processes: Supervised[];
+  apiServerArgs: string[];
 }
 
 export class ControlPlane {
@@ -136,6 +137,7 @@ export class ControlPlane {
   private readonly pki: Pki;
   private readonly tokens: Map<string, string>;
   private readonly processes: Supervised[];
+  private readonly apiServerArgs: string[];
 
   private constructor(parts: ControlPlaneParts) {
     this.name = parts.name;
@@ -145,6 +147,7 @@ export class ControlPlane {
     this.pki = parts.pki;
     this.tokens = parts.tokens;
     this.processes = parts.processes;
+    this.apiServerArgs = parts.apiServerArgs;
   }
 
   static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
@@ -204,34 +207,33 @@ export class ControlPlane {
           "--log-level=warn",
         ], logFile("etcd")),
       );
-      processes.push(
-        startSupervised("kube-apiserver", binaries.path("kube-apiserver"), [
-          `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-          "--bind-address=127.0.0.1",
-          `--secure-port=${securePort}`,
-          // Without a default route the API server cannot pick an advertise
-          // address and refuses a loopback one; a documentation address
-          // (TEST-NET-2) that nothing connects to, and no endpoint
-          // reconciler, keep it honest.
-          "--advertise-address=198.51.100.1",
-          "--endpoint-reconciler-type=none",
-          `--service-cluster-ip-range=${KUBERNETES_SERVICE_IP.replace(/\.1$/, ".0")}/24`,
-          `--cert-dir=${join(dir, "pki")}`,
-          `--tls-cert-file=${pki.servingCert}`,
-          `--tls-private-key-file=${pki.servingKey}`,
-          `--client-ca-file=${pki.caCert}`,
-          `--token-auth-file=${join(dir, "pki", "tokens.csv")}`,
-          "--authorization-mode=RBAC",
-          "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-          `--service-account-key-file=${pki.serviceAccountPublicKey}`,
-          `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-          "--allow-privileged=true",
-          "--profiling=false",
-          ...(options.apiServerFlags ?? []),
-        ], logFile("kube-apiserver")),
-      );
+      const apiServerArgs = [
+        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+        "--bind-address=127.0.0.1",
+        `--secure-port=${securePort}`,
+        // Without a default route the API server cannot pick an advertise
+        // address and refuses a loopback one; a documentation address
+        // (TEST-NET-2) that nothing connects to, and no endpoint
+        // reconciler, keep it honest.
+        "--advertise-address=198.51.100.1",
+        "--endpoint-reconciler-type=none",
+        `--service-cluster-ip-range=${KUBERNETES_SERVICE_IP.replace(/\.1$/, ".0")}/24`,
+        `--cert-dir=${join(dir, "pki")}`,
+        `--tls-cert-file=${pki.servingCert}`,
+        `--tls-private-key-file=${pki.servingKey}`,
+        `--client-ca-file=${pki.caCert}`,
+        `--token-auth-file=${join(dir, "pki", "tokens.csv")}`,
+        "--authorization-mode=RBAC",
+        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+        `--service-account-key-file=${pki.serviceAccountPublicKey}`,
+        `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+        "--allow-privileged=true",
+        "--profiling=false",
+        ...(options.apiServerFlags ?? []),
+      ];
+      processes.push(startSupervised("kube-apiserver", binaries.path("kube-apiserver"), apiServerArgs, logFile("kube-apiserver")));
 
-      const plane = new ControlPlane({ name, dir, server, binaries, pki, tokens, processes });
+      const plane = new ControlPlane({ name, dir, server, binaries, pki, tokens, processes, apiServerArgs });
       for (const id of identities) await writeFile(plane.kubeconfigPath(id.name), plane.renderKubeconfig(id.name), { mode: 0o600 });
 
       await plane.waitFor("kube-apiserver /readyz", async () => (await plane.get("/readyz", ADMIN)).status === 200);
@@ -379,6 +381,26 @@ export class ControlPlane {
       await sleep(100);
     }
     throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; logs in ${join(this.dir, "logs")}`);
+  }
+
+  /**
+   * Stops the API server only (etcd and the data stay), as an outage of a
+   * member cluster looks to its clients. `startApiServer` brings it back on
+   * the same address with the same credentials.
+   */
+  async stopApiServer(): Promise<void> {
+    await this.processes[1]!.stop();
+  }
+
+  async startApiServer(): Promise<void> {
+    if (!this.processes[1]!.hasExited()) return;
+    const apiServer = startSupervised("kube-apiserver", this.binaries.path("kube-apiserver"), this.apiServerArgs, join(this.dir, "logs", "kube-apiserver.log"));
+    this.processes[1] = apiServer;
+    const deadline = Date.now() + 60_000;
+    while ((await this.get("/readyz", ADMIN)).status !== 200) {
+      if (apiServer.hasExited() || Date.now() > deadline) throw new Error(`kube-apiserver did not come back: ${await apiServer.logTail()}`);
+      await sleep(100);
+    }
   }
 
   /** Stops every process (controller manager first, etcd last) and removes the data directory. */

@@ -71,13 +71,13 @@ describe("a tenant owner", () => {
 
   it("cannot read anything in another tenant's namespace", async () => {
     for (const call of [
-      alice.core.listNamespacedPod({ namespace: other }),
-      alice.core.listNamespacedConfigMap({ namespace: other }),
-      alice.core.listNamespacedSecret({ namespace: other }),
-      alice.core.readNamespace({ name: other }),
-      alice.core.listNamespace(),
+      () => alice.core.listNamespacedPod({ namespace: other }),
+      () => alice.core.listNamespacedConfigMap({ namespace: other }),
+      () => alice.core.listNamespacedSecret({ namespace: other }),
+      () => alice.core.readNamespace({ name: other }),
+      () => alice.core.listNamespace(),
     ]) {
-      expect((await apiFailure(call)).code).toBe(403);
+      expect((await apiFailure(call())).code).toBe(403);
     }
   });
 
