@@ -141,6 +141,7 @@ export class Informer<T extends KubeObject> {
           this.replace(listed.items);
           resourceVersion = listed.resourceVersion;
           this.stats.relists++;
+          this.stats.lastEventAt = Date.now();
           if (!this.syncedFlag) {
             this.syncedFlag = true;
             this.markSynced();
@@ -151,6 +152,8 @@ export class Informer<T extends KubeObject> {
         const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
         for await (const event of this.client.watch<T>(this.type, { resourceVersion, labelSelector: this.labelSelector, timeoutSeconds, signal })) {
           backoff = MIN_BACKOFF_MS;
+          // Bookmarks count too: the metric says whether the watch is alive.
+          this.stats.lastEventAt = Date.now();
           resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
           if (event.type === "BOOKMARK") continue;
           if (event.type === "DELETED") this.remove(event.object);
