@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureBinaries } from "./binaries.ts";
 import { ADMIN, ControlPlane } from "./controlplane.ts";
+import { isAlive } from "./processes.ts";
 import { stderrLog } from "../toolchain/go-tools.ts";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -26,19 +27,10 @@ interface ClusterState {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function readState(): Promise<ClusterState | undefined> {
   try {
     const state = JSON.parse(await readFile(statePath, "utf8")) as ClusterState;
-    return alive(state.pid) ? state : undefined;
+    return isAlive(state.pid) ? state : undefined;
   } catch {
     return undefined;
   }
@@ -98,7 +90,7 @@ async function up(): Promise<void> {
       process.stdout.write(exportsFor(state) + "\n");
       return;
     }
-    if (child.pid === undefined || !alive(child.pid)) break;
+    if (child.pid === undefined || !isAlive(child.pid)) break;
     await sleep(200);
   }
   const log = await readFile(logPath, "utf8").catch(() => "");
@@ -114,8 +106,8 @@ async function down(): Promise<void> {
   }
   process.kill(state.pid, "SIGTERM");
   const deadline = Date.now() + 30_000;
-  while (alive(state.pid) && Date.now() < deadline) await sleep(100);
-  if (alive(state.pid)) process.kill(state.pid, "SIGKILL");
+  while (isAlive(state.pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(state.pid)) process.kill(state.pid, "SIGKILL");
   await rm(statePath, { force: true });
   stderrLog(`stopped the control plane (pid ${state.pid}) and removed its data`);
 }

@@ -5,17 +5,9 @@ import { AdmissionregistrationV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1P
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { ControlPlane } from "./controlplane.ts";
+import { isAlive } from "./processes.ts";
 import { apiFailure } from "../support/api-errors.ts";
 import { eventually } from "../support/eventually.ts";
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function pod(name: string): V1Pod {
   return {

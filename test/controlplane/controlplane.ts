@@ -16,7 +16,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import { ensureBinaries, type Binaries } from "./binaries.ts";
 import { createPki, KUBERNETES_SERVICE_IP, type Pki } from "./pki.ts";
-import { startSupervised, type Supervised } from "./processes.ts";
+import { isAlive, startSupervised, type Supervised } from "./processes.ts";
 import { stderrLog, type Log } from "../toolchain/go-tools.ts";
 
 export interface Identity {
@@ -69,15 +69,6 @@ process.on("exit", () => {
   for (const dir of running) rmSync(dir, { recursive: true, force: true });
 });
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Removes data directories whose owning process died without cleaning up (SIGKILL). */
 function sweepStaleDirs(baseDir: string): void {
   for (const entry of readdirSync(baseDir)) {
@@ -85,7 +76,7 @@ function sweepStaleDirs(baseDir: string): void {
     const dir = join(baseDir, entry);
     try {
       const owner = Number(readFileSync(join(dir, OWNER_FILE), "utf8"));
-      if (owner && !pidAlive(owner)) rmSync(dir, { recursive: true, force: true });
+      if (owner && !isAlive(owner)) rmSync(dir, { recursive: true, force: true });
     } catch {
       // No owner file yet: either being created right now or very old.
       if (Date.now() - statSync(dir).mtimeMs > 10 * 60_000) rmSync(dir, { recursive: true, force: true });

@@ -7,18 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ControlPlane } from "./controlplane.ts";
+import { isAlive } from "./processes.ts";
 import { eventually } from "../support/eventually.ts";
 
 const cli = join(import.meta.dirname, "cli.ts");
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Direct children of a process, read from /proc. */
 function childrenOf(pid: number): number[] {

@@ -12,6 +12,16 @@ const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
 
 const live = new Set<ChildProcess>();
 
+/** Whether a process exists (EPERM: it does, but is someone else's). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 // 'exit' handlers must be synchronous: a SIGKILL is, and the kernel's
 // parent-death signal covers the cases where even this does not run.
 process.on("exit", () => {

@@ -8,6 +8,7 @@ import { constants as fsConstants } from "node:fs";
 import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { isAlive } from "../controlplane/processes.ts";
 
 export type Log = (message: string) => void;
 
@@ -118,15 +119,6 @@ export function versionAtLeast(have: [number, number], want: string): boolean {
   return have[0] > major || (have[0] === major && have[1] >= minor);
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * A lock directory so that two runs (say `make test` and `make demo` started
  * together) do not build the same cache entry at once. A lock left by a dead
@@ -143,7 +135,7 @@ async function withLock<T>(dir: string, log: Log, fn: () => Promise<T>): Promise
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const owner = Number(await readFile(join(lock, "pid"), "utf8").catch(() => "0"));
-      if (owner && !processAlive(owner)) {
+      if (owner && !isAlive(owner)) {
         await rm(lock, { recursive: true, force: true });
         continue;
       }
