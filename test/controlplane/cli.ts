@@ -11,6 +11,7 @@ import { ensureBinaries } from "./binaries.ts";
 import { ADMIN, ControlPlane } from "./controlplane.ts";
 import { isAlive } from "./processes.ts";
 import { stderrLog } from "../toolchain/go-tools.ts";
+import { sleep } from "../../operator/runtime/sleep.ts";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const stateDir = process.env.YUNSHU_CLUSTER_DIR ?? join(repoRoot, ".yunshu", "cluster");
@@ -25,7 +26,6 @@ interface ClusterState {
   dataDir: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function readState(): Promise<ClusterState | undefined> {
   try {

@@ -18,6 +18,7 @@ import { ensureBinaries, type Binaries } from "./binaries.ts";
 import { createPki, KUBERNETES_SERVICE_IP, type Pki } from "./pki.ts";
 import { isAlive, startSupervised, type Supervised } from "./processes.ts";
 import { stderrLog, type Log } from "../toolchain/go-tools.ts";
+import { sleep } from "../../operator/runtime/sleep.ts";
 
 export interface Identity {
   name: string;
@@ -97,7 +98,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class StartError extends Error {
   readonly portClash: boolean;
@@ -129,6 +129,8 @@ export class ControlPlane {
   private readonly tokens: Map<string, string>;
   private readonly processes: Supervised[];
   private readonly apiServerArgs: string[];
+  /** Read once: every readiness poll and every kubeconfig needs it. */
+  private readonly caPem: Buffer;
 
   private constructor(parts: ControlPlaneParts) {
     this.name = parts.name;
@@ -139,6 +141,7 @@ export class ControlPlane {
     this.tokens = parts.tokens;
     this.processes = parts.processes;
     this.apiServerArgs = parts.apiServerArgs;
+    this.caPem = readFileSync(parts.pki.caCert);
   }
 
   static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
@@ -291,7 +294,7 @@ export class ControlPlane {
     return stringify({
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: this.name, cluster: { server: this.server, "certificate-authority-data": readFileSync(this.pki.caCert).toString("base64") } }],
+      clusters: [{ name: this.name, cluster: { server: this.server, "certificate-authority-data": this.caPem.toString("base64") } }],
       users: [{ name: identity, user: { token: this.token(identity) } }],
       contexts: [{ name: context, context: { cluster: this.name, user: identity } }],
       "current-context": context,
@@ -349,7 +352,7 @@ export class ControlPlane {
       if (body !== undefined) headers["content-type"] = "application/json";
       const req = request(
         `${this.server}${path}`,
-        { method, ca: readFileSync(this.pki.caCert), headers, timeout: 5_000 },
+        { method, ca: this.caPem, headers, timeout: 5_000 },
         (res) => {
           let body = "";
           res.on("data", (chunk: Buffer) => (body += chunk.toString()));

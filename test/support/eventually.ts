@@ -1,6 +1,6 @@
 // Waiting for a controller to act is polling a condition, not sleeping a
 // guessed time: fast when it is fast, and a clear failure when it never is.
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from "../../operator/runtime/sleep.ts";
 
 export async function eventually<T>(
   what: string,
