@@ -1,11 +1,11 @@
 // The `yunshu` command. bin/yunshu.js checks the Node version, then runs this.
-import { KubeConfig } from "@kubernetes/client-node";
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { install } from "./install.ts";
 import { startHttpServer } from "./metrics/http-server.ts";
 import { Operator } from "./operator.ts";
 import { DEFAULT_BURST, DEFAULT_QPS, KubeClient } from "./runtime/kube-client.ts";
+import { loadKubeConfig } from "./runtime/kubeconfig.ts";
 import { createLogger, isLogLevel } from "./runtime/log.ts";
 import { DEFAULT_PLATFORM } from "./tenant/platform.ts";
 
@@ -38,14 +38,6 @@ Flags (operator):
                             where the Lease lives (default yunshu-system/yunshu-operator)
   --log-level LEVEL         debug | info | warn | error (default info)
 `;
-
-function loadKubeConfig(path: string | undefined, context: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromDefault();
-  if (context) kc.setCurrentContext(context);
-  return kc;
-}
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
