@@ -3,11 +3,11 @@
 // the tenant reconciler, and an orderly shutdown. Each cluster gets its own
 // client and caches (a `ClusterConnection`), so that member clusters can be
 // added beside the hub without changing the reconcile.
-import type { KubeConfig } from "@kubernetes/client-node";
 import { OperatorMetrics } from "./metrics/metrics.ts";
 import { Controller } from "./runtime/controller.ts";
 import { EventRecorder } from "./runtime/events.ts";
 import { Informer } from "./runtime/informer.ts";
+import type { ClusterCredentials } from "./runtime/kubeconfig.ts";
 import { KubeClient, type KubeClientOptions, type KubeObject } from "./runtime/kube-client.ts";
 import { LeaderElector, type LeaderElectionOptions } from "./runtime/leader-election.ts";
 import type { Logger } from "./runtime/log.ts";
@@ -21,7 +21,7 @@ import type { Tenant } from "./tenant/types.ts";
 export type LeaderElectionSettings = Pick<LeaderElectionOptions, "namespace" | "name" | "identity" | "leaseDurationMs" | "renewDeadlineMs" | "retryPeriodMs">;
 
 export interface OperatorOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: ClusterCredentials;
   client?: KubeClientOptions;
   workers: number;
   /** How often every tenant is looked at again even without events: a safety net, not the mechanism. */
@@ -54,7 +54,7 @@ function tenantOf(obj: KubeObject): string[] {
   return tenant ? [tenant] : [];
 }
 
-export function connectCluster(kubeConfig: KubeConfig, options: KubeClientOptions, log: Logger): ClusterConnection {
+export function connectCluster(kubeConfig: ClusterCredentials, options: KubeClientOptions, log: Logger): ClusterConnection {
   const client = new KubeClient(kubeConfig, { userAgent: "yunshu-operator", ...options });
   const tenants = new Informer<Tenant & KubeObject>(client, TENANTS, { log });
   const namespaces = new Informer<KubeObject>(client, NAMESPACES, { labelSelector: MANAGED_SELECTOR, log });

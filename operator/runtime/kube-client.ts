@@ -1,12 +1,12 @@
 // A thin client for the Kubernetes REST API: the few verbs an operator needs
 // (get, paginated list, watch, create, server-side apply, delete), with
-// client-side rate limiting and 429/Retry-After handling. client-node's
-// KubeConfig does the kubeconfig and credential work; requests go straight
-// through undici so that watches, pagination and apply are under our control.
-import type { KubeConfig } from "@kubernetes/client-node";
+// client-side rate limiting and 429/Retry-After handling. Requests go
+// straight through undici so that watches, pagination and apply are under our
+// control.
+import { readFile } from "node:fs/promises";
 import { Agent, fetch, type Dispatcher } from "undici";
-import type { RequestOptions } from "node:https";
 import type { KubeObject } from "../api/meta.ts";
+import type { ClusterCredentials } from "./kubeconfig.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import { sleep } from "./sleep.ts";
 
@@ -84,7 +84,7 @@ const CREDENTIAL_REFRESH_MS = 30_000;
 
 export class KubeClient {
   readonly server: string;
-  private readonly kubeConfig: KubeConfig;
+  private readonly credentials: ClusterCredentials;
   private readonly options: KubeClientOptions;
   private readonly limiter: TokenBucket | undefined;
   private dispatcher: Dispatcher | undefined;
@@ -93,34 +93,31 @@ export class KubeClient {
   /** Requests sent, by verb: the benchmark counts writes with it. */
   readonly requestCounts = new Map<string, number>();
 
-  constructor(kubeConfig: KubeConfig, options: KubeClientOptions = {}) {
-    const cluster = kubeConfig.getCurrentCluster();
-    if (!cluster) throw new Error("the kubeconfig has no current cluster: set a current-context (kubectl config use-context …)");
-    this.server = cluster.server.replace(/\/$/, "");
-    this.kubeConfig = kubeConfig;
+  constructor(credentials: ClusterCredentials, options: KubeClientOptions = {}) {
+    this.server = credentials.server.replace(/\/$/, "");
+    this.credentials = credentials;
     this.options = options;
     const qps = options.qps ?? DEFAULT_QPS;
     this.limiter = qps > 0 ? new TokenBucket(qps, options.burst ?? DEFAULT_BURST) : undefined;
   }
 
   /**
-   * TLS settings are fixed for the client's life; credentials are re-read
-   * periodically, since tokens (projected ServiceAccount tokens, exec
-   * plugins) rotate.
+   * TLS settings are fixed for the client's life; a token file is re-read
+   * periodically, since projected ServiceAccount tokens rotate.
    */
   private async connection(): Promise<{ dispatcher: Dispatcher; headers: Record<string, string> }> {
     if (!this.dispatcher || Date.now() - this.headersAt > CREDENTIAL_REFRESH_MS) {
-      const opts: RequestOptions = { headers: {} };
-      await this.kubeConfig.applyToHTTPSOptions(opts);
+      const { caPem, clientCertPem, clientKeyPem, insecureSkipTlsVerify, tlsServerName, bearerToken, tokenFile } = this.credentials;
       this.dispatcher ??= new Agent({
-        connect: { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized ?? true },
+        connect: { ca: caPem, cert: clientCertPem, key: clientKeyPem, servername: tlsServerName, rejectUnauthorized: !insecureSkipTlsVerify },
         connections: 64,
         // Watches are long-lived and quiet; the watch loop has its own inactivity timeout.
         bodyTimeout: 0,
         headersTimeout: 60_000,
       });
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+      const token = tokenFile ? (await readFile(tokenFile, "utf8")).trim() : bearerToken;
+      if (token) headers.authorization = `Bearer ${token}`;
       if (this.options.userAgent) headers["user-agent"] = this.options.userAgent;
       if (this.options.impersonate) {
         headers["impersonate-user"] = this.options.impersonate.user;

@@ -10,7 +10,6 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { planQuota } from "../../operator/quota/allocate.ts";
 import { parseResourceList } from "../../operator/quota/quantity.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
@@ -98,7 +97,7 @@ async function baseline(): Promise<{ seconds: number; objects: number }> {
   const plane = await ControlPlane.start({ name: "bench-baseline", log: say });
   try {
     const identity = await installYunshu(plane);
-    const client = new KubeClient(plane.kubeConfig(identity), { qps: 0 });
+    const client = new KubeClient(plane.credentials(identity), { qps: 0 });
     const tenants = Array.from({ length: N }, (_, i) => objectsOf(benchTenant(i)));
     let objects = 0;
     say(`baseline: a bare client creates what ${N} tenants become (${CONCURRENCY} tenants in flight)`);
@@ -205,7 +204,7 @@ async function yunshu(): Promise<Record<string, number>> {
   const plane = await ControlPlane.start({ name: "bench-yunshu", log: say });
   try {
     const identity = await installYunshu(plane);
-    const admin = new KubeClient(plane.kubeConfig() as KubeConfig, { qps: 0 });
+    const admin = new KubeClient(plane.credentials(), { qps: 0 });
     say(`creating ${N} Tenant objects (not timed)`);
     await pool(Array.from({ length: N }, (_, i) => benchTenant(i)), CONCURRENCY, async (t) => {
       await admin.create(TENANTS, t as KubeObject);

@@ -18,6 +18,7 @@ import { ensureBinaries, type Binaries } from "./binaries.ts";
 import { createPki, KUBERNETES_SERVICE_IP, type Pki } from "./pki.ts";
 import { isAlive, startSupervised, type Supervised } from "./processes.ts";
 import { stderrLog, type Log } from "../toolchain/go-tools.ts";
+import { loadKubeConfig, type ClusterCredentials } from "../../operator/runtime/kubeconfig.ts";
 import { sleep } from "../../operator/runtime/sleep.ts";
 
 export interface Identity {
@@ -306,6 +307,11 @@ export class ControlPlane {
     const kc = new KubeConfig();
     kc.loadFromString(this.renderKubeconfig(identity));
     return kc;
+  }
+
+  /** yunshu's credentials acting as `identity`, for its KubeClient and Operator, read from the identity's kubeconfig file. */
+  credentials(identity: string = ADMIN): ClusterCredentials {
+    return loadKubeConfig(this.kubeconfigPath(identity), undefined);
   }
 
   /** Runs the bundled kubectl as `identity`; never throws on a non-zero exit. */

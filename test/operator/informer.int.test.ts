@@ -18,7 +18,7 @@ const configMap = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", meta
 
 beforeAll(async () => {
   plane = await ControlPlane.start({ name: "informer" });
-  client = new KubeClient(plane.kubeConfig());
+  client = new KubeClient(plane.credentials());
 });
 
 afterAll(async () => {

@@ -19,7 +19,7 @@ export const OPERATOR_SERVICE_ACCOUNT = "yunshu-operator";
 
 /** Installs crds/ and returns the operator ServiceAccount's identity on `plane`. */
 export async function installYunshu(plane: ControlPlane): Promise<string> {
-  await install(new KubeClient(plane.kubeConfig()));
+  await install(new KubeClient(plane.credentials()));
   return plane.serviceAccountIdentity(OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT);
 }
 
@@ -27,7 +27,7 @@ export async function installYunshu(plane: ControlPlane): Promise<string> {
 export async function startOperator(plane: ControlPlane, identity: string, opts: { workers?: number; syncTimeoutMs?: number } = {}): Promise<Operator> {
   const logFile = join(plane.dir, "logs", "operator.log");
   const operator = new Operator({
-    kubeConfig: plane.kubeConfig(identity),
+    kubeConfig: plane.credentials(identity),
     workers: opts.workers ?? 4,
     resyncMs: 600_000,
     platform: DEFAULT_PLATFORM,
