@@ -3,7 +3,12 @@
 // the tenant reconciler, and an orderly shutdown. Each cluster gets its own
 // client and caches (a `ClusterConnection`), so that member clusters can be
 // added beside the hub without changing the reconcile.
+import type { CapacityPool, TenantRequest } from "./api/generated.ts";
+import { DEFAULT_POOL } from "./capacity/pool.ts";
+import { CapacityPoolReconciler } from "./capacity/reconciler.ts";
 import { OperatorMetrics } from "./metrics/metrics.ts";
+import { isFinished } from "./request/conditions.ts";
+import { RequestReconciler } from "./request/reconciler.ts";
 import { Controller } from "./runtime/controller.ts";
 import { EventRecorder } from "./runtime/events.ts";
 import { Informer } from "./runtime/informer.ts";
@@ -11,11 +16,11 @@ import type { ClusterCredentials } from "./runtime/kubeconfig.ts";
 import { KubeClient, type KubeClientOptions, type KubeObject } from "./runtime/kube-client.ts";
 import { LeaderElector, type LeaderElectionOptions } from "./runtime/leader-election.ts";
 import type { Logger } from "./runtime/log.ts";
-import { NAMESPACED_CHILD_TYPES, NAMESPACES, TENANTS } from "./runtime/resources.ts";
+import { CAPACITY_POOLS, NAMESPACED_CHILD_TYPES, NAMESPACES, TENANT_REQUESTS, TENANTS } from "./runtime/resources.ts";
 import { WorkQueue } from "./runtime/workqueue.ts";
 import { MANAGED_SELECTOR, TENANT_LABEL } from "./tenant/labels.ts";
 import type { PlatformSettings } from "./tenant/platform.ts";
-import { BY_TENANT, TenantReconciler, type TenantCaches } from "./tenant/reconciler.ts";
+import { BY_PARENT, BY_TENANT, TenantReconciler, type TenantCaches } from "./tenant/reconciler.ts";
 import type { Tenant } from "./tenant/types.ts";
 
 export type LeaderElectionSettings = Pick<LeaderElectionOptions, "namespace" | "name" | "identity" | "leaseDurationMs" | "renewDeadlineMs" | "retryPeriodMs">;
@@ -36,6 +41,11 @@ export interface OperatorOptions {
 }
 
 export const TENANT_CONTROLLER = "tenant";
+export const REQUEST_CONTROLLER = "tenantrequest";
+export const POOL_CONTROLLER = "capacitypool";
+/** Requests and pools are few and cheap to judge; tenants carry the load. */
+const REQUEST_WORKERS = 2;
+const POOL_WORKERS = 1;
 
 /** What running and syncing needs of an informer, whatever it caches. */
 export type RunnableInformer = Pick<Informer<KubeObject>, "run" | "waitForSync" | "type" | "size" | "stats">;
@@ -63,12 +73,19 @@ export function connectCluster(kubeConfig: ClusterCredentials, options: KubeClie
   );
   const managed = [namespaces, ...children.values()];
   for (const informer of managed) informer.addIndex(BY_TENANT, tenantOf);
+  tenants.addIndex(BY_PARENT, (t) => (t.spec.parent ? [t.spec.parent] : []));
   return { client, caches: { tenants, namespaces, children }, managed, informers: [tenants, ...managed] };
 }
 
 export class Operator {
+  /** The tenant controller's queue. */
   readonly queue: WorkQueue;
+  readonly requestQueue: WorkQueue;
+  readonly poolQueue: WorkQueue;
   readonly hub: ClusterConnection;
+  /** Self-service lives in the hub only: requests and the capacity pool. */
+  readonly requests: Informer<TenantRequest & KubeObject>;
+  readonly pools: Informer<CapacityPool & KubeObject>;
   readonly metrics: OperatorMetrics;
   private readonly options: OperatorOptions;
   private readonly abort = new AbortController();
@@ -79,23 +96,50 @@ export class Operator {
   constructor(options: OperatorOptions) {
     this.options = options;
     this.hub = connectCluster(options.kubeConfig, options.client ?? {}, options.log);
+    this.requests = new Informer<TenantRequest & KubeObject>(this.hub.client, TENANT_REQUESTS, { log: options.log });
+    this.pools = new Informer<CapacityPool & KubeObject>(this.hub.client, CAPACITY_POOLS, { log: options.log });
+    this.hub.informers.push(this.requests, this.pools);
     const managed = new Set<unknown>(this.hub.managed);
     this.metrics = new OperatorMetrics({
       version: options.version ?? "dev",
-      controller: TENANT_CONTROLLER,
-      queueName: TENANT_CONTROLLER,
-      workers: options.workers,
+      controllers: { [TENANT_CONTROLLER]: options.workers, [REQUEST_CONTROLLER]: REQUEST_WORKERS, [POOL_CONTROLLER]: POOL_WORKERS },
       leaseName: options.leaderElection?.name ?? "yunshu-operator",
       sources: {
         tenants: () => this.hub.caches.tenants.list(),
+        requests: () => this.requests.list(),
         informers: () => this.hub.informers.map((i) => ({ type: i.type, size: i.size, stats: i.stats, managed: managed.has(i) })),
-        queueDepth: () => this.queue.length,
+        queueDepths: () => [
+          [TENANT_CONTROLLER, this.queue.length],
+          [REQUEST_CONTROLLER, this.requestQueue.length],
+          [POOL_CONTROLLER, this.poolQueue.length],
+        ],
         apiRequests: () => this.hub.client.requestCounts,
       },
     });
-    this.queue = new WorkQueue({ hooks: this.metrics.queueHooks() });
+    this.queue = new WorkQueue({ hooks: this.metrics.queueHooks(TENANT_CONTROLLER) });
+    this.requestQueue = new WorkQueue({ hooks: this.metrics.queueHooks(REQUEST_CONTROLLER) });
+    this.poolQueue = new WorkQueue({ hooks: this.metrics.queueHooks(POOL_CONTROLLER) });
     const { tenants } = this.hub.caches;
-    tenants.onEvent((_event, tenant) => this.queue.add(tenant.metadata.name));
+    // A tenant's quota decision reads its parent, its siblings and its
+    // children (quota-decision.ts), so a change wakes all of them; request
+    // verdicts and the pool's sums read every tenant.
+    tenants.onEvent((_event, tenant, old) => {
+      const name = tenant.metadata.name;
+      this.queue.add(name);
+      for (const child of tenants.byIndex(BY_PARENT, name)) this.queue.add(child.metadata.name);
+      for (const parent of new Set([tenant.spec.parent, old?.spec.parent])) {
+        if (!parent) continue;
+        this.queue.add(parent);
+        for (const sibling of tenants.byIndex(BY_PARENT, parent)) this.queue.add(sibling.metadata.name);
+      }
+      this.queueOpenRequests();
+      this.poolQueue.add(DEFAULT_POOL);
+    });
+    this.requests.onEvent((_event, request) => this.requestQueue.add(request.metadata.name));
+    this.pools.onEvent((_event, pool) => {
+      this.poolQueue.add(pool.metadata.name);
+      this.queueOpenRequests();
+    });
     // A change to anything yunshu manages (drift, deletion, quota usage)
     // wakes its tenant; level-triggered reconcile works out the rest.
     for (const informer of this.hub.managed) {
@@ -137,11 +181,29 @@ export class Operator {
       log,
       platform: this.options.platform,
     });
-    const controller = new Controller(TENANT_CONTROLLER, this.queue, reconciler, { log, hooks: this.metrics.controllerHooks() });
+    const controller = new Controller(TENANT_CONTROLLER, this.queue, reconciler, { log, hooks: this.metrics.controllerHooks(TENANT_CONTROLLER) });
+    const requestReconciler = new RequestReconciler({
+      client: this.hub.client,
+      caches: { requests: this.requests, tenants: this.hub.caches.tenants, pools: this.pools },
+      events: new EventRecorder(this.hub.client, { log }),
+      log,
+    });
+    const requestController = new Controller(REQUEST_CONTROLLER, this.requestQueue, requestReconciler, {
+      log,
+      hooks: this.metrics.controllerHooks(REQUEST_CONTROLLER),
+    });
+    const poolReconciler = new CapacityPoolReconciler({ client: this.hub.client, pools: this.pools, tenants: this.hub.caches.tenants });
+    const poolController = new Controller(POOL_CONTROLLER, this.poolQueue, poolReconciler, { log, hooks: this.metrics.controllerHooks(POOL_CONTROLLER) });
     const resync = setInterval(() => this.resyncAll(), resyncMs);
     resync.unref();
     signal.addEventListener("abort", () => clearInterval(resync), { once: true });
-    this.running = Promise.all([informersDone, controller.run(workers), electing?.done]);
+    this.running = Promise.all([
+      informersDone,
+      controller.run(workers),
+      requestController.run(REQUEST_WORKERS),
+      poolController.run(POOL_WORKERS),
+      electing?.done,
+    ]);
     await this.running;
   }
 
@@ -161,7 +223,7 @@ export class Operator {
       onStartedLeading: started,
       onStoppedLeading: () => {
         this.metrics.setLeader(settings.name, false);
-        this.queue.shutdown();
+        this.shutdownQueues();
         this.options.onLostLeadership?.();
       },
     });
@@ -171,15 +233,26 @@ export class Operator {
     return { leading, done: elector.run(signal) };
   }
 
-  /** Queues every tenant: level-triggered reconciles make this safe at any time. */
+  /** Queues every tenant, open request and pool: level-triggered reconciles make this safe at any time. */
   resyncAll(): void {
     for (const tenant of this.hub.caches.tenants.list()) this.queue.add(tenant.metadata.name);
+    this.queueOpenRequests();
+    for (const pool of this.pools.list()) this.poolQueue.add(pool.metadata.name);
+  }
+
+  /** Requests whose verdict may change: finished ones are records and never looked at again. */
+  private queueOpenRequests(): void {
+    for (const request of this.requests.list()) if (!isFinished(request)) this.requestQueue.add(request.metadata.name);
+  }
+
+  private shutdownQueues(): void {
+    for (const queue of [this.queue, this.requestQueue, this.poolQueue]) queue.shutdown();
   }
 
   /** Graceful: no new keys, in-flight reconciles finish, watches close. */
   async stop(): Promise<void> {
     this.ready = false;
-    this.queue.shutdown();
+    this.shutdownQueues();
     this.abort.abort();
     await this.running;
   }

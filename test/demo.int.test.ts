@@ -14,7 +14,11 @@ describe("make demo", () => {
     expect(stdout).toContain("created 4 tenants");
     expect(stdout).toMatch(/hunan-data-bureau-prod\s+quota \{.*"pods":"50"/);
     for (const name of ["湖南省数据局", "湖南省财政厅", "长沙市卫生健康委员会", "岳阳市教育局"]) expect(stdout).toContain(name);
-    expect(stdout.match(/\s+True\s+/g)?.length).toBe(4);
+    expect(stdout).toMatch(/chen filed changsha-kaifu-health-\w+; yunshu's verdict: Fits=True, fits tenant changsha-health: .*requests.cpu 2 of 6 \(others hold 0\)/);
+    expect(stdout).toContain("changsha-kaifu-health is Ready with changsha-kaifu-health-prod");
+    expect(stdout).toMatch(/changsha-kaifu-health-\w+\s+changsha-kaifu-health\s+Create\s+chen\s+True\s+Approved\s+Applied/);
+    // Every tenant Ready in `kubectl get tenants`: the four samples and the requested one.
+    expect(stdout.match(/\s+True\s+\d+[smh]\n/g)?.length).toBe(5);
     expect(stdout).toContain("Press Ctrl-C to stop");
     const kubeconfig = /KUBECONFIG=(\S+)/.exec(stdout)?.[1];
     expect(kubeconfig).toBeTruthy();

@@ -13,6 +13,283 @@ export type CustomObjectMeta = Omit<V1ObjectMeta, "name" | "creationTimestamp" |
   managedFields?: (Omit<V1ManagedFieldsEntry, "time"> & { time?: string })[];
 };
 
+// CapacityPool: capacitypools.yunshu.io/v1alpha1, from crds/yunshu.io_capacitypools.yaml.
+export const CAPACITY_POOL_GROUP = "yunshu.io";
+export const CAPACITY_POOL_VERSION = "v1alpha1";
+export const CAPACITY_POOL_PLURAL = "capacitypools";
+export const CAPACITY_POOL_KIND = "CapacityPool";
+
+/**
+ * The capacity the platform offers to tenants. Top-level tenants (those without spec.parent)
+ * together may hold quota up to allocatable × overcommit for each resource named here; a child
+ * tenant's quota is carved from its parent's and does not count again. Resources not named here are
+ * not limited by the pool.
+ */
+export interface CapacityPool {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "CapacityPool";
+  metadata: CustomObjectMeta;
+  spec: CapacityPoolSpec;
+  /**
+   * What yunshu computed; written by the operator only.
+   */
+  status?: CapacityPoolStatus;
+}
+
+export interface CapacityPoolList {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "CapacityPoolList";
+  metadata?: V1ListMeta;
+  items: CapacityPool[];
+}
+
+export interface CapacityPoolSpec {
+  /**
+   * What the machines can give tenants, by ResourceQuota resource name (requests.cpu,
+   * requests.memory, requests.storage, limits.cpu, pods, …), after the platform's own reservations.
+   */
+  allocatable: Record<string, string | number>;
+  /**
+   * How many times allocatable may be promised, by resource, as a decimal such as "1.5" (default 1:
+   * no overcommit). Quotas are ceilings that departments rarely fill, so limits.cpu is often
+   * overcommitted; requests.memory rarely should be.
+   */
+  overcommit?: Record<string, string>;
+}
+
+/**
+ * What yunshu computed; written by the operator only.
+ */
+export interface CapacityPoolStatus {
+  /**
+   * allocatable × overcommit, by resource.
+   */
+  capacity?: Record<string, string>;
+  /**
+   * The quota top-level tenants hold, summed, by resource the pool names.
+   */
+  committed?: Record<string, string>;
+  /**
+   * How many top-level tenants the pool counts.
+   */
+  tenants?: number;
+}
+
+// TenantRequest: tenantrequests.yunshu.io/v1alpha1, from crds/yunshu.io_tenantrequests.yaml.
+export const TENANT_REQUEST_GROUP = "yunshu.io";
+export const TENANT_REQUEST_VERSION = "v1alpha1";
+export const TENANT_REQUEST_PLURAL = "tenantrequests";
+export const TENANT_REQUEST_KIND = "TenantRequest";
+
+/**
+ * A department's request to the platform team: create a tenant, change a tenant's quota, or add or
+ * remove namespaces. yunshu reports whether it fits the parent tenant's quota and the cloud's
+ * capacity (condition Fits); a platform admin approves or denies it (condition Approved, set
+ * through the status subresource, with status.decidedBy); yunshu then applies an approved request
+ * to the Tenant (condition Applied). The spec cannot change after creation, and a decided request
+ * cannot be deleted.
+ */
+export interface TenantRequest {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "TenantRequest";
+  metadata: CustomObjectMeta;
+  /**
+   * What is asked, by whom and why. Immutable.
+   */
+  spec: TenantRequestSpec;
+  /**
+   * The verdict, the decision and the outcome. Fits and Applied are written by yunshu; Approved and
+   * decidedBy by the platform admin who decides (kubectl yunshu approve|deny).
+   */
+  status?: TenantRequestStatus;
+}
+
+export interface TenantRequestList {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "TenantRequestList";
+  metadata?: V1ListMeta;
+  items: TenantRequest[];
+}
+
+/**
+ * What is asked, by whom and why. Immutable.
+ */
+export interface TenantRequestSpec {
+  /**
+   * The tenant the request is about: the name of the Tenant to create, or of the existing Tenant to
+   * change (a DNS-1123 label).
+   */
+  tenant: string;
+  /**
+   * Create: a new tenant (displayName, level, and optionally parent, owners, namespaces, quota).
+   * ChangeQuota: set the tenant-wide hard limits named in quota.hard to these values (other
+   * resources keep theirs). AddNamespaces / RemoveNamespaces: add or remove the namespaces named in
+   * namespaces (removal follows the tenant's deletionPolicy, Retain by default).
+   */
+  action: "Create" | "ChangeQuota" | "AddNamespaces" | "RemoveNamespaces";
+  /**
+   * Why the department asks, in its own words (any script), for the platform team and the audit
+   * trail; 1 to 2048 characters.
+   */
+  reason: string;
+  /**
+   * Who filed the request, exactly as the API server authenticated them: the admission policy
+   * yunshu-tenant-requests refuses a request whose requester is not the creating user. `kubectl
+   * yunshu request` fills it in.
+   */
+  requester: TenantRequestRequester;
+  /**
+   * Create only. The new tenant's spec.displayName, for example 长沙市数据局.
+   */
+  displayName?: string;
+  /**
+   * Create only. The new tenant's unified social credit code (spec.code).
+   */
+  code?: string;
+  /**
+   * Create only. The new tenant's administrative level (spec.level).
+   */
+  level?: "province" | "city" | "county" | "township" | "village";
+  /**
+   * Create only. The tenant whose quota the new one is carved from (spec.parent), for example a
+   * county bureau's city.
+   */
+  parent?: string;
+  /**
+   * Create only. The new tenant's owners (spec.owners). When empty, the requester becomes the only
+   * owner.
+   */
+  owners?: TenantRequestOwner[];
+  /**
+   * Create, AddNamespaces, RemoveNamespaces. Short namespace names (prod becomes <tenant>-prod).
+   */
+  namespaces?: string[];
+  /**
+   * Create and ChangeQuota. Tenant-wide hard limits, as in Tenant spec.quota.
+   */
+  quota?: TenantRequestQuota;
+}
+
+/**
+ * Who filed the request, exactly as the API server authenticated them: the admission policy
+ * yunshu-tenant-requests refuses a request whose requester is not the creating user. `kubectl
+ * yunshu request` fills it in.
+ */
+export interface TenantRequestRequester {
+  /**
+   * The creating user's name (kubectl auth whoami).
+   */
+  username: string;
+  /**
+   * The creating user's groups, all of them or none.
+   */
+  groups?: string[];
+}
+
+export interface TenantRequestOwner {
+  /**
+   * User, Group or ServiceAccount.
+   */
+  kind: "User" | "Group" | "ServiceAccount";
+  /**
+   * The user, group or service account name.
+   */
+  name: string;
+  /**
+   * The service account's namespace.
+   */
+  namespace?: string;
+}
+
+/**
+ * Create and ChangeQuota. Tenant-wide hard limits, as in Tenant spec.quota.
+ */
+export interface TenantRequestQuota {
+  /**
+   * Hard limits by ResourceQuota resource name, such as requests.cpu 8 or requests.memory 16Gi.
+   */
+  hard?: Record<string, string | number>;
+}
+
+/**
+ * The verdict, the decision and the outcome. Fits and Applied are written by yunshu; Approved and
+ * decidedBy by the platform admin who decides (kubectl yunshu approve|deny).
+ */
+export interface TenantRequestStatus {
+  /**
+   * Fits (yunshu: True when the request fits the parent's quota and the cloud's capacity, with the
+   * numbers in the message); Approved (the platform admin: True with reason Approved, or False with
+   * reason Denied, and the decision's reason as the message; final); Applied (yunshu: True once the
+   * Tenant was created or changed, False with reason Failed or NoLongerFits when it could not be;
+   * final).
+   */
+  conditions?: TenantRequestStatusCondition[];
+  /**
+   * The user who approved or denied the request, as the API server authenticated them (checked by
+   * admission).
+   */
+  decidedBy?: string;
+  /**
+   * The numbers behind the Fits condition, one row per resource and budget the request draws on.
+   */
+  capacity?: TenantRequestStatusCapacityItem[];
+}
+
+export interface TenantRequestStatusCondition {
+  /**
+   * Fits, Approved or Applied.
+   */
+  type: string;
+  /**
+   * True, False or Unknown.
+   */
+  status: "True" | "False" | "Unknown";
+  /**
+   * The metadata.generation the condition was set for.
+   */
+  observedGeneration?: number;
+  /**
+   * When the status last changed; for Approved, when the decision was made.
+   */
+  lastTransitionTime: string;
+  /**
+   * A CamelCase reason, such as Fits, ExceedsParentQuota, Approved, Denied, Applied, Failed.
+   */
+  reason: string;
+  /**
+   * A human-readable explanation; for Approved, the decider's reason.
+   */
+  message: string;
+}
+
+export interface TenantRequestStatusCapacityItem {
+  /**
+   * Which budget: `tenant/<name>` for a parent tenant's quota, `pool/<name>` for the cloud's
+   * capacity pool.
+   */
+  budget: string;
+  /**
+   * The resource name, such as requests.cpu.
+   */
+  resource: string;
+  /**
+   * What the tenant would hold after the request.
+   */
+  requested: string;
+  /**
+   * What the budget's other holders hold already.
+   */
+  allocated: string;
+  /**
+   * The budget's size (for a pool, allocatable × overcommit).
+   */
+  limit: string;
+  /**
+   * Whether requested + allocated <= limit.
+   */
+  fits?: boolean;
+}
+
 // Tenant: tenants.yunshu.io/v1alpha1, from crds/yunshu.io_tenants.yaml.
 export const TENANT_GROUP = "yunshu.io";
 export const TENANT_VERSION = "v1alpha1";
@@ -67,6 +344,15 @@ export interface TenantSpec {
    * 县, 乡, 村).
    */
   level: "province" | "city" | "county" | "township" | "village";
+  /**
+   * The tenant whose quota this one is carved from, for example a county bureau's city. The
+   * children of a tenant together may hold at most its quota, for every resource it names, and each
+   * child must name every resource its parent names; the parent's own namespaces get what its
+   * children do not hold. A change that would break this is not applied (the tenant keeps the quota
+   * it has, a new tenant waits) and is reported in the QuotaAllocated condition. Top-level tenants
+   * have no parent and draw on the CapacityPool.
+   */
+  parent?: string;
   /**
    * Who administers the tenant: 1 to 64 users, groups or service accounts. Each becomes a subject
    * of the tenant-admin RoleBinding in every namespace of the tenant; they can manage workloads
@@ -221,7 +507,9 @@ export interface TenantStatus {
   observedGeneration?: number;
   /**
    * The tenant's conditions. Ready is True when every namespace, quota, limit range, network policy
-   * and role binding is as the spec declares.
+   * and role binding is as the spec declares. QuotaAllocated is True when the quota fits the
+   * parent's (always, for a top-level tenant); False means the spec's quota is not applied.
+   * OwnersVerified says whether the owners exist, as far as Kubernetes can tell.
    */
   conditions?: TenantStatusCondition[];
   /**
@@ -297,4 +585,9 @@ export interface TenantStatusQuota {
    * The usage summed across namespaces, by resource name.
    */
   used?: Record<string, string>;
+  /**
+   * What the tenant's children hold of its quota, summed, by resource name; the tenant's own
+   * namespaces get hard minus children.
+   */
+  children?: Record<string, string>;
 }

@@ -10,12 +10,16 @@ import { parseQuantity } from "../quota/quantity.ts";
 import type { InformerStats } from "../runtime/informer.ts";
 import type { ControllerHooks } from "../runtime/controller.ts";
 import type { WorkQueueHooks } from "../runtime/workqueue.ts";
+import type { TenantRequest } from "../api/generated.ts";
+import { isPending } from "../request/conditions.ts";
 import type { Tenant } from "../tenant/types.ts";
 
 export interface MetricsSources {
   tenants: () => Iterable<Tenant>;
+  requests: () => Iterable<TenantRequest>;
   informers: () => Iterable<{ type: { kind: string; plural: string }; size: number; stats: InformerStats; managed: boolean }>;
-  queueDepth: () => number;
+  /** Keys waiting, by work queue (one queue per controller, named after it). */
+  queueDepths: () => Iterable<[string, number]>;
   /** Requests sent to the API server so far, by verb (GET, LIST, WATCH, POST, APPLY, PATCH, PUT, DELETE). */
   apiRequests: () => ReadonlyMap<string, number>;
 }
@@ -29,8 +33,6 @@ function baseUnits(value: string): number {
 
 export class OperatorMetrics {
   readonly registry = new Registry();
-  private readonly controller: string;
-  private readonly queueName: string;
   private readonly reconcileTotal: Counter<"controller" | "result">;
   private readonly reconcileErrors: Counter<"controller">;
   private readonly reconcileTime: Histogram<"controller">;
@@ -41,20 +43,22 @@ export class OperatorMetrics {
   private readonly workDuration: Histogram<"name">;
   private readonly leader: Gauge<"name">;
 
-  constructor(opts: { version: string; controller: string; queueName: string; workers: number; leaseName: string; sources: MetricsSources }) {
+  /** `controllers`: each controller's name (also its queue's) and its workers. */
+  constructor(opts: { version: string; controllers: Record<string, number>; leaseName: string; sources: MetricsSources }) {
     const registers = [this.registry];
     const { sources } = opts;
-    this.controller = opts.controller;
-    this.queueName = opts.queueName;
     collectDefaultMetrics({ register: this.registry });
 
     this.reconcileTotal = new Counter({ name: "controller_runtime_reconcile_total", help: "Reconciliations by controller and result (success, error, requeue_after).", labelNames: ["controller", "result"], registers });
     this.reconcileErrors = new Counter({ name: "controller_runtime_reconcile_errors_total", help: "Reconciliations that returned an error.", labelNames: ["controller"], registers });
     this.reconcileTime = new Histogram({ name: "controller_runtime_reconcile_time_seconds", help: "Time per reconciliation.", labelNames: ["controller"], buckets: DURATION_BUCKETS, registers });
     this.activeWorkers = new Gauge({ name: "controller_runtime_active_workers", help: "Workers currently reconciling.", labelNames: ["controller"], registers });
-    new Gauge({ name: "controller_runtime_max_concurrent_reconciles", help: "Configured workers.", labelNames: ["controller"], registers }).set({ controller: opts.controller }, opts.workers);
-    for (const result of ["success", "error", "requeue_after"]) this.reconcileTotal.inc({ controller: opts.controller, result }, 0);
-    this.reconcileErrors.inc({ controller: opts.controller }, 0);
+    const maxWorkers = new Gauge({ name: "controller_runtime_max_concurrent_reconciles", help: "Configured workers.", labelNames: ["controller"], registers });
+    for (const [controller, workers] of Object.entries(opts.controllers)) {
+      maxWorkers.set({ controller }, workers);
+      for (const result of ["success", "error", "requeue_after"]) this.reconcileTotal.inc({ controller, result }, 0);
+      this.reconcileErrors.inc({ controller }, 0);
+    }
 
     new Gauge({
       name: "workqueue_depth",
@@ -62,15 +66,17 @@ export class OperatorMetrics {
       labelNames: ["name"],
       registers,
       collect() {
-        this.set({ name: opts.queueName }, sources.queueDepth());
+        for (const [name, depth] of sources.queueDepths()) this.set({ name }, depth);
       },
     });
     this.queueAdds = new Counter({ name: "workqueue_adds_total", help: "Keys added to the work queue.", labelNames: ["name"], registers });
     this.queueRetries = new Counter({ name: "workqueue_retries_total", help: "Keys re-added after a failure.", labelNames: ["name"], registers });
     this.queueWait = new Histogram({ name: "workqueue_queue_duration_seconds", help: "Time a key waits before a worker takes it.", labelNames: ["name"], buckets: DURATION_BUCKETS, registers });
     this.workDuration = new Histogram({ name: "workqueue_work_duration_seconds", help: "Time a worker spends on a key.", labelNames: ["name"], buckets: DURATION_BUCKETS, registers });
-    this.queueAdds.inc({ name: opts.queueName }, 0);
-    this.queueRetries.inc({ name: opts.queueName }, 0);
+    for (const name of Object.keys(opts.controllers)) {
+      this.queueAdds.inc({ name }, 0);
+      this.queueRetries.inc({ name }, 0);
+    }
 
     this.leader = new Gauge({ name: "leader_election_master_status", help: "1 while this replica holds the leader lease.", labelNames: ["name"], registers });
     this.leader.set({ name: opts.leaseName }, 0);
@@ -159,29 +165,56 @@ export class OperatorMetrics {
         for (const t of sources.tenants()) this.set({ tenant: t.metadata.name }, t.status?.namespaceCount ?? 0);
       },
     });
+    new Gauge({
+      name: "yunshu_tenant_requests_pending",
+      help: "TenantRequests waiting for a platform admin's decision, by action.",
+      labelNames: ["action"],
+      registers,
+      collect() {
+        this.reset();
+        for (const action of ["Create", "ChangeQuota", "AddNamespaces", "RemoveNamespaces"]) this.set({ action }, 0);
+        for (const r of sources.requests()) if (isPending(r)) this.inc({ action: r.spec.action });
+      },
+    });
+    // One series per pending request, gone once it is decided: departments
+    // file few requests, and an alert can then name the one that waits.
+    new Gauge({
+      name: "yunshu_tenant_request_pending_age_seconds",
+      help: "How long a pending TenantRequest has waited for a decision.",
+      labelNames: ["request", "tenant"],
+      registers,
+      collect() {
+        this.reset();
+        for (const r of sources.requests()) {
+          const created = Date.parse(r.metadata.creationTimestamp ?? "");
+          if (isPending(r) && !Number.isNaN(created)) this.set({ request: r.metadata.name, tenant: r.spec.tenant }, (Date.now() - created) / 1000);
+        }
+      },
+    });
     new Gauge({ name: "yunshu_build_info", help: "Always 1; labels say which build runs.", labelNames: ["version", "node_version"], registers }).set(
       { version: opts.version, node_version: process.version },
       1,
     );
   }
 
-  queueHooks(): WorkQueueHooks {
+  queueHooks(name: string): WorkQueueHooks {
     return {
-      onAdd: () => this.queueAdds.inc({ name: this.queueName }),
-      onRetry: () => this.queueRetries.inc({ name: this.queueName }),
-      onGet: (waitedMs) => this.queueWait.observe({ name: this.queueName }, waitedMs / 1000),
+      onAdd: () => this.queueAdds.inc({ name }),
+      onRetry: () => this.queueRetries.inc({ name }),
+      onGet: (waitedMs) => this.queueWait.observe({ name }, waitedMs / 1000),
     };
   }
 
-  controllerHooks(): ControllerHooks {
+  /** Hooks for the controller `controller`, whose queue has the same name. */
+  controllerHooks(controller: string): ControllerHooks {
     return {
       onReconciled: (result, seconds) => {
-        this.reconcileTotal.inc({ controller: this.controller, result });
-        if (result === "error") this.reconcileErrors.inc({ controller: this.controller });
-        this.reconcileTime.observe({ controller: this.controller }, seconds);
-        this.workDuration.observe({ name: this.queueName }, seconds);
+        this.reconcileTotal.inc({ controller, result });
+        if (result === "error") this.reconcileErrors.inc({ controller });
+        this.reconcileTime.observe({ controller }, seconds);
+        this.workDuration.observe({ name: controller }, seconds);
       },
-      onActive: (delta) => this.activeWorkers.inc({ controller: this.controller }, delta),
+      onActive: (delta) => this.activeWorkers.inc({ controller }, delta),
     };
   }
 

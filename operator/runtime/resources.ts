@@ -24,3 +24,13 @@ export const TENANTS: ResourceType = { group: "yunshu.io", version: "v1alpha1", 
 
 /** Objects a tenant owns inside its namespaces, which yunshu renders, applies and prunes. */
 export const NAMESPACED_CHILD_TYPES: readonly ResourceType[] = [RESOURCE_QUOTAS, LIMIT_RANGES, NETWORK_POLICIES, ROLE_BINDINGS];
+export const TENANT_REQUESTS: ResourceType = { group: "yunshu.io", version: "v1alpha1", kind: "TenantRequest", plural: "tenantrequests", namespaced: false };
+export const CAPACITY_POOLS: ResourceType = { group: "yunshu.io", version: "v1alpha1", kind: "CapacityPool", plural: "capacitypools", namespaced: false };
+/** `kubectl auth whoami`: who the API server says the caller is. */
+export const SELF_SUBJECT_REVIEWS: ResourceType = {
+  group: "authentication.k8s.io",
+  version: "v1",
+  kind: "SelfSubjectReview",
+  plural: "selfsubjectreviews",
+  namespaced: false,
+};

@@ -15,6 +15,7 @@ import { needsApply } from "../runtime/needs-apply.ts";
 import { NAMESPACED_CHILD_TYPES, NAMESPACES, RESOURCE_QUOTAS, ROLE_BINDINGS, SERVICE_ACCOUNTS, TENANTS } from "../runtime/resources.ts";
 import { FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, RELEASED_LABEL, TENANT_FINALIZER, TENANT_LABEL } from "./labels.ts";
 import type { PlatformSettings } from "./platform.ts";
+import { decideQuota, type TenantDirectory } from "./quota-decision.ts";
 import { renderTenant, type DesiredNamespace } from "./render.ts";
 import { RESOURCE_QUOTA_NAME, renderResourceQuota } from "./resource-quota.ts";
 import { computeStatus, sameStatus, type NamespaceObservation, type TenantObservations } from "./status.ts";
@@ -22,6 +23,8 @@ import type { Tenant } from "./types.ts";
 
 /** Index name, on every managed-object informer, of objects by their tenant label. */
 export const BY_TENANT = "tenant";
+/** Index name, on the Tenant informer, of tenants by spec.parent. */
+export const BY_PARENT = "parent";
 
 export interface TenantCaches {
   tenants: Informer<Tenant & KubeObject>;
@@ -46,6 +49,7 @@ export class TenantReconciler implements Reconciler {
   private readonly events: EventRecorder;
   private readonly log: Logger;
   private readonly platform: PlatformSettings;
+  private readonly directory: TenantDirectory;
 
   constructor(deps: { client: KubeClient; caches: TenantCaches; events: EventRecorder; log: Logger; platform: PlatformSettings }) {
     this.client = deps.client;
@@ -53,6 +57,8 @@ export class TenantReconciler implements Reconciler {
     this.events = deps.events;
     this.log = deps.log;
     this.platform = deps.platform;
+    const tenants = deps.caches.tenants;
+    this.directory = { get: (name) => tenants.get(name), childrenOf: (name) => tenants.byIndex(BY_PARENT, name) };
   }
 
   private child(type: ResourceType): Informer<KubeObject> {
@@ -78,6 +84,17 @@ export class TenantReconciler implements Reconciler {
       ? undefined
       : this.client.apply(TENANTS, { apiVersion: "yunshu.io/v1alpha1", kind: "Tenant", metadata: { name, finalizers: [TENANT_FINALIZER] } }, FIELD_MANAGER);
     const log = this.log.with({ tenant: name });
+    const allocation = decideQuota(tenant, this.directory);
+    if (!allocation.hard) {
+      // A new tenant that does not fit its parent yet: nothing is created,
+      // and nothing it may already have is touched. A change of its parent
+      // or siblings wakes it.
+      await finalizer;
+      const owners = await this.checkOwners(tenant);
+      await this.writeStatus(tenant, { namespaces: [], quotaHard: {}, quotaUsed: {}, allocation, applyErrors: [], ...owners });
+      log.debug("waiting for room in the parent's quota");
+      return;
+    }
     const desired = renderTenant(tenant, this.platform);
     const applyErrors: string[] = [];
     const observed: NamespaceObservation[] = [];
@@ -94,9 +111,9 @@ export class TenantReconciler implements Reconciler {
     // access only once they are all in place.
     const isolation = active.flatMap((ns) => ns.children.filter((c) => c.kind !== ROLE_BINDINGS.kind));
     const access = active.flatMap((ns) => ns.children.filter((c) => c.kind === ROLE_BINDINGS.kind));
-    const [quota] = await Promise.all([this.applyQuotas(tenant, active, applyErrors), this.applyChildren(isolation, applyErrors)]);
+    const [quota] = await Promise.all([this.applyQuotas(name, allocation.own, active, applyErrors), this.applyChildren(isolation, applyErrors)]);
     await this.applyChildren(access, applyErrors);
-    await this.prune(tenant, desired, applyErrors);
+    await this.prune(name, allocation.own, desired, applyErrors);
 
     const desiredNames = new Set(desired.map((d) => d.name));
     const leaving = this.ownedNamespaces(name).filter((ns) => !desiredNames.has(ns.metadata.name));
@@ -106,7 +123,7 @@ export class TenantReconciler implements Reconciler {
     }
 
     const owners = await this.checkOwners(tenant);
-    const observations: TenantObservations = { namespaces: observed, ...quota, applyErrors, ...owners };
+    const observations: TenantObservations = { namespaces: observed, ...quota, allocation, applyErrors, ...owners };
     await this.writeStatus(tenant, observations);
 
     if (applyErrors.length > 0) {
@@ -196,11 +213,11 @@ export class TenantReconciler implements Reconciler {
 
   /** The two-step quota update of operator/quota/allocate.ts: shrink, read back usage, grow. */
   private async applyQuotas(
-    tenant: Tenant,
+    tenantName: string,
+    tenantHard: ResourceList,
     active: DesiredNamespace[],
     errors: string[],
   ): Promise<{ quotaHard: ResourceList; quotaUsed: ResourceList }> {
-    const tenantHard = parseResourceList(tenant.spec.quota?.hard);
     const quotas = this.child(RESOURCE_QUOTAS);
     const pick = (list: Record<string, string> | undefined) => {
       const parsed = parseResourceList(list);
@@ -217,7 +234,6 @@ export class TenantReconciler implements Reconciler {
     for (const ns of current) for (const [r, v] of Object.entries(ns.used ?? {})) quotaUsed[r] = (quotaUsed[r] ?? 0n) + v;
     if (Object.keys(tenantHard).length === 0) return { quotaHard: tenantHard, quotaUsed };
 
-    const tenantName = tenant.metadata.name;
     const plan = planQuota(tenantHard, current);
     const shrunk = shrinkStep(current, plan);
     const lowered = new Set<string>();
@@ -270,11 +286,11 @@ export class TenantReconciler implements Reconciler {
   }
 
   /** Deletes managed children that the tenant's rendering no longer contains, in its active namespaces. */
-  private async prune(tenant: Tenant, desired: DesiredNamespace[], errors: string[]): Promise<void> {
+  private async prune(tenantName: string, quota: ResourceList, desired: DesiredNamespace[], errors: string[]): Promise<void> {
     const byNamespace = new Map(desired.map((ns) => [ns.name, ns]));
-    const hasQuota = Object.keys(tenant.spec.quota?.hard ?? {}).length > 0;
+    const hasQuota = Object.keys(quota).length > 0;
     for (const type of NAMESPACED_CHILD_TYPES) {
-      for (const obj of this.child(type).byIndex(BY_TENANT, tenant.metadata.name)) {
+      for (const obj of this.child(type).byIndex(BY_TENANT, tenantName)) {
         const ns = byNamespace.get(obj.metadata.namespace ?? "");
         if (!ns) continue; // not an active namespace of this tenant: releaseOrDelete decides
         const wanted =

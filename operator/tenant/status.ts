@@ -3,6 +3,7 @@
 // and so that an unchanged situation yields an identical status: the
 // operator writes status only when it differs.
 import { formatResourceList, type ResourceList } from "../quota/quantity.ts";
+import type { QuotaDecision } from "./quota-decision.ts";
 import type { Tenant, TenantCondition, TenantStatus } from "./types.ts";
 
 export type NamespaceState = "Active" | "Released" | "Conflict" | "Terminating";
@@ -17,7 +18,10 @@ export interface TenantObservations {
   namespaces: NamespaceObservation[];
   /** Usage summed over the tenant's active namespaces, for the resources its quota names. */
   quotaUsed: ResourceList;
+  /** What the tenant's own namespaces share: its quota minus what its children hold. */
   quotaHard: ResourceList;
+  /** The hierarchy's verdict (quota-decision.ts); absent in tests that do not care. */
+  allocation?: Pick<QuotaDecision, "hard" | "children" | "hasChildren" | "allocated">;
   /** Writes that the API server refused, each naming the object and the reason. */
   applyErrors: string[];
   missingServiceAccounts: string[];
@@ -35,6 +39,9 @@ interface ConditionInput {
 function readyCondition(obs: TenantObservations): ConditionInput {
   if (obs.applyErrors.length > 0) {
     return { type: "Ready", status: "False", reason: "ApplyFailed", message: obs.applyErrors.join("; ") };
+  }
+  if (obs.allocation?.allocated.status === "False") {
+    return { type: "Ready", status: "False", reason: "QuotaNotAllocated", message: obs.allocation.allocated.message };
   }
   const conflicts = obs.namespaces.filter((n) => n.state === "Conflict");
   if (conflicts.length > 0) {
@@ -93,7 +100,9 @@ function ownersCondition(obs: TenantObservations): ConditionInput {
 export function computeStatus(tenant: Tenant, obs: TenantObservations, now: Date): TenantStatus {
   const previous = new Map((tenant.status?.conditions ?? []).map((c) => [c.type, c]));
   const generation = tenant.metadata.generation ?? 0;
-  const conditions: TenantCondition[] = [readyCondition(obs), ownersCondition(obs)].map((c) => {
+  const inputs = [readyCondition(obs), ownersCondition(obs)];
+  if (obs.allocation) inputs.push({ type: "QuotaAllocated", ...obs.allocation.allocated });
+  const conditions: TenantCondition[] = inputs.map((c) => {
     const old = previous.get(c.type);
     const lastTransitionTime = old && old.status === c.status ? old.lastTransitionTime : now.toISOString().replace(/\.\d+Z$/, "Z");
     return { ...c, observedGeneration: generation, lastTransitionTime };
@@ -104,7 +113,22 @@ export function computeStatus(tenant: Tenant, obs: TenantObservations, now: Date
     conditions,
     namespaceCount: obs.namespaces.filter((n) => n.state === "Active").length,
     namespaces,
-    quota: { hard: formatResourceList(obs.quotaHard), used: formatResourceList(obs.quotaUsed) },
+    quota: quotaStatus(obs),
+  };
+}
+
+/**
+ * hard is the tenant-wide quota enforced (absent while a new tenant waits
+ * for room: the next reconcile reads it as "nothing enforced yet"); children
+ * appears for a tenant that has some.
+ */
+function quotaStatus(obs: TenantObservations): NonNullable<TenantStatus["quota"]> {
+  const allocation = obs.allocation;
+  const hard = allocation ? allocation.hard : obs.quotaHard;
+  return {
+    ...(hard ? { hard: formatResourceList(hard) } : {}),
+    used: formatResourceList(obs.quotaUsed),
+    ...(allocation?.hasChildren ? { children: formatResourceList(allocation.children) } : {}),
   };
 }
 

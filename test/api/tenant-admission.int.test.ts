@@ -117,6 +117,8 @@ const invalid: InvalidCase[] = [
     spec: (s) => ({ ...s, securityLevel: 4, network: { egressCIDRs: ["::/0"] } }),
     message: "securityLevel 4 forbids egress to the whole internet: remove ::/0",
   },
+  { breaks: "a tenant as its own parent", name: "loop", spec: (s) => ({ ...s, parent: "loop" }), message: "spec.parent: Invalid value: a tenant cannot be its own parent" },
+  { breaks: "a parent that is not a tenant name", spec: (s) => ({ ...s, parent: "Changsha City" }), message: "spec.parent in body should match" },
   { breaks: "unknown field in spec", spec: (s) => ({ ...s, colour: "red" }), message: 'unknown field "spec.colour"', code: 400 },
   {
     breaks: "unknown field in an owner (RBAC's apiGroup)",
@@ -227,7 +229,7 @@ describe("Tenant admission", () => {
     ]);
     const table = await kubectl(["get", "tenants"]);
     const [header, ...rows] = table.trimEnd().split("\n");
-    expect(header?.split(/\s{2,}/)).toEqual(["NAME", "DISPLAY NAME", "LEVEL", "NAMESPACES", "READY", "AGE"]);
+    expect(header?.split(/\s{2,}/)).toEqual(["NAME", "DISPLAY NAME", "LEVEL", "PARENT", "NAMESPACES", "READY", "AGE"]);
     const row = rows.find((line) => line.startsWith("hunan-data-bureau "));
     expect(row?.split(/\s+/).slice(0, 5)).toEqual(["hunan-data-bureau", "湖南省数据局", "province", "2", "True"]);
 

@@ -41,6 +41,8 @@ const EXPORTED = new Set([
   "yunshu_tenant_namespaces",
   "yunshu_managed_objects",
   "yunshu_build_info",
+  "yunshu_tenant_requests_pending",
+  "yunshu_tenant_request_pending_age_seconds",
   ...["controller_runtime_reconcile_time_seconds", "workqueue_queue_duration_seconds", "workqueue_work_duration_seconds"].flatMap((h) =>
     ["bucket", "sum", "count"].map((suffix) => `${h}_${suffix}`),
   ),

@@ -122,7 +122,11 @@ describe("helm's own checks", () => {
       expect(result.code, result.stderr).toBe(0);
       const packaged = join(out, "yunshu-0.1.0.tgz");
       const listing = await helm.run(["show", "crds", packaged]);
-      expect(parseManifests(listing.stdout).map(objectKey)).toEqual(["CustomResourceDefinition tenants.yunshu.io"]);
+      expect(parseManifests(listing.stdout).map(objectKey)).toEqual([
+        "CustomResourceDefinition capacitypools.yunshu.io",
+        "CustomResourceDefinition tenantrequests.yunshu.io",
+        "CustomResourceDefinition tenants.yunshu.io",
+      ]);
       for (const args of [["--include-crds"], ["--include-crds", ...MONITORING_ON]]) {
         expect(await helm.templateText(args, packaged)).toBe(await helm.templateText(args));
       }

@@ -27,8 +27,10 @@ let rules: Rule[];
 let core: CoreV1Api;
 
 beforeAll(async () => {
-  plane = await ControlPlane.start({ name: "rbac" });
+  plane = await ControlPlane.start({ name: "rbac", users: [{ name: "approver", groups: ["system:masters"] }] });
   identity = await installYunshu(plane);
+  const pool = "apiVersion: yunshu.io/v1alpha1\nkind: CapacityPool\nmetadata: { name: default }\nspec: { allocatable: { pods: '1000' } }\n";
+  expect((await plane.kubectl(["create", "-f", "-"], "admin", pool)).code).toBe(0);
   rules = (parse(await readFile(join(CRDS_DIR, "operator-clusterrole.yaml"), "utf8")) as { rules: Rule[] }).rules;
   core = plane.kubeConfig().makeApiClient(CoreV1Api);
 });
@@ -58,8 +60,9 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<boolea
 /**
  * Every write path: create namespaces, quotas, limits, policies and bindings
  * (with an owner ServiceAccount to check), record events, write status,
- * release a namespace (deletionPolicy Retain), delete one (Delete), and
- * finalize a deleted tenant. Returns the first step that did not happen.
+ * judge a TenantRequest and the capacity pool, carry out an approved
+ * request, release a namespace (deletionPolicy Retain), delete one (Delete),
+ * and finalize a deleted tenant. Returns the first step that did not happen.
  */
 async function scenario(name: string): Promise<string | undefined> {
   let operator: Operator;
@@ -92,6 +95,8 @@ async function scenario(name: string): Promise<string | undefined> {
       (await core.listNamespacedEvent({ namespace: "default", fieldSelector: `involvedObject.name=${name}` })).items.some((e) => e.reason === "NamespacesCreated"),
     );
     if (!evented) return "NamespacesCreated event";
+    const selfService = await requestScenario(name);
+    if (selfService) return selfService;
     await tenants.update(name, (spec) => ({ ...spec, namespaces: [{ name: "a" }] }));
     const released = await within(8_000, async () => (await core.readNamespace({ name: `${name}-b` })).metadata?.labels?.["yunshu.io/released"] === "true");
     if (!released) return "namespace released";
@@ -107,6 +112,30 @@ async function scenario(name: string): Promise<string | undefined> {
   } finally {
     await operator.stop();
   }
+}
+
+/** A department's request for a new tenant, judged, approved by another user, and carried out. */
+async function requestScenario(name: string): Promise<string | undefined> {
+  const request = JSON.stringify({
+    apiVersion: "yunshu.io/v1alpha1",
+    kind: "TenantRequest",
+    metadata: { name: `${name}-req` },
+    spec: { tenant: `${name}-req`, action: "Create", reason: "rbac test", requester: { username: "admin" }, displayName: "x", level: "county", quota: { hard: { pods: "1" } } },
+  });
+  if ((await plane.kubectl(["create", "-f", "-"], "admin", request)).code !== 0) return "request filed";
+  const get = async (path: string) => (await plane.kubectl(["get", "tenantrequest", `${name}-req`, "-o", `jsonpath=${path}`])).stdout;
+  if (!(await within(5_000, async () => (await get('{.status.conditions[?(@.type=="Fits")].status}')) === "True"))) return "request judged (Fits)";
+  const poolCounted = await within(5_000, async () => (await plane.kubectl(["get", "capacitypool", "default", "-o", "jsonpath={.status.tenants}"])).stdout !== "");
+  if (!poolCounted) return "capacity pool status";
+  const decision = JSON.stringify({
+    status: { decidedBy: "approver", conditions: [{ type: "Approved", status: "True", reason: "Approved", message: "ok", lastTransitionTime: "2026-01-01T00:00:00Z" }] },
+  });
+  const approved = await plane.kubectl(["patch", "tenantrequest", `${name}-req`, "--subresource", "status", "--type", "merge", "-p", decision], "approver");
+  if (approved.code !== 0) return `request approved (${approved.stderr})`;
+  if (!(await within(5_000, async () => (await get('{.status.conditions[?(@.type=="Applied")].status}')) === "True"))) {
+    return `approved request applied (${await get('{.status.conditions[?(@.type=="Applied")].message}')})`;
+  }
+  return undefined;
 }
 
 describe("the operator's ClusterRole", () => {

@@ -1,0 +1,42 @@
+// The cloud's capacity as the platform declares it in a CapacityPool, and
+// what top-level tenants have been promised of it. A child tenant's quota is
+// carved from its parent's, so only top-level tenants count.
+import type { CapacityPool } from "../api/generated.ts";
+import { formatResourceList, parseResourceList, type ResourceList } from "../quota/quantity.ts";
+import { budgetOf } from "../tenant/quota-decision.ts";
+import type { Tenant } from "../tenant/types.ts";
+
+export const DEFAULT_POOL = "default";
+
+type PoolStatus = NonNullable<CapacityPool["status"]>;
+
+/** Overcommit ratios are decimals with up to three places ("1.5"), so milli-units keep them exact. */
+function ratioMilli(ratio: string | undefined): bigint {
+  if (ratio === undefined) return 1000n;
+  const [whole = "0", fraction = ""] = ratio.split(".");
+  return BigInt(whole) * 1000n + BigInt((fraction + "000").slice(0, 3));
+}
+
+/** allocatable × overcommit, by resource. */
+export function poolCapacity(pool: CapacityPool): ResourceList {
+  const allocatable = parseResourceList(pool.spec.allocatable);
+  return Object.fromEntries(Object.entries(allocatable).map(([r, v]) => [r, (v * ratioMilli(pool.spec.overcommit?.[r])) / 1000n]));
+}
+
+export const isTopLevel = (t: Tenant) => !t.spec.parent && !t.metadata.deletionTimestamp;
+
+/** What the given top-level tenants hold, for the resources `capacity` names. */
+export function committed(capacity: ResourceList, roots: Iterable<Tenant>): ResourceList {
+  const out: ResourceList = Object.fromEntries(Object.keys(capacity).map((r) => [r, 0n]));
+  for (const t of roots) {
+    const held = budgetOf(t);
+    for (const r of Object.keys(capacity)) out[r]! += held[r] ?? 0n;
+  }
+  return out;
+}
+
+export function poolStatus(pool: CapacityPool, tenants: Iterable<Tenant>): PoolStatus {
+  const roots = [...tenants].filter(isTopLevel);
+  const capacity = poolCapacity(pool);
+  return { capacity: formatResourceList(capacity), committed: formatResourceList(committed(capacity, roots)), tenants: roots.length };
+}

@@ -1,0 +1,33 @@
+// Keeps a CapacityPool's status (capacity, committed, tenants) current, so
+// that `kubectl get capacitypools` shows how much of the cloud is promised.
+// Writes only when the figures change.
+import type { CapacityPool } from "../api/generated.ts";
+import type { Reconciler } from "../runtime/controller.ts";
+import type { Informer } from "../runtime/informer.ts";
+import type { KubeClient, KubeObject } from "../runtime/kube-client.ts";
+import { CAPACITY_POOLS } from "../runtime/resources.ts";
+import { FIELD_MANAGER } from "../tenant/labels.ts";
+import { sameStatus } from "../tenant/status.ts";
+import type { Tenant } from "../tenant/types.ts";
+import { poolStatus } from "./pool.ts";
+
+export class CapacityPoolReconciler implements Reconciler {
+  private readonly client: KubeClient;
+  private readonly pools: Informer<CapacityPool & KubeObject>;
+  private readonly tenants: Informer<Tenant & KubeObject>;
+
+  constructor(deps: { client: KubeClient; pools: Informer<CapacityPool & KubeObject>; tenants: Informer<Tenant & KubeObject> }) {
+    this.client = deps.client;
+    this.pools = deps.pools;
+    this.tenants = deps.tenants;
+  }
+
+  async reconcile(name: string): Promise<void> {
+    const pool = this.pools.get(name);
+    if (!pool) return;
+    const status = poolStatus(pool, this.tenants.list());
+    if (sameStatus(status, pool.status)) return;
+    const body = { apiVersion: "yunshu.io/v1alpha1", kind: "CapacityPool", metadata: { name }, status };
+    await this.client.apply(CAPACITY_POOLS, body as KubeObject, FIELD_MANAGER, "status");
+  }
+}

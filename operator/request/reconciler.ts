@@ -1,0 +1,136 @@
+// The TenantRequest reconcile. A pending request gets a fresh capacity
+// verdict (condition Fits) whenever anything it depends on changes; an
+// approved one is judged once more and, if it still fits, applied to its
+// Tenant (condition Applied). Denied and finished requests are records:
+// yunshu never writes them again, so they cost nothing at steady state.
+import type { CapacityPool, TenantRequest } from "../api/generated.ts";
+import { DEFAULT_POOL } from "../capacity/pool.ts";
+import type { ReconcileResult, Reconciler } from "../runtime/controller.ts";
+import type { EventRecorder } from "../runtime/events.ts";
+import type { Informer } from "../runtime/informer.ts";
+import { ApiError, isConflict, type KubeClient, type KubeObject } from "../runtime/kube-client.ts";
+import type { Logger } from "../runtime/log.ts";
+import { TENANT_REQUESTS, TENANTS } from "../runtime/resources.ts";
+import { BY_PARENT } from "../tenant/reconciler.ts";
+import { sameStatus } from "../tenant/status.ts";
+import type { Tenant } from "../tenant/types.ts";
+import { LAST_REQUEST_ANNOTATION } from "./change.ts";
+import { condition, isApproved, isFinished, isPending, type RequestCondition } from "./conditions.ts";
+import { computeVerdict, type RequestWorld, type Verdict } from "./verdict.ts";
+
+/** The field manager of yunshu's writes on behalf of requests, so managedFields show who changed a Tenant and why. */
+export const REQUEST_FIELD_MANAGER = "yunshu-tenant-requests";
+
+export interface RequestCaches {
+  requests: Informer<TenantRequest & KubeObject>;
+  tenants: Informer<Tenant & KubeObject>;
+  pools: Informer<CapacityPool & KubeObject>;
+}
+
+type Outcome = { status: "True" | "False"; reason: string; message: string };
+
+export class RequestReconciler implements Reconciler {
+  private readonly client: KubeClient;
+  private readonly caches: RequestCaches;
+  private readonly events: EventRecorder;
+  private readonly log: Logger;
+  private readonly world: RequestWorld;
+
+  constructor(deps: { client: KubeClient; caches: RequestCaches; events: EventRecorder; log: Logger }) {
+    this.client = deps.client;
+    this.caches = deps.caches;
+    this.events = deps.events;
+    this.log = deps.log;
+    const { tenants, pools } = deps.caches;
+    this.world = {
+      tenants: { get: (name) => tenants.get(name), childrenOf: (name) => tenants.byIndex(BY_PARENT, name) },
+      allTenants: () => tenants.list(),
+      get pool() {
+        return pools.get(DEFAULT_POOL);
+      },
+    };
+  }
+
+  async reconcile(name: string): Promise<ReconcileResult | void> {
+    const request = this.caches.requests.get(name);
+    if (!request || isFinished(request)) return;
+    if (isPending(request)) return this.writeStatus(request, computeVerdict(request, this.world));
+    if (!isApproved(request)) return; // denied: the decision is the record
+    // Judged again at the moment of applying: approval does not bypass the
+    // budget if something else took the room meanwhile.
+    const verdict = computeVerdict(request, this.world);
+    const outcome: Outcome =
+      verdict.status === "False" || !verdict.after
+        ? { status: "False", reason: "NoLongerFits", message: `not applied: ${verdict.message}` }
+        : await this.apply(request, verdict.after);
+    await this.writeStatus(request, undefined, outcome);
+    this.events.record(TENANT_REQUESTS, request, outcome.status === "True" ? "Normal" : "Warning", outcome.reason, outcome.message);
+    this.log.info("tenant request carried out", { request: name, tenant: request.spec.tenant, action: request.spec.action, outcome: outcome.reason });
+  }
+
+  /** Creates or patches the Tenant; a refusal by the API server is the request's outcome, other failures are retried. */
+  private async apply(request: TenantRequest, after: Tenant): Promise<Outcome> {
+    const { action, tenant } = request.spec;
+    try {
+      if (action === "Create") {
+        await this.client.create(TENANTS, after, REQUEST_FIELD_MANAGER);
+        return { status: "True", reason: "Applied", message: `created tenant ${tenant}` };
+      }
+      const current = this.caches.tenants.get(tenant)!;
+      // resourceVersion makes this a compare-and-swap: a Tenant edited since
+      // the verdict was computed gives a conflict, and a retry judges again.
+      const patch = {
+        metadata: { resourceVersion: current.metadata.resourceVersion, annotations: { [LAST_REQUEST_ANNOTATION]: request.metadata.name } },
+        spec: action === "ChangeQuota" ? { quota: { hard: request.spec.quota!.hard } } : { namespaces: after.spec.namespaces ?? [] },
+      };
+      await this.client.mergePatch(TENANTS, tenant, patch);
+      return { status: "True", reason: "Applied", message: describeChange(request) };
+    } catch (err) {
+      if (action === "Create" && isConflict(err) && (await this.createdByThisRequest(request))) {
+        return { status: "True", reason: "Applied", message: `created tenant ${tenant}` };
+      }
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 409 && err.status !== 429) {
+        return { status: "False", reason: "Failed", message: `the API server refused the change to tenant ${tenant}: ${err.message}` };
+      }
+      throw err;
+    }
+  }
+
+  /** After a crash between creating the Tenant and recording it, the Tenant itself says it came from this request. */
+  private async createdByThisRequest(request: TenantRequest): Promise<boolean> {
+    const existing = await this.client.get<Tenant & KubeObject>(TENANTS, request.spec.tenant);
+    return existing?.metadata.annotations?.[LAST_REQUEST_ANNOTATION] === request.metadata.name;
+  }
+
+  /**
+   * Applies yunshu's part of the status (Fits, capacity, Applied) only when
+   * it changed; the decision belongs to the platform admin's field manager
+   * and is never part of this apply.
+   */
+  private async writeStatus(request: TenantRequest & KubeObject, verdict: Verdict | undefined, outcome?: Outcome): Promise<void> {
+    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    const conditions: RequestCondition[] = [];
+    const keep = (type: "Fits" | "Applied", next: Omit<RequestCondition, "type" | "lastTransitionTime">) => {
+      const old = condition(request, type);
+      conditions.push({ type, ...next, lastTransitionTime: old && old.status === next.status ? old.lastTransitionTime : now });
+    };
+    const fits = condition(request, "Fits");
+    if (verdict) keep("Fits", { status: verdict.status, reason: verdict.reason, message: verdict.message });
+    else if (fits) conditions.push(fits);
+    if (outcome) keep("Applied", outcome);
+    const capacity = verdict ? verdict.rows : (request.status?.capacity ?? []);
+    const mine = (r: TenantRequest) => ({
+      conditions: (r.status?.conditions ?? []).filter((c) => c.type === "Fits" || c.type === "Applied"),
+      capacity: r.status?.capacity ?? [],
+    });
+    if (sameStatus(mine({ ...request, status: { conditions, capacity } }), mine(request))) return;
+    const body = { apiVersion: "yunshu.io/v1alpha1", kind: "TenantRequest", metadata: { name: request.metadata.name }, status: { conditions, capacity } };
+    await this.client.apply(TENANT_REQUESTS, body as KubeObject, REQUEST_FIELD_MANAGER, "status");
+  }
+}
+
+function describeChange(request: TenantRequest): string {
+  const { action, tenant, quota, namespaces } = request.spec;
+  if (action === "ChangeQuota") return `set tenant ${tenant}'s quota: ${Object.entries(quota?.hard ?? {}).map(([r, v]) => `${r} ${v}`).join(", ")}`;
+  return `${action === "AddNamespaces" ? "added" : "removed"} namespace(s) ${(namespaces ?? []).join(", ")} ${action === "AddNamespaces" ? "to" : "from"} tenant ${tenant}`;
+}

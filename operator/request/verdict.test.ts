@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import type { CapacityPool, TenantRequest } from "../api/generated.ts";
+import { poolCapacity, poolStatus } from "../capacity/pool.ts";
+import type { Tenant } from "../tenant/types.ts";
+import { ownerFromUsername, tenantAfter } from "./change.ts";
+import { computeVerdict, type RequestWorld } from "./verdict.ts";
+
+function t(name: string, hard: Record<string, string>, opts: { parent?: string; enforced?: boolean; namespaces?: string[] } = {}): Tenant {
+  return {
+    apiVersion: "yunshu.io/v1alpha1",
+    kind: "Tenant",
+    metadata: { name, creationTimestamp: "2026-01-01T00:00:00Z" },
+    spec: { displayName: name, level: "city", owners: [{ kind: "User", name: "u" }], ...(opts.parent ? { parent: opts.parent } : {}), quota: { hard }, namespaces: (opts.namespaces ?? []).map((n) => ({ name: n })) },
+    ...(opts.enforced === false ? {} : { status: { quota: { hard } } }),
+  };
+}
+
+function world(tenants: Tenant[], pool?: CapacityPool): RequestWorld {
+  return {
+    tenants: { get: (n) => tenants.find((x) => x.metadata.name === n), childrenOf: (n) => tenants.filter((x) => x.spec.parent === n) },
+    allTenants: () => tenants,
+    pool,
+  };
+}
+
+function req(spec: Partial<TenantRequest["spec"]>): TenantRequest {
+  return { apiVersion: "yunshu.io/v1alpha1", kind: "TenantRequest", metadata: { name: "r1" }, spec: { tenant: "x", action: "Create", reason: "why", requester: { username: "system:serviceaccount:dept:clerk" }, ...spec } };
+}
+
+const pool: CapacityPool = { apiVersion: "yunshu.io/v1alpha1", kind: "CapacityPool", metadata: { name: "default" }, spec: { allocatable: { "requests.cpu": "100" }, overcommit: { "requests.cpu": "1.25" } } };
+
+describe("computeVerdict", () => {
+  it("judges a child against what its siblings hold of the parent's quota", () => {
+    const w = world([t("city", { "requests.cpu": "10" }), t("a", { "requests.cpu": "6" }, { parent: "city" }), t("waiting", { "requests.cpu": "9" }, { parent: "city", enforced: false })]);
+    const v = computeVerdict(req({ displayName: "x", level: "county", parent: "city", quota: { hard: { "requests.cpu": "5" } } }), w);
+    expect(v).toMatchObject({ status: "False", reason: "ExceedsCapacity" });
+    // The sibling still waiting for room holds nothing yet.
+    expect(v.rows).toEqual([{ budget: "tenant/city", resource: "requests.cpu", requested: "5", allocated: "6", limit: "10", fits: false }]);
+    expect(v.message).toBe("does not fit tenant city: requests.cpu: 5 asked, 6 held by others, limit 10 (4 left)");
+    expect(computeVerdict(req({ displayName: "x", level: "county", parent: "city", quota: { hard: { "requests.cpu": "4" } } }), w).status).toBe("True");
+  });
+
+  it("judges a quota change on the tenant's new total, not counting its current quota twice", () => {
+    const w = world([t("city", { "requests.cpu": "10" }), t("a", { "requests.cpu": "6" }, { parent: "city" })]);
+    const v = computeVerdict(req({ tenant: "a", action: "ChangeQuota", quota: { hard: { "requests.cpu": "10" } } }), w);
+    expect(v).toMatchObject({ status: "True", rows: [{ requested: "10", allocated: "0", limit: "10", fits: true }] });
+  });
+
+  it("judges a top-level tenant against the pool with its overcommit", () => {
+    const w = world([t("p", { "requests.cpu": "100" })], pool);
+    expect(computeVerdict(req({ displayName: "x", level: "city", quota: { hard: { "requests.cpu": "25" } } }), w)).toMatchObject({ status: "True", reason: "Fits" });
+    expect(computeVerdict(req({ displayName: "x", level: "city", quota: { hard: { "requests.cpu": "26" } } }), w)).toMatchObject({ status: "False" });
+    expect(computeVerdict(req({ displayName: "x", level: "city" }), w).message).toContain("requests.cpu: no limit named");
+    expect(computeVerdict(req({ displayName: "x", level: "city" }), world([]))).toMatchObject({ status: "Unknown", reason: "NoCapacityPool" });
+  });
+
+  it("says when a request cannot apply to the tenant as it is", () => {
+    const w = world([t("a", {}, { namespaces: ["prod"] })]);
+    expect(computeVerdict(req({ tenant: "a", displayName: "x", level: "city" }), w)).toMatchObject({ status: "False", reason: "TenantExists" });
+    expect(computeVerdict(req({ tenant: "b", action: "AddNamespaces", namespaces: ["dev"] }), w)).toMatchObject({ status: "False", reason: "TenantNotFound" });
+    expect(computeVerdict(req({ tenant: "a", action: "RemoveNamespaces", namespaces: ["dev"] }), w)).toMatchObject({ status: "False", reason: "NamespaceNotFound" });
+    expect(computeVerdict(req({ tenant: "a", action: "AddNamespaces", namespaces: ["dev"] }), w)).toMatchObject({ status: "True", reason: "NoQuotaChange" });
+  });
+});
+
+describe("tenantAfter", () => {
+  it("makes the requester the owner of a new tenant when no owners are named", () => {
+    const after = tenantAfter(req({ displayName: "岳麓区", level: "county", namespaces: ["prod"] }), undefined) as Tenant;
+    expect(after.spec.owners).toEqual([{ kind: "ServiceAccount", namespace: "dept", name: "clerk" }]);
+    expect(after.spec.namespaces).toEqual([{ name: "prod" }]);
+    expect(after.metadata.annotations).toEqual({ "yunshu.io/last-request": "r1" });
+    expect(ownerFromUsername("alice")).toEqual({ kind: "User", name: "alice" });
+  });
+
+  it("merges a quota change into the quota the tenant has, and adds namespaces once", () => {
+    const current = t("a", { "requests.cpu": "2", pods: "10" }, { namespaces: ["prod"] });
+    expect((tenantAfter(req({ tenant: "a", action: "ChangeQuota", quota: { hard: { pods: "20" } } }), current) as Tenant).spec.quota).toEqual({ hard: { "requests.cpu": "2", pods: "20" } });
+    expect((tenantAfter(req({ tenant: "a", action: "AddNamespaces", namespaces: ["prod", "dev"] }), current) as Tenant).spec.namespaces).toEqual([{ name: "prod" }, { name: "dev" }]);
+  });
+});
+
+describe("the capacity pool", () => {
+  it("multiplies allocatable by overcommit exactly, and counts only top-level tenants", () => {
+    expect(poolCapacity({ ...pool, spec: { allocatable: { "requests.cpu": "3", pods: "7" }, overcommit: { "requests.cpu": "1.333" } } })).toEqual({ "requests.cpu": 3999n, pods: 7000n });
+    expect(poolStatus(pool, [t("p", { "requests.cpu": "30" }), t("c", { "requests.cpu": "10" }, { parent: "p" })])).toEqual({
+      capacity: { "requests.cpu": "125" },
+      committed: { "requests.cpu": "30" },
+      tenants: 1,
+    });
+  });
+});

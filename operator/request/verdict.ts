@@ -1,0 +1,94 @@
+// The capacity verdict on a TenantRequest: does the tenant, as the request
+// would leave it, fit its parent's quota (a child tenant) or the capacity
+// pool (a top-level tenant)? Every row says what is asked, what others hold
+// and the limit, so the platform team decides with the numbers in front of it.
+import type { CapacityPool, TenantRequest } from "../api/generated.ts";
+import { committed, isTopLevel, poolCapacity } from "../capacity/pool.ts";
+import { describeShortfalls, shortfalls, type Shortfall } from "../quota/hierarchy.ts";
+import { formatQuantity, parseResourceList, type ResourceList } from "../quota/quantity.ts";
+import { budgetHolder, budgetOf, type TenantDirectory } from "../tenant/quota-decision.ts";
+import type { Tenant } from "../tenant/types.ts";
+import { changesQuota, isProblem, tenantAfter } from "./change.ts";
+
+export type CapacityRow = NonNullable<NonNullable<TenantRequest["status"]>["capacity"]>[number];
+
+export interface Verdict {
+  status: "True" | "False" | "Unknown";
+  reason: string;
+  message: string;
+  rows: CapacityRow[];
+  /** The Tenant as approval would leave it; absent when the request cannot apply. */
+  after?: Tenant;
+}
+
+export interface RequestWorld {
+  tenants: TenantDirectory;
+  /** Every tenant, for the pool's sum over top-level ones. */
+  allTenants: () => Iterable<Tenant>;
+  pool?: CapacityPool;
+}
+
+function rows(budget: string, limits: ResourceList, allocated: ResourceList, asked: ResourceList): { rows: CapacityRow[]; short: Shortfall[] } {
+  const short = shortfalls(limits, allocated, asked);
+  const shortNames = new Set(short.map((s) => s.resource));
+  return {
+    short,
+    rows: Object.entries(limits).map(([resource, limit]) => ({
+      budget,
+      resource,
+      requested: asked[resource] === undefined ? "unlimited" : formatQuantity(asked[resource]!, resource),
+      allocated: formatQuantity(allocated[resource] ?? 0n, resource),
+      limit: formatQuantity(limit, resource),
+      fits: !shortNames.has(resource),
+    })),
+  };
+}
+
+/** What the budget's other holders hold: enforced quota, or nothing for one still waiting. */
+function heldBy(holders: Iterable<Tenant>, limits: ResourceList): ResourceList {
+  const out: ResourceList = {};
+  for (const t of holders) {
+    const held = budgetHolder(t).enforced ?? {};
+    for (const r of Object.keys(limits)) out[r] = (out[r] ?? 0n) + (held[r] ?? 0n);
+  }
+  return out;
+}
+
+export function computeVerdict(request: TenantRequest, world: RequestWorld): Verdict {
+  const name = request.spec.tenant;
+  const after = tenantAfter(request, world.tenants.get(name));
+  if (isProblem(after)) return { status: "False", reason: after.reason, message: after.message, rows: [] };
+  if (!changesQuota(request)) return { status: "True", reason: "NoQuotaChange", message: "the request does not change any quota", rows: [], after };
+  const asked = parseResourceList(after.spec.quota?.hard);
+  const parentName = after.spec.parent;
+  if (parentName) {
+    const parent = world.tenants.get(parentName);
+    if (!parent) return { status: "False", reason: "ParentNotFound", message: `parent tenant ${parentName} does not exist`, rows: [] };
+    const limits = budgetOf(parent);
+    const others = world.tenants.childrenOf(parentName).filter((t) => t.metadata.name !== name && !t.metadata.deletionTimestamp);
+    const budget = `tenant/${parentName}`;
+    const result = rows(budget, limits, heldBy(others, limits), asked);
+    return finish(result, `tenant ${parentName}`, after);
+  }
+  if (!world.pool) {
+    return {
+      status: "Unknown",
+      reason: "NoCapacityPool",
+      message: "no CapacityPool named default declares the cloud's capacity, so yunshu cannot tell whether this fits",
+      rows: [],
+      after,
+    };
+  }
+  const capacity = poolCapacity(world.pool);
+  const others = [...world.allTenants()].filter((t) => isTopLevel(t) && t.metadata.name !== name);
+  const result = rows(`pool/${world.pool.metadata.name}`, capacity, committed(capacity, others), asked);
+  return finish(result, `capacity pool ${world.pool.metadata.name}`, after);
+}
+
+function finish(result: { rows: CapacityRow[]; short: Shortfall[] }, budget: string, after: Tenant): Verdict {
+  if (result.short.length > 0) {
+    return { status: "False", reason: "ExceedsCapacity", message: `does not fit ${budget}: ${describeShortfalls(result.short, budget)}`, rows: result.rows, after };
+  }
+  const left = result.rows.map((r) => `${r.resource} ${r.requested} of ${r.limit} (others hold ${r.allocated})`).join(", ");
+  return { status: "True", reason: "Fits", message: `fits ${budget}${left ? `: ${left}` : ""}`, rows: result.rows, after };
+}

@@ -1,0 +1,269 @@
+// Self-service end to end, as the people involved: departments file
+// TenantRequests with their own tokens, platform admins decide them, the
+// operator judges capacity and applies what was approved. Negative tests
+// name the refusal they expect and check that nothing changed.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CapacityPool } from "../../operator/api/generated.ts";
+import type { Operator } from "../../operator/operator.ts";
+import { ApiError, KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
+import { CAPACITY_POOLS, NAMESPACES, RESOURCE_QUOTAS, TENANT_REQUESTS, TENANTS } from "../../operator/runtime/resources.ts";
+import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
+import type { Tenant } from "../../operator/tenant/types.ts";
+import { ControlPlane } from "../controlplane/controlplane.ts";
+import { eventually } from "../support/eventually.ts";
+import { decide, fileRequest, requestCondition, waitForRequestCondition, type Request, type RequestSpec } from "../support/requests.ts";
+import { installYunshu, startOperator, tenant, waitForReady } from "../support/yunshu.ts";
+
+let plane: ControlPlane;
+let operator: Operator;
+const as: Record<string, KubeClient> = {};
+
+async function refusal(action: Promise<unknown>): Promise<ApiError> {
+  const err = await action.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, "the API server should have refused this").toBeInstanceOf(ApiError);
+  return err as ApiError;
+}
+
+const fileAs = (user: string, spec: RequestSpec, requester = user) => fileRequest(as[user]!, requester, spec);
+const decideAs = (user: string, name: string, approve: boolean, reason: string) => decide(as[user]!, user, name, approve, reason);
+const cond = requestCondition;
+const waitForCondition = (name: string, type: string, status?: string) => waitForRequestCondition(as.admin!, name, type, status);
+
+beforeAll(async () => {
+  plane = await ControlPlane.start({
+    name: "self-service",
+    users: [
+      { name: "changsha-clerk", groups: ["departments", "changsha"] },
+      { name: "zhuzhou-clerk", groups: ["departments", "zhuzhou"] },
+      { name: "platform-li", groups: ["platform-team"] },
+      { name: "platform-wang", groups: ["platform-team"] },
+    ],
+  });
+  operator = await startOperator(plane, await installYunshu(plane));
+  for (const user of ["admin", "changsha-clerk", "zhuzhou-clerk", "platform-li", "platform-wang"]) as[user] = new KubeClient(plane.credentials(user));
+  const bindings = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: departments }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: yunshu-department }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: departments }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: platform-team }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: yunshu-platform-admin }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: platform-team }]
+`;
+  const applied = await plane.kubectl(["apply", "-f", "-"], "admin", bindings);
+  expect(applied.stderr).toBe("");
+  const pool: CapacityPool = {
+    apiVersion: "yunshu.io/v1alpha1",
+    kind: "CapacityPool",
+    metadata: { name: "default" },
+    spec: { allocatable: { "requests.cpu": "100", "requests.memory": "200Gi" }, overcommit: { "requests.cpu": "1.5" } },
+  };
+  await as["platform-li"]!.create(CAPACITY_POOLS, pool as CapacityPool & KubeObject);
+  // The city the county bureaus are carved from, made directly by the platform team.
+  await as["platform-li"]!.create(TENANTS, tenant("changsha", { level: "city", quota: { hard: { "requests.cpu": "10", "requests.memory": "20Gi" } } }) as Tenant & KubeObject);
+  await waitForReady(plane, "changsha");
+});
+
+afterAll(async () => {
+  await operator?.stop();
+  await plane?.stop();
+});
+
+describe("a department", () => {
+  let filed: Request;
+
+  it("files a request in its own name and gets a capacity verdict with the numbers", async () => {
+    filed = await fileAs("changsha-clerk", {
+      tenant: "changsha-yuelu",
+      action: "Create",
+      reason: "岳麓区数据局 needs a place for its permit system",
+      displayName: "岳麓区数据局",
+      level: "county",
+      parent: "changsha",
+      namespaces: ["prod"],
+      quota: { hard: { "requests.cpu": "6", "requests.memory": "8Gi" } },
+    });
+    expect(filed.spec.requester.username).toBe("changsha-clerk");
+    const judged = await waitForCondition(filed.metadata.name, "Fits");
+    expect(cond(judged, "Fits")).toMatchObject({ status: "True", reason: "Fits" });
+    expect(judged.status?.capacity).toContainEqual({ budget: "tenant/changsha", resource: "requests.cpu", requested: "6", allocated: "0", limit: "10", fits: true });
+  });
+
+  it("cannot file a request as someone else", async () => {
+    const err = await refusal(fileAs("changsha-clerk", { tenant: "changsha-x", action: "AddNamespaces", reason: "x", namespaces: ["dev"] }, "zhuzhou-clerk"));
+    expect(err.status).toBe(403);
+    expect(err.message).toContain('spec.requester.username is "zhuzhou-clerk" but you are "changsha-clerk"');
+  });
+
+  it("follows its own request by name, but cannot list everyone's", async () => {
+    const own = await as["changsha-clerk"]!.get<Request>(TENANT_REQUESTS, filed.metadata.name);
+    expect(own?.spec.tenant).toBe("changsha-yuelu");
+    const err = await refusal(as["changsha-clerk"]!.list(TENANT_REQUESTS));
+    expect(err.status).toBe(403);
+  });
+
+  it("cannot approve a request, nor edit another department's", async () => {
+    const approve = await refusal(decideAs("changsha-clerk", filed.metadata.name, true, "I approve myself"));
+    expect(approve.status).toBe(403);
+    const edit = await refusal(as["zhuzhou-clerk"]!.mergePatch(TENANT_REQUESTS, filed.metadata.name, { spec: { reason: "hijacked" } }));
+    expect(edit.status).toBe(403);
+    const after = await as.admin!.get<Request>(TENANT_REQUESTS, filed.metadata.name);
+    expect(after?.spec.reason).toBe(filed.spec.reason);
+    expect(cond(after!, "Approved")).toBeUndefined();
+  });
+
+  it("shows up as a pending request in the metrics", async () => {
+    const text = await operator.metrics.registry.metrics();
+    expect(text).toMatch(/yunshu_tenant_requests_pending\{action="Create"\} 1/);
+    expect(text).toContain(`yunshu_tenant_request_pending_age_seconds{request="${filed.metadata.name}",tenant="changsha-yuelu"}`);
+  });
+
+  it("is approved by the platform: the tenant appears with its namespaces, and the decision is on record", async () => {
+    await decideAs("platform-li", filed.metadata.name, true, "budgeted in the city's 2027 plan");
+    const started = Date.now();
+    const done = await waitForCondition(filed.metadata.name, "Applied", "True");
+    const created = await waitForReady(plane, "changsha-yuelu");
+    const seconds = (Date.now() - started) / 1000;
+    expect(seconds).toBeLessThan(30);
+    expect(done.status?.decidedBy).toBe("platform-li");
+    expect(cond(done, "Approved")).toMatchObject({ status: "True", reason: "Approved", message: "budgeted in the city's 2027 plan" });
+    expect(created.spec).toMatchObject({ parent: "changsha", level: "county", owners: [{ kind: "User", name: "changsha-clerk" }] });
+    expect(created.metadata.annotations?.["yunshu.io/last-request"]).toBe(filed.metadata.name);
+    expect(created.status?.namespaces).toEqual([{ name: "changsha-yuelu-prod", state: "Active" }]);
+    const text = await operator.metrics.registry.metrics();
+    expect(text).toMatch(/yunshu_tenant_requests_pending\{action="Create"\} 0/);
+  });
+
+  it("the city's own namespaces now get what the county does not hold", async () => {
+    await eventually("changsha's own quota to shrink to 10 - 6 cpu", async () => {
+      const q = await as.admin!.get<KubeObject & { spec?: { hard?: Record<string, string> } }>(RESOURCE_QUOTAS, RESOURCE_QUOTA_NAME, "changsha-prod");
+      return q?.spec?.hard?.["requests.cpu"] === "4" ? q : undefined;
+    });
+    const city = await as.admin!.get<Tenant & KubeObject>(TENANTS, "changsha");
+    expect(city?.status?.quota).toMatchObject({ hard: { "requests.cpu": "10", "requests.memory": "20Gi" }, children: { "requests.cpu": "6", "requests.memory": "8Gi" } });
+  });
+
+  it("a decided request is final and kept", async () => {
+    const change = await refusal(decideAs("platform-wang", filed.metadata.name, false, "changed my mind"));
+    expect(change.message).toContain("was already decided by platform-li");
+    const del = await refusal(as["platform-wang"]!.delete(TENANT_REQUESTS, filed.metadata.name));
+    expect(del.message).toContain("kept as the audit trail");
+    // Not even cluster-admin rewrites what was asked.
+    const spec = await refusal(as.admin!.mergePatch(TENANT_REQUESTS, filed.metadata.name, { spec: { reason: "rewritten" } }));
+    expect(spec.message).toContain("cannot be changed once filed");
+  });
+});
+
+describe("the platform team", () => {
+  it("cannot approve its own request", async () => {
+    const own = await fileAs("platform-li", { tenant: "changsha-yuelu", action: "AddNamespaces", reason: "a test namespace", namespaces: ["test"] });
+    await waitForCondition(own.metadata.name, "Fits", "True");
+    const err = await refusal(decideAs("platform-li", own.metadata.name, true, "fine by me"));
+    expect(err.message).toContain("platform-li filed TenantRequest");
+    await decideAs("platform-wang", own.metadata.name, true, "four eyes");
+    await waitForCondition(own.metadata.name, "Applied", "True");
+    const t = await waitForReady(plane, "changsha-yuelu");
+    expect(t.spec.namespaces?.map((n) => n.name)).toEqual(["prod", "test"]);
+  });
+
+  it("sees a quota increase beyond the parent's remaining budget marked as not fitting, with the numbers, and cannot approve it", async () => {
+    const more = await fileAs("zhuzhou-clerk", {
+      tenant: "changsha-furong",
+      action: "Create",
+      reason: "芙蓉区 wants 6 cores too",
+      displayName: "芙蓉区数据局",
+      level: "county",
+      parent: "changsha",
+      quota: { hard: { "requests.cpu": "6", "requests.memory": "4Gi" } },
+    });
+    const judged = await waitForCondition(more.metadata.name, "Fits", "False");
+    expect(cond(judged, "Fits")!.message).toContain("requests.cpu: 6 asked, 6 held by others, limit 10 (4 left)");
+    expect(judged.status?.capacity).toContainEqual({ budget: "tenant/changsha", resource: "requests.cpu", requested: "6", allocated: "6", limit: "10", fits: false });
+    const err = await refusal(decideAs("platform-wang", more.metadata.name, true, "squeeze it in"));
+    expect(err.message).toContain("does not fit, so it cannot be approved");
+    expect(await as.admin!.get(TENANTS, "changsha-furong")).toBeUndefined();
+  });
+
+  it("denies a request: nothing changes", async () => {
+    const ask = await fileAs("changsha-clerk", { tenant: "changsha-yuelu", action: "ChangeQuota", reason: "more memory", quota: { hard: { "requests.memory": "9Gi" } } });
+    await waitForCondition(ask.metadata.name, "Fits", "True");
+    const before = await as.admin!.get<Tenant & KubeObject>(TENANTS, "changsha-yuelu");
+    const denied = await decideAs("platform-wang", ask.metadata.name, false, "not in this year's budget");
+    expect(cond(denied, "Approved")).toMatchObject({ status: "False", reason: "Denied" });
+    // Give the operator the time it took to apply an approval, then check it did nothing.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const after = await as.admin!.get<Tenant & KubeObject>(TENANTS, "changsha-yuelu");
+    expect(after?.spec.quota).toEqual(before?.spec.quota);
+    expect(after?.metadata.generation).toBe(before?.metadata.generation);
+    expect(cond((await as.admin!.get<Request>(TENANT_REQUESTS, ask.metadata.name))!, "Applied")).toBeUndefined();
+  });
+
+  it("a pool that is full marks a new top-level tenant as not fitting", async () => {
+    const big = await fileAs("zhuzhou-clerk", {
+      tenant: "zhuzhou",
+      action: "Create",
+      reason: "株洲 moves to the provincial cloud",
+      displayName: "株洲市",
+      level: "city",
+      quota: { hard: { "requests.cpu": "145", "requests.memory": "10Gi" } },
+    });
+    const judged = await waitForCondition(big.metadata.name, "Fits", "False");
+    // 100 cores × 1.5 overcommit, of which changsha holds 10.
+    expect(cond(judged, "Fits")!.message).toContain("requests.cpu: 145 asked, 10 held by others, limit 150 (140 left)");
+    const pool = await eventually("the pool's committed figures", async () => {
+      const p = await as.admin!.get<CapacityPool & KubeObject>(CAPACITY_POOLS, "default");
+      return p?.status?.committed ? p : undefined;
+    });
+    expect(pool.status).toMatchObject({ capacity: { "requests.cpu": "150", "requests.memory": "200Gi" }, committed: { "requests.cpu": "10", "requests.memory": "20Gi" }, tenants: 1 });
+  });
+});
+
+describe("the hierarchy, edited directly", () => {
+  it("refuses to apply a child's quota that breaks the parent's budget, and says why", async () => {
+    await as["platform-li"]!.create(
+      TENANTS,
+      tenant("changsha-kaifu", { level: "county", parent: "changsha", quota: { hard: { "requests.cpu": "5", "requests.memory": "1Gi" } } }) as Tenant & KubeObject,
+    );
+    const waiting = await eventually("changsha-kaifu to report its quota does not fit", async () => {
+      const t = await as.admin!.get<Tenant & KubeObject>(TENANTS, "changsha-kaifu");
+      return t?.status?.conditions?.find((c) => c.type === "QuotaAllocated" && c.status === "False") ? t : undefined;
+    });
+    const allocated = waiting.status!.conditions!.find((c) => c.type === "QuotaAllocated")!;
+    expect(allocated.reason).toBe("ExceedsParentQuota");
+    expect(allocated.message).toContain("requests.cpu: 5 asked, 6 held by others, limit 10 (4 left)");
+    expect(waiting.status?.conditions?.find((c) => c.type === "Ready")).toMatchObject({ status: "False", reason: "QuotaNotAllocated" });
+    // A new tenant that does not fit gets nothing yet.
+    expect(await as.admin!.get(NAMESPACES, "changsha-kaifu-prod")).toBeUndefined();
+  });
+
+  it("applies it once the parent makes room", async () => {
+    const city = await as.admin!.get<Tenant & KubeObject>(TENANTS, "changsha");
+    await as["platform-li"]!.mergePatch(TENANTS, "changsha", { metadata: { resourceVersion: city!.metadata.resourceVersion }, spec: { quota: { hard: { "requests.cpu": "12" } } } });
+    const kaifu = await waitForReady(plane, "changsha-kaifu");
+    expect(kaifu.status?.quota?.hard).toEqual({ "requests.cpu": "5", "requests.memory": "1Gi" });
+    await eventually("changsha's own share to be 12 - 6 - 5 = 1 cpu", async () => {
+      const q = await as.admin!.get<KubeObject & { spec?: { hard?: Record<string, string> } }>(RESOURCE_QUOTAS, RESOURCE_QUOTA_NAME, "changsha-prod");
+      return q?.spec?.hard?.["requests.cpu"] === "1" ? q : undefined;
+    });
+  });
+
+  it("keeps enforcing a parent's old quota when a new one is below what its children hold", async () => {
+    await as["platform-li"]!.mergePatch(TENANTS, "changsha", { spec: { quota: { hard: { "requests.cpu": "8" } } } });
+    const city = await eventually("changsha to refuse the lower quota", async () => {
+      const t = await as.admin!.get<Tenant & KubeObject>(TENANTS, "changsha");
+      const c = t?.status?.conditions?.find((c) => c.type === "QuotaAllocated");
+      return c?.reason === "BelowChildren" && t?.status?.observedGeneration === t?.metadata.generation ? t : undefined;
+    });
+    expect(city.status!.conditions!.find((c) => c.type === "QuotaAllocated")!.message).toContain("requests.cpu: 8 declared, but the children hold 11");
+    expect(city.status?.quota?.hard?.["requests.cpu"]).toBe("12");
+    const kaifu = await as.admin!.get<Tenant & KubeObject>(TENANTS, "changsha-kaifu");
+    expect(kaifu?.status?.conditions?.find((c) => c.type === "QuotaAllocated")?.status).toBe("True");
+  });
+});
