@@ -37,6 +37,15 @@ Flags (operator):
   --leader-election-namespace NS, --leader-election-id NAME
                             where the Lease lives (default yunshu-system/yunshu-operator)
   --log-level LEVEL         debug | info | warn | error (default info)
+
+Self-service (also as \`kubectl yunshu …\`; \`yunshu COMMAND --help\` for each):
+  yunshu request [flags]    a department asks for a new tenant, a quota change or namespaces
+  yunshu show NAME          one request in full: whether it fits, the decision, the outcome
+  yunshu requests           the platform team's queue of pending requests, with whether each fits
+  yunshu approve|deny NAME --reason TEXT
+                            a platform admin decides a request
+  yunshu tree               every tenant, province → city → county, with quota and usage
+  yunshu usage TENANT       one tenant's quota by resource, and each namespace's share
 `;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -130,6 +139,16 @@ async function main(argv: string[]): Promise<void> {
       return runOperator(rest);
     case "install":
       return runInstall(rest);
+    case "request":
+    case "show":
+    case "requests":
+    case "approve":
+    case "deny":
+    case "tree":
+    case "usage":
+      // Self-service is the kubectl plugin's; it prints its own errors and picks its exit code.
+      process.exitCode = await (await import("./plugin/index.ts")).main(argv, "yunshu");
+      return;
     case undefined:
     case "help":
     case "--help":

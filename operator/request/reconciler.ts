@@ -29,6 +29,9 @@ export interface RequestCaches {
 
 type Outcome = { status: "True" | "False"; reason: string; message: string };
 
+/** A cache behind our own write catches up within milliseconds. */
+const STALE_REQUEUE_MS = 200;
+
 export class RequestReconciler implements Reconciler {
   private readonly client: KubeClient;
   private readonly caches: RequestCaches;
@@ -54,18 +57,36 @@ export class RequestReconciler implements Reconciler {
   async reconcile(name: string): Promise<ReconcileResult | void> {
     const request = this.caches.requests.get(name);
     if (!request || isFinished(request)) return;
-    if (isPending(request)) return this.writeStatus(request, computeVerdict(request, this.world));
+    if (isPending(request)) {
+      const written = await this.writeStatus(request, computeVerdict(request, this.world));
+      return written === "stale" ? { requeueAfterMs: STALE_REQUEUE_MS } : undefined;
+    }
     if (!isApproved(request)) return; // denied: the decision is the record
-    // Judged again at the moment of applying: approval does not bypass the
-    // budget if something else took the room meanwhile.
-    const verdict = computeVerdict(request, this.world);
-    const outcome: Outcome =
-      verdict.status === "False" || !verdict.after
-        ? { status: "False", reason: "NoLongerFits", message: `not applied: ${verdict.message}` }
-        : await this.apply(request, verdict.after);
-    await this.writeStatus(request, undefined, outcome);
+    const outcome = this.alreadyApplied(request) ?? (await this.carryOut(request));
+    if ((await this.writeStatus(request, undefined, outcome)) === "stale") return { requeueAfterMs: STALE_REQUEUE_MS };
     this.events.record(TENANT_REQUESTS, request, outcome.status === "True" ? "Normal" : "Warning", outcome.reason, outcome.message);
     this.log.info("tenant request carried out", { request: name, tenant: request.spec.tenant, action: request.spec.action, outcome: outcome.reason });
+  }
+
+  /**
+   * Judged again at the moment of applying: approval does not bypass the
+   * budget if something else took the room meanwhile.
+   */
+  private async carryOut(request: TenantRequest): Promise<Outcome> {
+    const verdict = computeVerdict(request, this.world);
+    if (verdict.status === "False" || !verdict.after) return { status: "False", reason: "NoLongerFits", message: `not applied: ${verdict.message}` };
+    return this.apply(request, verdict.after);
+  }
+
+  /**
+   * A request whose Tenant already carries its name was carried out, and
+   * only the record of it is missing (a crash, or a cache that has not seen
+   * our status write yet): judging it again would find "tenant exists".
+   */
+  private alreadyApplied(request: TenantRequest): Outcome | undefined {
+    const tenant = this.caches.tenants.get(request.spec.tenant);
+    if (request.spec.action !== "Create" || tenant?.metadata.annotations?.[LAST_REQUEST_ANNOTATION] !== request.metadata.name) return undefined;
+    return { status: "True", reason: "Applied", message: `created tenant ${request.spec.tenant}` };
   }
 
   /** Creates or patches the Tenant; a refusal by the API server is the request's outcome, other failures are retried. */
@@ -107,7 +128,7 @@ export class RequestReconciler implements Reconciler {
    * it changed; the decision belongs to the platform admin's field manager
    * and is never part of this apply.
    */
-  private async writeStatus(request: TenantRequest & KubeObject, verdict: Verdict | undefined, outcome?: Outcome): Promise<void> {
+  private async writeStatus(request: TenantRequest & KubeObject, verdict: Verdict | undefined, outcome?: Outcome): Promise<"written" | "unchanged" | "stale"> {
     const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
     const conditions: RequestCondition[] = [];
     const keep = (type: "Fits" | "Applied", next: Omit<RequestCondition, "type" | "lastTransitionTime">) => {
@@ -123,9 +144,19 @@ export class RequestReconciler implements Reconciler {
       conditions: (r.status?.conditions ?? []).filter((c) => c.type === "Fits" || c.type === "Applied"),
       capacity: r.status?.capacity ?? [],
     });
-    if (sameStatus(mine({ ...request, status: { conditions, capacity } }), mine(request))) return;
-    const body = { apiVersion: "yunshu.io/v1alpha1", kind: "TenantRequest", metadata: { name: request.metadata.name }, status: { conditions, capacity } };
-    await this.client.apply(TENANT_REQUESTS, body as KubeObject, REQUEST_FIELD_MANAGER, "status");
+    if (sameStatus(mine({ ...request, status: { conditions, capacity } }), mine(request))) return "unchanged";
+    // The cached resourceVersion makes the write fail if the cache is behind
+    // (it may not have seen our own last write yet): an Applied outcome must
+    // never be overwritten by a judgment made from older information.
+    const metadata = { name: request.metadata.name, resourceVersion: request.metadata.resourceVersion };
+    const body = { apiVersion: "yunshu.io/v1alpha1", kind: "TenantRequest", metadata, status: { conditions, capacity } };
+    try {
+      await this.client.apply(TENANT_REQUESTS, body as KubeObject, REQUEST_FIELD_MANAGER, "status");
+      return "written";
+    } catch (err) {
+      if (isConflict(err)) return "stale";
+      throw err;
+    }
   }
 }
 

@@ -30,7 +30,7 @@ async function refusal(action: Promise<unknown>): Promise<ApiError> {
 const fileAs = (user: string, spec: RequestSpec, requester = user) => fileRequest(as[user]!, requester, spec);
 const decideAs = (user: string, name: string, approve: boolean, reason: string) => decide(as[user]!, user, name, approve, reason);
 const cond = requestCondition;
-const waitForCondition = (name: string, type: string, status?: string) => waitForRequestCondition(as.admin!, name, type, status);
+const waitForCondition = (name: string, type: "Fits" | "Approved" | "Applied", status?: string) => waitForRequestCondition(as.admin!, name, type, status);
 
 beforeAll(async () => {
   plane = await ControlPlane.start({

@@ -3,6 +3,8 @@
 import type { TenantRequest } from "../../operator/api/generated.ts";
 import type { KubeClient, KubeObject } from "../../operator/runtime/kube-client.ts";
 import { TENANT_REQUESTS } from "../../operator/runtime/resources.ts";
+import { decisionApply } from "../../operator/plugin/decision.ts";
+import { condition } from "../../operator/request/conditions.ts";
 import { eventually } from "./eventually.ts";
 
 export type Request = TenantRequest & KubeObject;
@@ -14,31 +16,17 @@ export function fileRequest(client: KubeClient, requester: string, spec: Request
   return client.create(TENANT_REQUESTS, body as unknown as Request);
 }
 
-/** The decision, its maker and reason, applied to the status subresource. */
-export function decide(client: KubeClient, user: string, name: string, approve: boolean, reason: string): Promise<Request> {
-  const body = {
-    apiVersion: "yunshu.io/v1alpha1",
-    kind: "TenantRequest",
-    metadata: { name },
-    status: {
-      decidedBy: user,
-      conditions: [
-        {
-          type: "Approved",
-          status: approve ? "True" : "False",
-          reason: approve ? "Approved" : "Denied",
-          message: reason,
-          lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-        },
-      ],
-    },
-  };
+/** What `kubectl yunshu approve|deny` sends, on the request as it is now. */
+export async function decide(client: KubeClient, user: string, name: string, approve: boolean, reason: string): Promise<Request> {
+  const current = await client.get<Request>(TENANT_REQUESTS, name);
+  if (!current) throw new Error(`TenantRequest ${name} does not exist`);
+  const body = decisionApply(current, approve ? "approve" : "deny", user, reason, new Date());
   return client.apply(TENANT_REQUESTS, body as unknown as Request, "kubectl-yunshu", "status");
 }
 
-export const requestCondition = (r: TenantRequest, type: string) => r.status?.conditions?.find((c) => c.type === type);
+export const requestCondition = condition;
 
-export function waitForRequestCondition(client: KubeClient, name: string, type: string, status?: string): Promise<Request> {
+export function waitForRequestCondition(client: KubeClient, name: string, type: "Fits" | "Approved" | "Applied", status?: string): Promise<Request> {
   return eventually(`request ${name} to have ${type}${status ? `=${status}` : ""}`, async () => {
     const r = await client.get<Request>(TENANT_REQUESTS, name);
     const c = r && requestCondition(r, type);
