@@ -3,9 +3,11 @@
 // the tenant reconciler, and an orderly shutdown. Each cluster gets its own
 // client and caches (a `ClusterConnection`), so that member clusters can be
 // added beside the hub without changing the reconcile.
-import type { CapacityPool, TenantRequest } from "./api/generated.ts";
+import type { CapacityPool, Cluster, TenantRequest } from "./api/generated.ts";
 import { DEFAULT_POOL } from "./capacity/pool.ts";
 import { CapacityPoolReconciler } from "./capacity/reconciler.ts";
+import { ClusterReconciler } from "./fleet/cluster-reconciler.ts";
+import { MemberClients, type Secret } from "./fleet/members.ts";
 import { OperatorMetrics } from "./metrics/metrics.ts";
 import { isFinished } from "./request/conditions.ts";
 import { RequestReconciler } from "./request/reconciler.ts";
@@ -16,7 +18,7 @@ import type { ClusterCredentials } from "./runtime/kubeconfig.ts";
 import { KubeClient, type KubeClientOptions, type KubeObject } from "./runtime/kube-client.ts";
 import { LeaderElector, type LeaderElectionOptions } from "./runtime/leader-election.ts";
 import type { Logger } from "./runtime/log.ts";
-import { CAPACITY_POOLS, NAMESPACED_CHILD_TYPES, NAMESPACES, TENANT_REQUESTS, TENANTS } from "./runtime/resources.ts";
+import { CAPACITY_POOLS, CLUSTERS, NAMESPACED_CHILD_TYPES, NAMESPACES, SECRETS, TENANT_REQUESTS, TENANTS } from "./runtime/resources.ts";
 import { WorkQueue } from "./runtime/workqueue.ts";
 import { MANAGED_SELECTOR, TENANT_LABEL } from "./tenant/labels.ts";
 import type { PlatformSettings } from "./tenant/platform.ts";
@@ -38,14 +40,22 @@ export interface OperatorOptions {
   leaderElection?: LeaderElectionSettings;
   /** Called when this replica loses the lease; the process should exit (a standby takes over). */
   onLostLeadership?: () => void;
+  clusterSecretsNamespace?: string;
+  /** How often each member cluster is probed; tests shorten it. */
+  clusterProbeIntervalMs?: number;
 }
 
 export const TENANT_CONTROLLER = "tenant";
 export const REQUEST_CONTROLLER = "tenantrequest";
 export const POOL_CONTROLLER = "capacitypool";
+export const CLUSTER_CONTROLLER = "cluster";
 /** Requests and pools are few and cheap to judge; tenants carry the load. */
 const REQUEST_WORKERS = 2;
 const POOL_WORKERS = 1;
+/** Probes take up to a few seconds against a dead member: enough workers that one does not delay the others. */
+const CLUSTER_WORKERS = 4;
+/** Where member clusters' kubeconfig Secrets live: the operator's own namespace, the only one whose Secrets it may read. */
+export const DEFAULT_CLUSTER_SECRETS_NAMESPACE = "yunshu-system";
 
 /** What running and syncing needs of an informer, whatever it caches. */
 export type RunnableInformer = Pick<Informer<KubeObject>, "run" | "waitForSync" | "type" | "size" | "stats">;
@@ -82,10 +92,14 @@ export class Operator {
   readonly queue: WorkQueue;
   readonly requestQueue: WorkQueue;
   readonly poolQueue: WorkQueue;
+  readonly clusterQueue: WorkQueue;
   readonly hub: ClusterConnection;
   /** Self-service lives in the hub only: requests and the capacity pool. */
   readonly requests: Informer<TenantRequest & KubeObject>;
   readonly pools: Informer<CapacityPool & KubeObject>;
+  /** The fleet registry: Cluster objects, and the Secrets with their kubeconfigs. */
+  readonly clusters: Informer<Cluster & KubeObject>;
+  readonly clusterSecrets: Informer<Secret>;
   readonly metrics: OperatorMetrics;
   private readonly options: OperatorOptions;
   private readonly abort = new AbortController();
@@ -98,11 +112,21 @@ export class Operator {
     this.hub = connectCluster(options.kubeConfig, options.client ?? {}, options.log);
     this.requests = new Informer<TenantRequest & KubeObject>(this.hub.client, TENANT_REQUESTS, { log: options.log });
     this.pools = new Informer<CapacityPool & KubeObject>(this.hub.client, CAPACITY_POOLS, { log: options.log });
-    this.hub.informers.push(this.requests, this.pools);
+    this.clusters = new Informer<Cluster & KubeObject>(this.hub.client, CLUSTERS, { log: options.log });
+    this.clusterSecrets = new Informer<Secret>(this.hub.client, SECRETS, {
+      namespace: options.clusterSecretsNamespace ?? DEFAULT_CLUSTER_SECRETS_NAMESPACE,
+      log: options.log,
+    });
+    this.hub.informers.push(this.requests, this.pools, this.clusters, this.clusterSecrets);
     const managed = new Set<unknown>(this.hub.managed);
     this.metrics = new OperatorMetrics({
       version: options.version ?? "dev",
-      controllers: { [TENANT_CONTROLLER]: options.workers, [REQUEST_CONTROLLER]: REQUEST_WORKERS, [POOL_CONTROLLER]: POOL_WORKERS },
+      controllers: {
+        [TENANT_CONTROLLER]: options.workers,
+        [REQUEST_CONTROLLER]: REQUEST_WORKERS,
+        [POOL_CONTROLLER]: POOL_WORKERS,
+        [CLUSTER_CONTROLLER]: CLUSTER_WORKERS,
+      },
       leaseName: options.leaderElection?.name ?? "yunshu-operator",
       sources: {
         tenants: () => this.hub.caches.tenants.list(),
@@ -112,6 +136,7 @@ export class Operator {
           [TENANT_CONTROLLER, this.queue.length],
           [REQUEST_CONTROLLER, this.requestQueue.length],
           [POOL_CONTROLLER, this.poolQueue.length],
+          [CLUSTER_CONTROLLER, this.clusterQueue.length],
         ],
         apiRequests: () => this.hub.client.requestCounts,
       },
@@ -119,6 +144,7 @@ export class Operator {
     this.queue = new WorkQueue({ hooks: this.metrics.queueHooks(TENANT_CONTROLLER) });
     this.requestQueue = new WorkQueue({ hooks: this.metrics.queueHooks(REQUEST_CONTROLLER) });
     this.poolQueue = new WorkQueue({ hooks: this.metrics.queueHooks(POOL_CONTROLLER) });
+    this.clusterQueue = new WorkQueue({ hooks: this.metrics.queueHooks(CLUSTER_CONTROLLER) });
     const { tenants } = this.hub.caches;
     // A tenant's quota decision reads its parent, its siblings and its
     // children (quota-decision.ts), so a change wakes all of them; request
@@ -136,6 +162,13 @@ export class Operator {
       this.poolQueue.add(DEFAULT_POOL);
     });
     this.requests.onEvent((_event, request) => this.requestQueue.add(request.metadata.name));
+    this.clusters.onEvent((_event, cluster) => this.clusterQueue.add(cluster.metadata.name));
+    // A rotated kubeconfig Secret reconnects its cluster at once.
+    this.clusterSecrets.onEvent((_event, secret) => {
+      for (const cluster of this.clusters.list()) {
+        if (cluster.spec.kubeconfigSecretRef?.name === secret.metadata.name) this.clusterQueue.add(cluster.metadata.name);
+      }
+    });
     this.pools.onEvent((_event, pool) => {
       this.poolQueue.add(pool.metadata.name);
       this.queueOpenRequests();
@@ -194,6 +227,23 @@ export class Operator {
     });
     const poolReconciler = new CapacityPoolReconciler({ client: this.hub.client, pools: this.pools, tenants: this.hub.caches.tenants });
     const poolController = new Controller(POOL_CONTROLLER, this.poolQueue, poolReconciler, { log, hooks: this.metrics.controllerHooks(POOL_CONTROLLER) });
+    const clusterReconciler = new ClusterReconciler({
+      hub: this.hub.client,
+      clusters: this.clusters,
+      members: new MemberClients({
+        hub: this.hub.client,
+        secrets: this.clusterSecrets,
+        namespace: this.options.clusterSecretsNamespace ?? DEFAULT_CLUSTER_SECRETS_NAMESPACE,
+        options: this.options.client ?? {},
+      }),
+      events: new EventRecorder(this.hub.client, { log }),
+      log,
+      probeIntervalMs: this.options.clusterProbeIntervalMs,
+    });
+    const clusterController = new Controller(CLUSTER_CONTROLLER, this.clusterQueue, clusterReconciler, {
+      log,
+      hooks: this.metrics.controllerHooks(CLUSTER_CONTROLLER),
+    });
     const resync = setInterval(() => this.resyncAll(), resyncMs);
     resync.unref();
     signal.addEventListener("abort", () => clearInterval(resync), { once: true });
@@ -202,6 +252,7 @@ export class Operator {
       controller.run(workers),
       requestController.run(REQUEST_WORKERS),
       poolController.run(POOL_WORKERS),
+      clusterController.run(CLUSTER_WORKERS),
       electing?.done,
     ]);
     await this.running;
@@ -238,6 +289,7 @@ export class Operator {
     for (const tenant of this.hub.caches.tenants.list()) this.queue.add(tenant.metadata.name);
     this.queueOpenRequests();
     for (const pool of this.pools.list()) this.poolQueue.add(pool.metadata.name);
+    for (const cluster of this.clusters.list()) this.clusterQueue.add(cluster.metadata.name);
   }
 
   /** Requests whose verdict may change: finished ones are records and never looked at again. */
@@ -246,7 +298,7 @@ export class Operator {
   }
 
   private shutdownQueues(): void {
-    for (const queue of [this.queue, this.requestQueue, this.poolQueue]) queue.shutdown();
+    for (const queue of [this.queue, this.requestQueue, this.poolQueue, this.clusterQueue]) queue.shutdown();
   }
 
   /** Graceful: no new keys, in-flight reconciles finish, watches close. */

@@ -75,6 +75,186 @@ export interface CapacityPoolStatus {
   tenants?: number;
 }
 
+// Cluster: clusters.yunshu.io/v1alpha1, from crds/yunshu.io_clusters.yaml.
+export const CLUSTER_GROUP = "yunshu.io";
+export const CLUSTER_VERSION = "v1alpha1";
+export const CLUSTER_PLURAL = "clusters";
+export const CLUSTER_KIND = "Cluster";
+
+/**
+ * A cluster of the provincial cloud (the provincial cluster, a city's or an industry's) that
+ * tenants can be placed on. Registered in the hub, the cluster yunshu runs in; yunshu reaches the
+ * cluster with the kubeconfig in spec.kubeconfigSecretRef, creates there the namespaces, quotas,
+ * limit ranges, network policies and role bindings of the tenants placed on it, and reports the
+ * cluster's health and load in status. Cluster-scoped.
+ */
+export interface Cluster {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "Cluster";
+  metadata: CustomObjectMeta;
+  /**
+   * What the platform team (or the Pulumi bootstrap) declares for the cluster.
+   */
+  spec: ClusterSpec;
+  /**
+   * What the operator observed of the cluster; written by the operator only.
+   */
+  status?: ClusterStatus;
+}
+
+export interface ClusterList {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "ClusterList";
+  metadata?: V1ListMeta;
+  items: Cluster[];
+}
+
+/**
+ * What the platform team (or the Pulumi bootstrap) declares for the cluster.
+ */
+export interface ClusterSpec {
+  /**
+   * The cluster's name as people know it, for example 长沙市政务云; 1 to 128 characters of any script.
+   * Shown by `kubectl get clusters.yunshu.io`.
+   */
+  displayName?: string;
+  /**
+   * Where the cluster serves, as a DNS-1123 label (lower-case letters, digits and '-'): `hunan` for
+   * the provincial cluster, a city such as `changsha` or `zhuzhou` for a city's. Tenants select
+   * clusters by region in spec.placement.regions.
+   */
+  region: string;
+  /**
+   * Which part of the 1+14+N cloud the cluster is: province (the provincial cloud), city (one of
+   * the fourteen city clouds) or industry (a cloud run for one sector). Tenants select clusters by
+   * tier in spec.placement.tiers.
+   */
+  tier: "province" | "city" | "industry";
+  /**
+   * What the cluster can give tenants. The tenants placed on it may together hold quota up to
+   * allocatable × overcommit for each resource named here; resources not named are not limited by
+   * the cluster. Without it, yunshu reports the cluster's load but limits nothing.
+   */
+  capacity?: ClusterCapacity;
+  /**
+   * The Secret holding a kubeconfig for the cluster, in the operator's namespace (yunshu-system).
+   * yunshu reads the Secret again when it changes, so rotating the credentials needs no restart.
+   * Leave it out for the hub itself, the cluster yunshu runs in, which yunshu reaches with its own
+   * service account: that is how the hub is a member of its own fleet. Only one Cluster should
+   * leave it out.
+   */
+  kubeconfigSecretRef?: ClusterKubeconfigSecretRef;
+}
+
+/**
+ * What the cluster can give tenants. The tenants placed on it may together hold quota up to
+ * allocatable × overcommit for each resource named here; resources not named are not limited by the
+ * cluster. Without it, yunshu reports the cluster's load but limits nothing.
+ */
+export interface ClusterCapacity {
+  /**
+   * What the cluster's machines can give tenants, by ResourceQuota resource name (requests.cpu,
+   * requests.memory, requests.storage, limits.cpu, pods, …), after the platform's own reservations.
+   */
+  allocatable: Record<string, string | number>;
+  /**
+   * How many times allocatable may be promised, by resource, as a decimal with up to three places
+   * such as "1.5" (default 1: no overcommit). Quotas are ceilings that departments rarely fill, so
+   * limits.cpu is often overcommitted; requests.memory rarely should be.
+   */
+  overcommit?: Record<string, string>;
+}
+
+/**
+ * The Secret holding a kubeconfig for the cluster, in the operator's namespace (yunshu-system).
+ * yunshu reads the Secret again when it changes, so rotating the credentials needs no restart.
+ * Leave it out for the hub itself, the cluster yunshu runs in, which yunshu reaches with its own
+ * service account: that is how the hub is a member of its own fleet. Only one Cluster should leave
+ * it out.
+ */
+export interface ClusterKubeconfigSecretRef {
+  /**
+   * The Secret's name, in namespace yunshu-system; for example cluster-changsha.
+   */
+  name: string;
+  /**
+   * The key in the Secret's data whose value is the kubeconfig; defaults to kubeconfig.
+   *
+   * @default "kubeconfig"
+   */
+  key?: string;
+}
+
+/**
+ * What the operator observed of the cluster; written by the operator only.
+ */
+export interface ClusterStatus {
+  /**
+   * The metadata.generation of the spec that the status describes.
+   */
+  observedGeneration?: number;
+  /**
+   * The cluster's conditions. Ready is True (reason Reachable) when yunshu can reach the cluster's
+   * API server with the kubeconfig and is converging the tenants placed on it; it is False when it
+   * cannot, with reason Unreachable (no answer or an error from the API server), Unauthorized (the
+   * credentials were refused), SecretNotFound (no such Secret, or no such key in it) or
+   * InvalidKubeconfig (the key's value is not a usable kubeconfig). The other clusters are not held
+   * up by one that is not Ready.
+   */
+  conditions?: ClusterStatusCondition[];
+  /**
+   * The Kubernetes version the cluster's API server last reported, for example v1.37.2.
+   */
+  kubernetesVersion?: string;
+  /**
+   * How many tenants are placed on the cluster.
+   */
+  tenants?: number;
+  /**
+   * How many tenant namespaces yunshu manages on the cluster.
+   */
+  namespaces?: number;
+  /**
+   * allocatable × overcommit, by resource.
+   */
+  capacity?: Record<string, string>;
+  /**
+   * The quota of the tenants placed on the cluster (each tenant's share for this cluster), summed,
+   * by resource.
+   */
+  allocated?: Record<string, string>;
+}
+
+/**
+ * A standard Kubernetes condition (metav1.Condition).
+ */
+export interface ClusterStatusCondition {
+  /**
+   * The condition's type in CamelCase, such as Ready.
+   */
+  type: string;
+  /**
+   * True, False or Unknown.
+   */
+  status: "True" | "False" | "Unknown";
+  /**
+   * The metadata.generation the condition was set for.
+   */
+  observedGeneration?: number;
+  /**
+   * When the status last changed.
+   */
+  lastTransitionTime: string;
+  /**
+   * A CamelCase, machine-readable reason for the last transition.
+   */
+  reason: string;
+  /**
+   * A human-readable explanation of the last transition.
+   */
+  message: string;
+}
+
 // TenantRequest: tenantrequests.yunshu.io/v1alpha1, from crds/yunshu.io_tenantrequests.yaml.
 export const TENANT_REQUEST_GROUP = "yunshu.io";
 export const TENANT_REQUEST_VERSION = "v1alpha1";
@@ -374,6 +554,17 @@ export interface TenantSpec {
    */
   quota?: TenantQuota;
   /**
+   * Which clusters of the fleet (Cluster objects in the hub) the tenant lives on. The tenant is
+   * placed on every cluster named in clusters, plus every cluster that regions and tiers select:
+   * with only regions, every cluster in one of those regions; with only tiers, every cluster of one
+   * of those tiers; with both, every cluster that matches both. On each of them yunshu creates the
+   * tenant's namespaces, its share of the quota, limit ranges, network policies and owner bindings.
+   * Without placement the tenant lives on the hub only, the cluster yunshu runs in. A cluster the
+   * tenant leaves is treated like a removed namespace: deletionPolicy says whether its namespaces
+   * there are released or deleted.
+   */
+  placement?: TenantPlacement;
+  /**
    * Per-container defaults and bounds, by resource (cpu, memory, ephemeral-storage); they become a
    * LimitRange of type Container in every namespace of the tenant. The values must be ordered min
    * <= defaultRequest <= default <= max for each resource that appears in both.
@@ -454,6 +645,57 @@ export interface TenantQuota {
 }
 
 /**
+ * Which clusters of the fleet (Cluster objects in the hub) the tenant lives on. The tenant is
+ * placed on every cluster named in clusters, plus every cluster that regions and tiers select: with
+ * only regions, every cluster in one of those regions; with only tiers, every cluster of one of
+ * those tiers; with both, every cluster that matches both. On each of them yunshu creates the
+ * tenant's namespaces, its share of the quota, limit ranges, network policies and owner bindings.
+ * Without placement the tenant lives on the hub only, the cluster yunshu runs in. A cluster the
+ * tenant leaves is treated like a removed namespace: deletionPolicy says whether its namespaces
+ * there are released or deleted.
+ */
+export interface TenantPlacement {
+  /**
+   * Clusters the tenant is placed on, by the Cluster's name (for example hunan, changsha), at most
+   * 64, no duplicates. A name with no Cluster behind it is reported in the tenant's status.
+   */
+  clusters?: string[];
+  /**
+   * Selects the clusters whose spec.region is one of these (for example changsha), at most 32, no
+   * duplicates; combined with tiers when both are given. A cluster registered later in a selected
+   * region gets the tenant too.
+   */
+  regions?: string[];
+  /**
+   * Selects the clusters whose spec.tier is one of these: province, city or industry; combined with
+   * regions when both are given.
+   */
+  tiers?: ("province" | "city" | "industry")[];
+  /**
+   * How spec.quota.hard is split across the placed clusters: one entry per cluster, at most 64. For
+   * each resource of spec.quota.hard, a cluster whose entry gives an amount gets that amount, and
+   * the other placed clusters share what the entries leave, evenly (CPU to the milli-core,
+   * everything else in whole units, the rest one unit each to the first clusters by name, so that
+   * nothing is lost to rounding). Without entries every placed cluster gets an even share. An entry
+   * may give no more than spec.quota.hard has; entries that give more in total, or an entry for a
+   * cluster the tenant is not placed on, are reported in the tenant's status.
+   */
+  quotas?: TenantPlacementQuota[];
+}
+
+export interface TenantPlacementQuota {
+  /**
+   * The Cluster's name.
+   */
+  cluster: string;
+  /**
+   * The cluster's share, by resource of spec.quota.hard, as non-negative quantities such as 8, 500m
+   * or 16Gi; a resource left out gets an even share of what remains.
+   */
+  hard: Record<string, string | number>;
+}
+
+/**
  * Per-container defaults and bounds, by resource (cpu, memory, ephemeral-storage); they become a
  * LimitRange of type Container in every namespace of the tenant. The values must be ordered min <=
  * defaultRequest <= default <= max for each resource that appears in both.
@@ -524,6 +766,10 @@ export interface TenantStatus {
    * The tenant-wide quota, summed across the tenant's namespaces.
    */
   quota?: TenantStatusQuota;
+  /**
+   * The tenant on each cluster it is placed on: per placed cluster, written by the operator.
+   */
+  clusters?: TenantStatusCluster[];
 }
 
 /**
@@ -590,4 +836,42 @@ export interface TenantStatusQuota {
    * namespaces get hard minus children.
    */
   children?: Record<string, string>;
+}
+
+export interface TenantStatusCluster {
+  /**
+   * The Cluster's name.
+   */
+  name: string;
+  /**
+   * Whether the tenant's namespaces and the objects in them are as the spec declares on this
+   * cluster.
+   */
+  ready: boolean;
+  /**
+   * How many of the tenant's namespaces exist on this cluster, released ones included.
+   */
+  namespaces?: number;
+  /**
+   * Why the tenant is not ready on this cluster, for example that the cluster is unreachable.
+   */
+  message?: string;
+  /**
+   * The tenant's share of its quota on this cluster, summed across its namespaces there.
+   */
+  quota?: TenantStatusClusterQuota;
+}
+
+/**
+ * The tenant's share of its quota on this cluster, summed across its namespaces there.
+ */
+export interface TenantStatusClusterQuota {
+  /**
+   * The cluster's share of spec.quota.hard, by resource name.
+   */
+  hard?: Record<string, string>;
+  /**
+   * The usage on this cluster, summed across namespaces, by resource name.
+   */
+  used?: Record<string, string>;
 }

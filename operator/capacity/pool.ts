@@ -17,11 +17,16 @@ function ratioMilli(ratio: string | undefined): bigint {
   return BigInt(whole) * 1000n + BigInt((fraction + "000").slice(0, 3));
 }
 
+/** What a CapacityPool or a Cluster declares it can give: both have the same shape and rules. */
+export type DeclaredCapacity = CapacityPool["spec"];
+
 /** allocatable × overcommit, by resource. */
-export function poolCapacity(pool: CapacityPool): ResourceList {
-  const allocatable = parseResourceList(pool.spec.allocatable);
-  return Object.fromEntries(Object.entries(allocatable).map(([r, v]) => [r, (v * ratioMilli(pool.spec.overcommit?.[r])) / 1000n]));
+export function overcommitted(declared: DeclaredCapacity): ResourceList {
+  const allocatable = parseResourceList(declared.allocatable);
+  return Object.fromEntries(Object.entries(allocatable).map(([r, v]) => [r, (v * ratioMilli(declared.overcommit?.[r])) / 1000n]));
 }
+
+export const poolCapacity = (pool: CapacityPool): ResourceList => overcommitted(pool.spec);
 
 export const isTopLevel = (t: Tenant) => !t.spec.parent && !t.metadata.deletionTimestamp;
 

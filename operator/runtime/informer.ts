@@ -29,6 +29,7 @@ export class Informer<T extends KubeObject> {
   readonly stats: InformerStats = { relists: 0, gone: 0, reconnects: 0, lastEventAt: 0 };
   private readonly client: KubeClient;
   private readonly labelSelector: string | undefined;
+  private readonly namespace: string | undefined;
   private readonly log: Logger;
   private readonly store = new Map<string, T>();
   private readonly indexes = new Map<string, { keysOf: (obj: T) => string[]; byValue: Map<string, Set<string>> }>();
@@ -37,10 +38,12 @@ export class Informer<T extends KubeObject> {
   private markSynced!: () => void;
   private readonly syncedPromise = new Promise<void>((resolve) => (this.markSynced = resolve));
 
-  constructor(client: KubeClient, type: ResourceType, opts: { labelSelector?: string; log: Logger }) {
+  /** `namespace` limits a namespaced type to one namespace, for RBAC that grants no more (the operator's Secrets). */
+  constructor(client: KubeClient, type: ResourceType, opts: { labelSelector?: string; namespace?: string; log: Logger }) {
     this.client = client;
     this.type = type;
     this.labelSelector = opts.labelSelector;
+    this.namespace = opts.namespace;
     this.log = opts.log.with({ informer: type.plural });
   }
 
@@ -137,7 +140,7 @@ export class Informer<T extends KubeObject> {
     while (!signal.aborted) {
       try {
         if (resourceVersion === undefined) {
-          const listed = await this.client.list<T>(this.type, { labelSelector: this.labelSelector, signal });
+          const listed = await this.client.list<T>(this.type, { labelSelector: this.labelSelector, namespace: this.namespace, signal });
           this.replace(listed.items);
           resourceVersion = listed.resourceVersion;
           this.stats.relists++;
@@ -150,7 +153,7 @@ export class Informer<T extends KubeObject> {
         }
         // A randomised server-side timeout spreads reconnects of many watches.
         const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
-        for await (const event of this.client.watch<T>(this.type, { resourceVersion, labelSelector: this.labelSelector, timeoutSeconds, signal })) {
+        for await (const event of this.client.watch<T>(this.type, { resourceVersion, labelSelector: this.labelSelector, namespace: this.namespace, timeoutSeconds, signal })) {
           backoff = MIN_BACKOFF_MS;
           // Bookmarks count too: the metric says whether the watch is alive.
           this.stats.lastEventAt = Date.now();

@@ -185,6 +185,19 @@ export class KubeClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  /** Closes the client's connections; for a member cluster whose credentials changed or that left the fleet. */
+  async close(): Promise<void> {
+    const dispatcher = this.dispatcher;
+    this.dispatcher = undefined;
+    await dispatcher?.close();
+  }
+
+  /** The API server's version (GET /version), e.g. "v1.37.2": a cheap sign that the server is there and lets us in. */
+  async serverVersion(signal?: AbortSignal): Promise<string> {
+    const info = await this.call<{ gitVersion?: string }>("/version", { signal }, "GET");
+    return info.gitVersion ?? "unknown";
+  }
+
   async get<T extends KubeObject>(type: ResourceType, name: string, namespace?: string): Promise<T | undefined> {
     try {
       return await this.call<T>(resourcePath(type, namespace, name), {}, "GET");
@@ -224,7 +237,7 @@ export class KubeClient {
    */
   async *watch<T extends KubeObject>(
     type: ResourceType,
-    opts: { resourceVersion: string; labelSelector?: string; timeoutSeconds?: number; inactivityMs?: number; signal?: AbortSignal },
+    opts: { resourceVersion: string; labelSelector?: string; namespace?: string; timeoutSeconds?: number; inactivityMs?: number; signal?: AbortSignal },
   ): AsyncGenerator<WatchEvent<T>> {
     const controller = new AbortController();
     const abort = () => controller.abort();
@@ -238,7 +251,7 @@ export class KubeClient {
     try {
       arm();
       const response = await this.send(
-        resourcePath(type),
+        resourcePath(type, opts.namespace),
         {
           query: {
             watch: 1,
@@ -251,7 +264,7 @@ export class KubeClient {
         },
         "WATCH",
       );
-      if (!response.ok) throw toApiError(response, await response.text(), `WATCH ${resourcePath(type)}`);
+      if (!response.ok) throw toApiError(response, await response.text(), `WATCH ${resourcePath(type, opts.namespace)}`);
       if (!response.body) return;
       const decoder = new TextDecoder();
       let buffer = "";

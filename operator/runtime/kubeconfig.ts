@@ -94,11 +94,37 @@ const SECTIONS = [
   ["contexts", "context"],
 ] as const;
 
-/** kubectl's merge: the first file to set current-context, or to define a name, wins. */
+/**
+ * The current context's credentials from a kubeconfig held as text, such as
+ * a member cluster's kubeconfig Secret; `origin` names it in errors. It must
+ * carry its certificates and token inline (`*-data`, `token`): file paths
+ * would point into the operator's own filesystem.
+ */
+export function parseKubeConfig(text: string, origin: string): ClusterCredentials {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    throw new Error(`kubeconfig ${origin} is not valid YAML: ${(err as Error).message}`, { cause: err });
+  }
+  if (isFields(doc)) {
+    const paths = [...JSON.stringify(doc).matchAll(/"(certificate-authority|client-certificate|client-key|tokenFile)"/g)].map((m) => m[1]);
+    if (paths.length > 0) throw new Error(`kubeconfig ${origin} refers to files (${[...new Set(paths)].join(", ")}); inline them as *-data and token`);
+  }
+  return fromDocuments([{ file: origin, doc }], undefined);
+}
+
 function fromFiles(files: string[], context: string | undefined): ClusterCredentials {
-  const config: MergedConfig = { files, currentContext: undefined, clusters: new Map(), users: new Map(), contexts: new Map() };
-  for (const file of files) {
-    const doc: unknown = parseYaml(file);
+  return fromDocuments(
+    files.map((file) => ({ file, doc: parseYaml(file) })),
+    context,
+  );
+}
+
+/** kubectl's merge: the first file to set current-context, or to define a name, wins. */
+function fromDocuments(docs: { file: string; doc: unknown }[], context: string | undefined): ClusterCredentials {
+  const config: MergedConfig = { files: docs.map((d) => d.file), currentContext: undefined, clusters: new Map(), users: new Map(), contexts: new Map() };
+  for (const { file, doc } of docs) {
     // An empty file is a valid, empty kubeconfig.
     if (doc === null || doc === undefined) continue;
     if (!isFields(doc)) throw new Error(`kubeconfig ${file}: not a kubeconfig (expected a YAML mapping)`);

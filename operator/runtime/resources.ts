@@ -34,3 +34,5 @@ export const SELF_SUBJECT_REVIEWS: ResourceType = {
   plural: "selfsubjectreviews",
   namespaced: false,
 };
+export const CLUSTERS: ResourceType = { group: "yunshu.io", version: "v1alpha1", kind: "Cluster", plural: "clusters", namespaced: false };
+export const SECRETS: ResourceType = { group: "", version: "v1", kind: "Secret", plural: "secrets", namespaced: true };

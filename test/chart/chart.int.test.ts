@@ -124,6 +124,7 @@ describe("helm's own checks", () => {
       const listing = await helm.run(["show", "crds", packaged]);
       expect(parseManifests(listing.stdout).map(objectKey)).toEqual([
         "CustomResourceDefinition capacitypools.yunshu.io",
+        "CustomResourceDefinition clusters.yunshu.io",
         "CustomResourceDefinition tenantrequests.yunshu.io",
         "CustomResourceDefinition tenants.yunshu.io",
       ]);
@@ -187,15 +188,18 @@ describe("one source: crds/", () => {
     expect(deploymentOf(rendered).spec?.template.spec?.serviceAccountName).toBe(account.metadata.name);
     // The same lease access as `yunshu install` gives, get and update
     // narrowed to the one Lease the chart's operator uses.
-    const role = findObject(rendered, "Role", "yunshu-operator-leader-election");
-    const wantedRole = findObject(identity, "Role", "yunshu-operator-leader-election");
-    expect(role.metadata.namespace).toBe(wantedRole.metadata.namespace);
-    const verbs = (r: KubeObject) => (r.rules as { verbs: string[] }[]).flatMap((rule) => rule.verbs).sort();
-    expect(verbs(role)).toEqual(verbs(wantedRole));
-    const roleBinding = findObject(rendered, "RoleBinding", "yunshu-operator-leader-election");
-    const wantedRoleBinding = findObject(identity, "RoleBinding", "yunshu-operator-leader-election");
-    expect(roleBinding.roleRef).toEqual(wantedRoleBinding.roleRef);
-    expect(roleBinding.subjects).toEqual(wantedRoleBinding.subjects);
+    // So are the member clusters' kubeconfig Secrets, read in that namespace only.
+    for (const name of ["yunshu-operator-leader-election", "yunshu-operator-cluster-credentials"]) {
+      const role = findObject(rendered, "Role", name);
+      const wantedRole = findObject(identity, "Role", name);
+      expect(role.metadata.namespace).toBe(wantedRole.metadata.namespace);
+      const verbs = (r: KubeObject) => (r.rules as { resources: string[]; verbs: string[] }[]).flatMap((rule) => rule.verbs.map((v) => `${rule.resources.join(",")}:${v}`)).sort();
+      expect(verbs(role)).toEqual(verbs(wantedRole));
+      const roleBinding = findObject(rendered, "RoleBinding", name);
+      const wantedRoleBinding = findObject(identity, "RoleBinding", name);
+      expect(roleBinding.roleRef).toEqual(wantedRoleBinding.roleRef);
+      expect(roleBinding.subjects).toEqual(wantedRoleBinding.subjects);
+    }
     const policies = await readFile(join(CRDS_DIR, "admission-policies.yaml"), "utf8");
     expect(policies).toContain(`'system:serviceaccount:${account.metadata.namespace}:${account.metadata.name}'`);
   });

@@ -61,7 +61,7 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<boolea
  * Every write path: create namespaces, quotas, limits, policies and bindings
  * (with an owner ServiceAccount to check), record events, write status,
  * judge a TenantRequest and the capacity pool, carry out an approved
- * request, release a namespace (deletionPolicy Retain), delete one (Delete),
+ * request, probe a Cluster, release a namespace (deletionPolicy Retain), delete one (Delete),
  * and finalize a deleted tenant. Returns the first step that did not happen.
  */
 async function scenario(name: string): Promise<string | undefined> {
@@ -97,6 +97,10 @@ async function scenario(name: string): Promise<string | undefined> {
     if (!evented) return "NamespacesCreated event";
     const selfService = await requestScenario(name);
     if (selfService) return selfService;
+    const cluster = JSON.stringify({ apiVersion: "yunshu.io/v1alpha1", kind: "Cluster", metadata: { name: `${name}-hub` }, spec: { region: "hunan", tier: "province" } });
+    if ((await plane.kubectl(["create", "-f", "-"], "admin", cluster)).code !== 0) return "Cluster created";
+    const probed = await within(5_000, async () => (await plane.kubectl(["get", "clusters.yunshu.io", `${name}-hub`, "-o", 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).stdout === "True");
+    if (!probed) return "hub Cluster probed Ready";
     await tenants.update(name, (spec) => ({ ...spec, namespaces: [{ name: "a" }] }));
     const released = await within(8_000, async () => (await core.readNamespace({ name: `${name}-b` })).metadata?.labels?.["yunshu.io/released"] === "true");
     if (!released) return "namespace released";

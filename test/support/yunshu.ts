@@ -24,7 +24,11 @@ export async function installYunshu(plane: ControlPlane): Promise<string> {
 }
 
 /** Starts the operator in this process; its JSON log goes to the plane's logs directory. */
-export async function startOperator(plane: ControlPlane, identity: string, opts: { workers?: number; syncTimeoutMs?: number } = {}): Promise<Operator> {
+export async function startOperator(
+  plane: ControlPlane,
+  identity: string,
+  opts: { workers?: number; syncTimeoutMs?: number; clusterProbeIntervalMs?: number } = {},
+): Promise<Operator> {
   const logFile = join(plane.dir, "logs", "operator.log");
   const operator = new Operator({
     kubeConfig: plane.credentials(identity),
@@ -32,6 +36,7 @@ export async function startOperator(plane: ControlPlane, identity: string, opts:
     resyncMs: 600_000,
     platform: DEFAULT_PLATFORM,
     log: createLogger("debug", (line) => appendFileSync(logFile, line + "\n")),
+    clusterProbeIntervalMs: opts.clusterProbeIntervalMs,
   });
   operator.start().catch((err: unknown) => appendFileSync(logFile, `operator stopped with error: ${String(err)}\n`));
   try {

@@ -1,0 +1,26 @@
+// What a Cluster's status says about it, from what the last probe found.
+// Pure, so that an unchanged situation gives an identical status and costs
+// no write.
+import type { Cluster } from "../api/generated.ts";
+
+export type ClusterStatus = NonNullable<Cluster["status"]>;
+
+export type ProbeResult =
+  | { reachable: true; version: string }
+  | { reachable: false; reason: "SecretNotFound" | "InvalidKubeconfig" | "Unreachable" | "Unauthorized"; message: string };
+
+export function clusterStatus(cluster: Cluster, probe: ProbeResult, now: Date): ClusterStatus {
+  const previous = cluster.status?.conditions?.find((c) => c.type === "Ready");
+  const ready = probe.reachable
+    ? { status: "True" as const, reason: "Reachable", message: `the API server answers (Kubernetes ${probe.version}) and accepts yunshu's credentials` }
+    : { status: "False" as const, reason: probe.reason, message: probe.message };
+  const generation = cluster.metadata.generation ?? 0;
+  const lastTransitionTime = previous && previous.status === ready.status ? previous.lastTransitionTime : now.toISOString().replace(/\.\d+Z$/, "Z");
+  return {
+    ...cluster.status,
+    observedGeneration: generation,
+    // The last version seen stays while the cluster is away: it is still what runs there.
+    ...(probe.reachable ? { kubernetesVersion: probe.version } : {}),
+    conditions: [{ type: "Ready", ...ready, observedGeneration: generation, lastTransitionTime }],
+  };
+}
