@@ -7,6 +7,7 @@ import type { CapacityPool, Cluster, TenantRequest } from "./api/generated.ts";
 import { DEFAULT_POOL } from "./capacity/pool.ts";
 import { CapacityPoolReconciler } from "./capacity/reconciler.ts";
 import { ClusterReconciler } from "./fleet/cluster-reconciler.ts";
+import { Fleet } from "./fleet/fleet.ts";
 import { MemberClients, type Secret } from "./fleet/members.ts";
 import { OperatorMetrics } from "./metrics/metrics.ts";
 import { isFinished } from "./request/conditions.ts";
@@ -18,11 +19,11 @@ import type { ClusterCredentials } from "./runtime/kubeconfig.ts";
 import { KubeClient, type KubeClientOptions, type KubeObject } from "./runtime/kube-client.ts";
 import { LeaderElector, type LeaderElectionOptions } from "./runtime/leader-election.ts";
 import type { Logger } from "./runtime/log.ts";
-import { CAPACITY_POOLS, CLUSTERS, NAMESPACED_CHILD_TYPES, NAMESPACES, SECRETS, TENANT_REQUESTS, TENANTS } from "./runtime/resources.ts";
+import { CAPACITY_POOLS, CLUSTERS, SECRETS, TENANT_REQUESTS, TENANTS } from "./runtime/resources.ts";
 import { WorkQueue } from "./runtime/workqueue.ts";
-import { MANAGED_SELECTOR, TENANT_LABEL } from "./tenant/labels.ts";
 import type { PlatformSettings } from "./tenant/platform.ts";
-import { BY_PARENT, BY_TENANT, TenantReconciler, type TenantCaches } from "./tenant/reconciler.ts";
+import { managedCaches, tenantOf } from "./tenant/caches.ts";
+import { BY_PARENT, TenantReconciler, type TenantCaches } from "./tenant/reconciler.ts";
 import type { Tenant } from "./tenant/types.ts";
 
 export type LeaderElectionSettings = Pick<LeaderElectionOptions, "namespace" | "name" | "identity" | "leaseDurationMs" | "renewDeadlineMs" | "retryPeriodMs">;
@@ -69,20 +70,10 @@ export interface ClusterConnection {
   informers: RunnableInformer[];
 }
 
-function tenantOf(obj: KubeObject): string[] {
-  const tenant = obj.metadata.labels?.[TENANT_LABEL];
-  return tenant ? [tenant] : [];
-}
-
 export function connectCluster(kubeConfig: ClusterCredentials, options: KubeClientOptions, log: Logger): ClusterConnection {
   const client = new KubeClient(kubeConfig, { userAgent: "yunshu-operator", ...options });
   const tenants = new Informer<Tenant & KubeObject>(client, TENANTS, { log });
-  const namespaces = new Informer<KubeObject>(client, NAMESPACES, { labelSelector: MANAGED_SELECTOR, log });
-  const children = new Map(
-    NAMESPACED_CHILD_TYPES.map((type) => [type.plural, new Informer<KubeObject>(client, type, { labelSelector: MANAGED_SELECTOR, log })]),
-  );
-  const managed = [namespaces, ...children.values()];
-  for (const informer of managed) informer.addIndex(BY_TENANT, tenantOf);
+  const { namespaces, children, managed } = managedCaches(client, log);
   tenants.addIndex(BY_PARENT, (t) => (t.spec.parent ? [t.spec.parent] : []));
   return { client, caches: { tenants, namespaces, children }, managed, informers: [tenants, ...managed] };
 }
@@ -100,6 +91,8 @@ export class Operator {
   /** The fleet registry: Cluster objects, and the Secrets with their kubeconfigs. */
   readonly clusters: Informer<Cluster & KubeObject>;
   readonly clusterSecrets: Informer<Secret>;
+  /** Member clusters' runtimes; exists once this replica leads. */
+  fleet: Fleet | undefined;
   readonly metrics: OperatorMetrics;
   private readonly options: OperatorOptions;
   private readonly abort = new AbortController();
@@ -137,6 +130,7 @@ export class Operator {
           [REQUEST_CONTROLLER, this.requestQueue.length],
           [POOL_CONTROLLER, this.poolQueue.length],
           [CLUSTER_CONTROLLER, this.clusterQueue.length],
+          ...[...(this.fleet?.runtimes.values() ?? [])].map((r): [string, number] => [`${TENANT_CONTROLLER}/${r.name}`, r.queue.length]),
         ],
         apiRequests: () => this.hub.client.requestCounts,
       },
@@ -151,18 +145,23 @@ export class Operator {
     // verdicts and the pool's sums read every tenant.
     tenants.onEvent((_event, tenant, old) => {
       const name = tenant.metadata.name;
-      this.queue.add(name);
-      for (const child of tenants.byIndex(BY_PARENT, name)) this.queue.add(child.metadata.name);
+      const affected = new Set([name, ...tenants.byIndex(BY_PARENT, name).map((c) => c.metadata.name)]);
       for (const parent of new Set([tenant.spec.parent, old?.spec.parent])) {
         if (!parent) continue;
-        this.queue.add(parent);
-        for (const sibling of tenants.byIndex(BY_PARENT, parent)) this.queue.add(sibling.metadata.name);
+        affected.add(parent);
+        for (const sibling of tenants.byIndex(BY_PARENT, parent)) affected.add(sibling.metadata.name);
       }
+      for (const key of affected) this.queue.add(key);
+      this.fleet?.enqueue(affected);
       this.queueOpenRequests();
       this.poolQueue.add(DEFAULT_POOL);
     });
     this.requests.onEvent((_event, request) => this.requestQueue.add(request.metadata.name));
-    this.clusters.onEvent((_event, cluster) => this.clusterQueue.add(cluster.metadata.name));
+    this.clusters.onEvent((event, cluster, old) => {
+      this.clusterQueue.add(cluster.metadata.name);
+      // A cluster that joins, leaves or changes region or tier can change any tenant's placement.
+      if (event !== "update" || cluster.metadata.generation !== old?.metadata.generation) this.resyncTenants();
+    });
     // A rotated kubeconfig Secret reconnects its cluster at once.
     this.clusterSecrets.onEvent((_event, secret) => {
       for (const cluster of this.clusters.list()) {
@@ -207,8 +206,21 @@ export class Operator {
       if (signal.aborted) return electing.done;
     }
     this.metrics.setLeader(this.options.leaderElection?.name ?? "yunshu-operator", true);
+    this.fleet = new Fleet({
+      hub: this.hub.client,
+      tenants: this.hub.caches.tenants,
+      clusters: this.clusters,
+      events: new EventRecorder(this.hub.client, { log }),
+      platform: this.options.platform,
+      log,
+      hooks: (cluster) => ({
+        queue: this.metrics.queueHooks(`${TENANT_CONTROLLER}/${cluster}`),
+        controller: this.metrics.controllerHooks(`${TENANT_CONTROLLER}/${cluster}`),
+      }),
+    });
     const reconciler = new TenantReconciler({
       client: this.hub.client,
+      fleet: this.fleet.hubView(),
       caches: this.hub.caches,
       events: new EventRecorder(this.hub.client, { log }),
       log,
@@ -236,6 +248,7 @@ export class Operator {
         namespace: this.options.clusterSecretsNamespace ?? DEFAULT_CLUSTER_SECRETS_NAMESPACE,
         options: this.options.client ?? {},
       }),
+      fleet: this.fleet,
       events: new EventRecorder(this.hub.client, { log }),
       log,
       probeIntervalMs: this.options.clusterProbeIntervalMs,
@@ -286,10 +299,16 @@ export class Operator {
 
   /** Queues every tenant, open request and pool: level-triggered reconciles make this safe at any time. */
   resyncAll(): void {
-    for (const tenant of this.hub.caches.tenants.list()) this.queue.add(tenant.metadata.name);
+    this.resyncTenants();
     this.queueOpenRequests();
     for (const pool of this.pools.list()) this.poolQueue.add(pool.metadata.name);
     for (const cluster of this.clusters.list()) this.clusterQueue.add(cluster.metadata.name);
+  }
+
+  private resyncTenants(): void {
+    const names = this.hub.caches.tenants.list().map((t) => t.metadata.name);
+    for (const name of names) this.queue.add(name);
+    this.fleet?.enqueue(names);
   }
 
   /** Requests whose verdict may change: finished ones are records and never looked at again. */
@@ -306,6 +325,6 @@ export class Operator {
     this.ready = false;
     this.shutdownQueues();
     this.abort.abort();
-    await this.running;
+    await Promise.all([this.running, this.fleet?.stop()]);
   }
 }

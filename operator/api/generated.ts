@@ -849,6 +849,10 @@ export interface TenantStatusCluster {
    */
   ready: boolean;
   /**
+   * The metadata.generation of the Tenant this entry describes.
+   */
+  observedGeneration?: number;
+  /**
    * How many of the tenant's namespaces exist on this cluster, released ones included.
    */
   namespaces?: number;

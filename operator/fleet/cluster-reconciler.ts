@@ -12,6 +12,7 @@ import { CLUSTERS, NAMESPACES } from "../runtime/resources.ts";
 import { FIELD_MANAGER } from "../tenant/labels.ts";
 import { sameStatus } from "../tenant/status.ts";
 import { clusterStatus, type ProbeResult } from "./cluster-status.ts";
+import type { Fleet } from "./fleet.ts";
 import type { MemberClients } from "./members.ts";
 
 /** How often a cluster is looked at again: how soon an outage or a recovery shows. */
@@ -22,12 +23,23 @@ export class ClusterReconciler implements Reconciler {
   private readonly hub: KubeClient;
   private readonly clusters: Informer<Cluster & KubeObject>;
   private readonly members: MemberClients;
+  private readonly fleet: Pick<Fleet, "connected" | "disconnected" | "runtimes"> | undefined;
   private readonly events: EventRecorder;
   private readonly log: Logger;
   private readonly probeIntervalMs: number;
 
-  constructor(deps: { hub: KubeClient; clusters: Informer<Cluster & KubeObject>; members: MemberClients; events: EventRecorder; log: Logger; probeIntervalMs?: number }) {
+  constructor(deps: {
+    hub: KubeClient;
+    clusters: Informer<Cluster & KubeObject>;
+    members: MemberClients;
+    /** Runs tenants on the member clusters this reconciler connects to. */
+    fleet?: Pick<Fleet, "connected" | "disconnected" | "runtimes">;
+    events: EventRecorder;
+    log: Logger;
+    probeIntervalMs?: number;
+  }) {
     this.hub = deps.hub;
+    this.fleet = deps.fleet;
     this.clusters = deps.clusters;
     this.members = deps.members;
     this.events = deps.events;
@@ -39,10 +51,16 @@ export class ClusterReconciler implements Reconciler {
     const cluster = this.clusters.get(name);
     if (!cluster) {
       this.members.forget(name);
+      await this.fleet?.disconnected(name);
       return;
     }
     const connection = this.members.connect(cluster);
     const probe: ProbeResult = "problem" in connection ? { reachable: false, reason: connection.problem, message: connection.message } : await this.probe(connection.client);
+    if ("problem" in connection) await this.fleet?.disconnected(name);
+    else if (cluster.spec.kubeconfigSecretRef) await this.fleet?.connected(name, connection.client);
+    const wasReady = cluster.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
+    // Back from an outage: what changed meanwhile is looked at now, not after each tenant's back-off.
+    if (probe.reachable && !wasReady) this.fleet?.runtimes.get(name)?.resync();
     const status = clusterStatus(cluster, probe, new Date());
     if (!sameStatus(status, cluster.status)) {
       const before = cluster.status?.conditions?.find((c) => c.type === "Ready");

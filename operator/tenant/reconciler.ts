@@ -5,7 +5,7 @@
 // changed. Every decision is made by a pure function; this file sequences the
 // reads and writes.
 import { growStep, planQuota, shrinkStep, type NamespaceQuota } from "../quota/allocate.ts";
-import { parseResourceList, type ResourceList } from "../quota/quantity.ts";
+import { formatResourceList, parseResourceList, type ResourceList } from "../quota/quantity.ts";
 import type { ReconcileResult, Reconciler } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
 import type { Informer } from "../runtime/informer.ts";
@@ -33,6 +33,25 @@ export interface TenantCaches {
   children: Map<string, Informer<KubeObject>>;
 }
 
+/**
+ * Where the reconciler stands in the fleet. The hub's reconciler owns the
+ * Tenant's finalizer and its top-level status; a member's reports in its own
+ * entry of status.clusters. Without a fleet, the hub is the only cluster.
+ */
+export interface FleetView {
+  /** The Cluster this reconciler writes to. */
+  cluster: string;
+  isHub: boolean;
+  /** Where the tenant is placed (empty: its placement selects nothing), and this cluster's share of `own`. */
+  place(tenant: Tenant, own: ResourceList): { placed: string[]; share: ResourceList; problems: string[] };
+  /** Hub only: why each other placed cluster is not ready for this tenant (from its entry and the Cluster's health). */
+  memberProblems?(tenant: Tenant, placed: string[]): string[];
+  /** Hub only: the member clusters that still hold namespaces of a deleted tenant not yet handled per deletionPolicy. */
+  membersPending?(tenant: Tenant): string[];
+}
+
+export const SINGLE_CLUSTER: FleetView = { cluster: "hub", isHub: true, place: (_tenant, own) => ({ placed: ["hub"], share: own, problems: [] }) };
+
 /** How soon to look again at a tenant that waits on something outside yunshu. */
 const WAIT_REQUEUE_MS = 15_000;
 
@@ -50,9 +69,14 @@ export class TenantReconciler implements Reconciler {
   private readonly log: Logger;
   private readonly platform: PlatformSettings;
   private readonly directory: TenantDirectory;
+  /** Where Tenants are written (finalizer, status): the hub, whichever cluster `client` reaches. */
+  private readonly hub: KubeClient;
+  private readonly fleet: FleetView;
 
-  constructor(deps: { client: KubeClient; caches: TenantCaches; events: EventRecorder; log: Logger; platform: PlatformSettings }) {
+  constructor(deps: { client: KubeClient; hub?: KubeClient; fleet?: FleetView; caches: TenantCaches; events: EventRecorder; log: Logger; platform: PlatformSettings }) {
     this.client = deps.client;
+    this.hub = deps.hub ?? deps.client;
+    this.fleet = deps.fleet ?? SINGLE_CLUSTER;
     this.caches = deps.caches;
     this.events = deps.events;
     this.log = deps.log;
@@ -80,22 +104,38 @@ export class TenantReconciler implements Reconciler {
     if (tenant.metadata.deletionTimestamp) return this.finalize(tenant);
     // The finalizer goes on alongside the namespaces: should it fail, a
     // tenant deleted meanwhile still only ever gets Retain (see above).
-    const finalizer = tenant.metadata.finalizers?.includes(TENANT_FINALIZER)
-      ? undefined
-      : this.client.apply(TENANTS, { apiVersion: "yunshu.io/v1alpha1", kind: "Tenant", metadata: { name, finalizers: [TENANT_FINALIZER] } }, FIELD_MANAGER);
-    const log = this.log.with({ tenant: name });
+    const finalizer =
+      tenant.metadata.finalizers?.includes(TENANT_FINALIZER) || !this.fleet.isHub
+        ? undefined
+        : this.hub.apply(TENANTS, { apiVersion: "yunshu.io/v1alpha1", kind: "Tenant", metadata: { name, finalizers: [TENANT_FINALIZER] } }, FIELD_MANAGER);
+    const log = this.log.with({ tenant: name, cluster: this.fleet.cluster });
     const allocation = decideQuota(tenant, this.directory);
+    const placement = this.fleet.place(tenant, allocation.own);
+    if (placement.placed.length === 0) {
+      // A placement that selects nothing is most likely a typo: leave every
+      // namespace where it is rather than release them all.
+      await finalizer;
+      if (this.fleet.isHub) {
+        const owners = await this.checkOwners(tenant);
+        const problem = "spec.placement selects no cluster (check the region, tier and cluster names); nothing was changed anywhere";
+        await this.writeStatus(tenant, { namespaces: [], quotaHard: {}, quotaUsed: {}, allocation, applyErrors: [], placementProblems: [problem], ...owners }, placement.placed);
+      }
+      return;
+    }
+    if (!this.fleet.isHub && !allocation.hard) return; // the hub reports why it waits
     if (!allocation.hard) {
       // A new tenant that does not fit its parent yet: nothing is created,
       // and nothing it may already have is touched. A change of its parent
       // or siblings wakes it.
       await finalizer;
       const owners = await this.checkOwners(tenant);
-      await this.writeStatus(tenant, { namespaces: [], quotaHard: {}, quotaUsed: {}, allocation, applyErrors: [], ...owners });
+      await this.writeStatus(tenant, { namespaces: [], quotaHard: {}, quotaUsed: {}, allocation, applyErrors: [], ...owners }, placement.placed);
       log.debug("waiting for room in the parent's quota");
       return;
     }
-    const desired = renderTenant(tenant, this.platform);
+    const here = placement.placed.includes(this.fleet.cluster);
+    // Not placed here (any more): every namespace the tenant has here leaves, per deletionPolicy.
+    const desired = here ? renderTenant(tenant, this.platform) : [];
     const applyErrors: string[] = [];
     const observed: NamespaceObservation[] = [];
     const active: DesiredNamespace[] = [];
@@ -111,9 +151,9 @@ export class TenantReconciler implements Reconciler {
     // access only once they are all in place.
     const isolation = active.flatMap((ns) => ns.children.filter((c) => c.kind !== ROLE_BINDINGS.kind));
     const access = active.flatMap((ns) => ns.children.filter((c) => c.kind === ROLE_BINDINGS.kind));
-    const [quota] = await Promise.all([this.applyQuotas(name, allocation.own, active, applyErrors), this.applyChildren(isolation, applyErrors)]);
+    const [quota] = await Promise.all([this.applyQuotas(name, placement.share, active, applyErrors), this.applyChildren(isolation, applyErrors)]);
     await this.applyChildren(access, applyErrors);
-    await this.prune(name, allocation.own, desired, applyErrors);
+    await this.prune(name, placement.share, desired, applyErrors);
 
     const desiredNames = new Set(desired.map((d) => d.name));
     const leaving = this.ownedNamespaces(name).filter((ns) => !desiredNames.has(ns.metadata.name));
@@ -123,8 +163,13 @@ export class TenantReconciler implements Reconciler {
     }
 
     const owners = await this.checkOwners(tenant);
-    const observations: TenantObservations = { namespaces: observed, ...quota, allocation, applyErrors, ...owners };
-    await this.writeStatus(tenant, observations);
+    const observations: TenantObservations = { namespaces: observed, ...quota, allocation, applyErrors, placementProblems: placement.problems, ...owners };
+    if (this.fleet.isHub) {
+      observations.memberProblems = this.fleet.memberProblems?.(tenant, placement.placed.filter((c) => c !== this.fleet.cluster)) ?? [];
+      await this.writeStatus(tenant, observations, placement.placed);
+    } else {
+      await this.writeClusterEntry(tenant, here ? clusterEntry(tenant, observations, this.fleet.cluster) : undefined);
+    }
 
     if (applyErrors.length > 0) {
       // Back off per key: the condition already says what failed.
@@ -331,13 +376,21 @@ export class TenantReconciler implements Reconciler {
     }
   }
 
-  private async finalize(tenant: Tenant & KubeObject): Promise<void> {
+  private async finalize(tenant: Tenant & KubeObject): Promise<ReconcileResult | void> {
     if (!tenant.metadata.finalizers?.includes(TENANT_FINALIZER)) return;
     const name = tenant.metadata.name;
     await this.releaseOrDelete(name, this.ownedNamespaces(name), tenant.spec.deletionPolicy ?? "Retain", tenant);
+    if (!this.fleet.isHub) return;
+    // The Tenant must outlive its namespaces on every member, or a member
+    // would find it gone and could only retain them.
+    const pending = this.fleet.membersPending?.(tenant) ?? [];
+    if (pending.length > 0) {
+      this.log.info("tenant deleted; waiting for member clusters", { tenant: name, clusters: pending });
+      return { requeueAfterMs: 2_000 };
+    }
     // Applying our finalizer list without our finalizer hands back only the
     // entry we own; other controllers' finalizers stay.
-    await this.client.apply(TENANTS, { apiVersion: "yunshu.io/v1alpha1", kind: "Tenant", metadata: { name, finalizers: [] } }, FIELD_MANAGER);
+    await this.hub.apply(TENANTS, { apiVersion: "yunshu.io/v1alpha1", kind: "Tenant", metadata: { name, finalizers: [] } }, FIELD_MANAGER);
     this.log.info("tenant deleted; namespaces handled per deletionPolicy", { tenant: name, deletionPolicy: tenant.spec.deletionPolicy ?? "Retain" });
   }
 
@@ -355,12 +408,20 @@ export class TenantReconciler implements Reconciler {
     return { missingServiceAccounts, externalOwners };
   }
 
-  private async writeStatus(tenant: Tenant & KubeObject, observations: TenantObservations): Promise<void> {
+  /**
+   * The hub's write of the top-level status. A tenant with a placement also
+   * gets the hub's own entry in status.clusters; the members' entries are
+   * theirs (other field managers) and are left as they are.
+   */
+  private async writeStatus(tenant: Tenant & KubeObject, observations: TenantObservations, placed: string[]): Promise<void> {
     const status = computeStatus(tenant, observations, new Date());
-    if (sameStatus(status, tenant.status)) return;
+    const hubEntry = tenant.spec.placement && placed.includes(this.fleet.cluster) ? [clusterEntry(tenant, observations, this.fleet.cluster)] : [];
+    if (tenant.spec.placement) status.clusters = hubEntry;
+    const mine = tenant.status ? { ...tenant.status, clusters: tenant.status.clusters?.filter((c) => c.name === this.fleet.cluster) } : undefined;
+    if (sameStatus(status, tenant.spec.placement ? mine : { ...mine, clusters: undefined })) return;
     const previousReady = tenant.status?.conditions?.find((c) => c.type === "Ready");
     const ready = status.conditions!.find((c) => c.type === "Ready")!;
-    await this.client.apply(TENANTS, { apiVersion: "yunshu.io/v1alpha1", kind: "Tenant", metadata: { name: tenant.metadata.name }, status } as KubeObject, FIELD_MANAGER, "status");
+    await this.hub.apply(TENANTS, { apiVersion: "yunshu.io/v1alpha1", kind: "Tenant", metadata: { name: tenant.metadata.name }, status } as KubeObject, FIELD_MANAGER, "status");
     // An event when readiness changes, and for every problem; a tenant that
     // is simply ready the first time already has its NamespacesCreated event.
     const changed = previousReady ? previousReady.status !== ready.status || previousReady.reason !== ready.reason : ready.status !== "True";
@@ -368,6 +429,32 @@ export class TenantReconciler implements Reconciler {
       this.events.record(TENANTS, tenant, ready.status === "True" ? "Normal" : "Warning", ready.reason, ready.message);
     }
   }
+
+  /** A member cluster's report on the tenant, or its absence, under its own field manager. */
+  private async writeClusterEntry(tenant: Tenant & KubeObject, entry: ClusterEntry | undefined): Promise<void> {
+    const current = tenant.status?.clusters?.find((c) => c.name === this.fleet.cluster);
+    if (sameStatus(entry, current)) return;
+    const status = { clusters: entry ? [entry] : [] };
+    await this.hub.apply(TENANTS, { apiVersion: "yunshu.io/v1alpha1", kind: "Tenant", metadata: { name: tenant.metadata.name }, status } as KubeObject, clusterFieldManager(this.fleet.cluster), "status");
+  }
+}
+
+type ClusterEntry = NonNullable<NonNullable<Tenant["status"]>["clusters"]>[number];
+
+/** Each cluster's entry in status.clusters is applied by its own field manager, so that the entries never overwrite one another. */
+export const clusterFieldManager = (cluster: string) => `${FIELD_MANAGER}-cluster-${cluster}`;
+
+function clusterEntry(tenant: Tenant, obs: TenantObservations, name: string): ClusterEntry {
+  const status = computeStatus(tenant, obs, new Date(0));
+  const ready = status.conditions!.find((c) => c.type === "Ready")!;
+  return {
+    name,
+    ready: ready.status === "True",
+    observedGeneration: tenant.metadata.generation ?? 0,
+    namespaces: status.namespaceCount ?? 0,
+    ...(ready.status === "True" ? {} : { message: ready.message }),
+    quota: { hard: formatResourceList(obs.quotaHard), used: formatResourceList(obs.quotaUsed) },
+  };
 }
 
 /** Why an existing namespace cannot serve as this tenant's: someone else's, or being deleted. */

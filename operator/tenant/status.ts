@@ -20,6 +20,10 @@ export interface TenantObservations {
   quotaUsed: ResourceList;
   /** What the tenant's own namespaces share: its quota minus what its children hold. */
   quotaHard: ResourceList;
+  /** What is wrong with spec.placement (fleet/placement.ts). */
+  placementProblems?: string[];
+  /** Hub only: each other placed cluster where the tenant is not ready, as "cluster: why". */
+  memberProblems?: string[];
   /** The hierarchy's verdict (quota-decision.ts); absent in tests that do not care. */
   allocation?: Pick<QuotaDecision, "hard" | "children" | "hasChildren" | "allocated">;
   /** Writes that the API server refused, each naming the object and the reason. */
@@ -40,6 +44,9 @@ function readyCondition(obs: TenantObservations): ConditionInput {
   if (obs.applyErrors.length > 0) {
     return { type: "Ready", status: "False", reason: "ApplyFailed", message: obs.applyErrors.join("; ") };
   }
+  if (obs.placementProblems?.length) {
+    return { type: "Ready", status: "False", reason: "PlacementInvalid", message: obs.placementProblems.join("; ") };
+  }
   if (obs.allocation?.allocated.status === "False") {
     return { type: "Ready", status: "False", reason: "QuotaNotAllocated", message: obs.allocation.allocated.message };
   }
@@ -58,6 +65,9 @@ function readyCondition(obs: TenantObservations): ConditionInput {
       reason: "QuotaBelowUsage",
       message: `usage is above the tenant's quota (${detail}); nothing new that needs these resources can start until usage drops below the limit or the quota is raised`,
     };
+  }
+  if (obs.memberProblems?.length) {
+    return { type: "Ready", status: "False", reason: "ClusterNotReady", message: obs.memberProblems.join("; ") };
   }
   const terminating = obs.namespaces.filter((n) => n.state === "Terminating");
   if (terminating.length > 0) {

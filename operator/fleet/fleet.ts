@@ -1,0 +1,125 @@
+// The fleet as the tenant reconcilers see it: where each tenant is placed,
+// each cluster's share of its quota, how its placed members are doing, and
+// one runtime per reachable member cluster.
+import type { Cluster } from "../api/generated.ts";
+import { parseResourceList, type ResourceList } from "../quota/quantity.ts";
+import type { ControllerHooks } from "../runtime/controller.ts";
+import type { EventRecorder } from "../runtime/events.ts";
+import type { Informer } from "../runtime/informer.ts";
+import type { KubeClient, KubeObject } from "../runtime/kube-client.ts";
+import type { Logger } from "../runtime/log.ts";
+import type { WorkQueueHooks } from "../runtime/workqueue.ts";
+import type { PlatformSettings } from "../tenant/platform.ts";
+import type { FleetView } from "../tenant/reconciler.ts";
+import type { Tenant } from "../tenant/types.ts";
+import { MemberRuntime } from "./member-runtime.ts";
+import { hubName, selectClusters, splitQuota } from "./placement.ts";
+
+export interface FleetDeps {
+  hub: KubeClient;
+  tenants: Informer<Tenant & KubeObject>;
+  clusters: Informer<Cluster & KubeObject>;
+  events: EventRecorder;
+  platform: PlatformSettings;
+  log: Logger;
+  hooks?: (cluster: string) => { queue?: WorkQueueHooks; controller?: ControllerHooks };
+}
+
+export class Fleet {
+  readonly runtimes = new Map<string, MemberRuntime>();
+  private readonly deps: FleetDeps;
+
+  constructor(deps: FleetDeps) {
+    this.deps = deps;
+  }
+
+  /** The hub's view: its cluster is whichever Cluster has no kubeconfig (or "hub" before any is registered). */
+  hubView(): FleetView {
+    const clusters = this.deps.clusters;
+    return {
+      get cluster() {
+        return hubName(clusters.list());
+      },
+      isHub: true,
+      place: (tenant, own) => this.place(tenant, own, hubName(this.deps.clusters.list())),
+      memberProblems: (tenant, others) => this.memberProblems(tenant, others),
+      membersPending: (tenant) => [...this.runtimes.values()].filter((r) => r.pendingNamespaces(tenant.metadata.name).length > 0).map((r) => r.name),
+    };
+  }
+
+  private memberView(name: string): FleetView {
+    return { cluster: name, isHub: false, place: (tenant, own) => this.place(tenant, own, name) };
+  }
+
+  /**
+   * Where the tenant is placed and `cluster`'s share of `own`. An explicit
+   * split that does not add up is not applied: every placed cluster gets an
+   * even share until it is fixed, and the problem is reported.
+   */
+  private place(tenant: Tenant, own: ResourceList, cluster: string): { placed: string[]; share: ResourceList; problems: string[] } {
+    const selection = selectClusters(tenant, this.deps.clusters.list());
+    const problems = selection.unknown.map((c) => `spec.placement.clusters names ${c}, which is not a registered Cluster (kubectl get clusters.yunshu.io)`);
+    const explicit = Object.fromEntries((tenant.spec.placement?.quotas ?? []).map((q) => [q.cluster, parseResourceList(q.hard)]));
+    let split = splitQuota(own, selection.placed, explicit);
+    if (split.problems.length > 0) {
+      problems.push(...split.problems.map((p) => `${p}; every placed cluster gets an even share until this is fixed`));
+      split = splitQuota(own, selection.placed, {});
+    }
+    return { placed: selection.placed, share: split.perCluster.get(cluster) ?? {}, problems };
+  }
+
+  /** Why the tenant is not ready on each of `clusters`, from the Cluster's health and the cluster's own entry. */
+  private memberProblems(tenant: Tenant, clusters: string[]): string[] {
+    const problems: string[] = [];
+    for (const name of clusters) {
+      const cluster = this.deps.clusters.get(name);
+      const ready = cluster?.status?.conditions?.find((c) => c.type === "Ready");
+      const entry = tenant.status?.clusters?.find((c) => c.name === name);
+      if (ready && ready.status !== "True") problems.push(`${name}: the cluster is not ready (${ready.reason}: ${ready.message})`);
+      else if (!entry || entry.observedGeneration !== tenant.metadata.generation) problems.push(`${name}: not reconciled yet`);
+      else if (!entry.ready) problems.push(`${name}: ${entry.message ?? "not ready"}`);
+    }
+    return problems;
+  }
+
+  /** A member's client is new (first connection, or rotated credentials): its runtime starts over with it. */
+  async connected(name: string, client: KubeClient): Promise<void> {
+    const current = this.runtimes.get(name);
+    if (current?.client === client) return;
+    if (current) await this.disconnected(name);
+    const hooks = this.deps.hooks?.(name) ?? {};
+    const runtime = new MemberRuntime({
+      name,
+      client,
+      hub: this.deps.hub,
+      tenants: this.deps.tenants,
+      fleet: this.memberView(name),
+      events: this.deps.events,
+      platform: this.deps.platform,
+      log: this.deps.log,
+      queueHooks: hooks.queue,
+      controllerHooks: hooks.controller,
+    });
+    this.runtimes.set(name, runtime);
+    runtime.start();
+    this.deps.log.info("member cluster connected", { cluster: name });
+  }
+
+  async disconnected(name: string): Promise<void> {
+    const runtime = this.runtimes.get(name);
+    if (!runtime) return;
+    this.runtimes.delete(name);
+    await runtime.stop();
+    this.deps.log.info("member cluster disconnected", { cluster: name });
+  }
+
+  /** Tenants to look at again on every member. */
+  enqueue(tenants: Iterable<string>): void {
+    const names = [...tenants];
+    for (const runtime of this.runtimes.values()) for (const name of names) runtime.queue.add(name);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.runtimes.keys()].map((name) => this.disconnected(name)));
+  }
+}

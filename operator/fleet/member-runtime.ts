@@ -1,0 +1,100 @@
+// Everything yunshu runs for one member cluster: caches of what it manages
+// there, its own work queue and workers, and the tenant reconciler in
+// member mode. Members share nothing but the hub's Tenant cache, so a member
+// that is slow, down or refusing writes backs off on its own queue while the
+// others go on at full speed.
+import { Controller, type ControllerHooks } from "../runtime/controller.ts";
+import type { EventRecorder } from "../runtime/events.ts";
+import type { Informer } from "../runtime/informer.ts";
+import type { KubeClient, KubeObject } from "../runtime/kube-client.ts";
+import type { Logger } from "../runtime/log.ts";
+import { WorkQueue, type WorkQueueHooks } from "../runtime/workqueue.ts";
+import { managedCaches, tenantOf } from "../tenant/caches.ts";
+import { RELEASED_LABEL } from "../tenant/labels.ts";
+import type { PlatformSettings } from "../tenant/platform.ts";
+import { BY_TENANT, TenantReconciler, type FleetView, type TenantCaches } from "../tenant/reconciler.ts";
+import type { Tenant } from "../tenant/types.ts";
+
+export const MEMBER_WORKERS = 4;
+
+export class MemberRuntime {
+  readonly name: string;
+  readonly client: KubeClient;
+  readonly queue: WorkQueue;
+  readonly caches: TenantCaches;
+  private readonly managed: Informer<KubeObject>[];
+  private readonly controller: Controller;
+  private readonly abort = new AbortController();
+  private running: Promise<unknown> | undefined;
+  private readonly log: Logger;
+
+  constructor(deps: {
+    name: string;
+    client: KubeClient;
+    hub: KubeClient;
+    tenants: Informer<Tenant & KubeObject>;
+    fleet: FleetView;
+    events: EventRecorder;
+    platform: PlatformSettings;
+    log: Logger;
+    queueHooks?: WorkQueueHooks;
+    controllerHooks?: ControllerHooks;
+  }) {
+    this.name = deps.name;
+    this.client = deps.client;
+    this.log = deps.log.with({ cluster: deps.name });
+    const { namespaces, children, managed } = managedCaches(deps.client, this.log);
+    this.managed = managed;
+    this.caches = { tenants: deps.tenants, namespaces, children };
+    this.queue = new WorkQueue({ hooks: deps.queueHooks });
+    for (const informer of managed) {
+      informer.onEvent((_event, obj) => {
+        for (const tenant of tenantOf(obj)) this.queue.add(tenant);
+      });
+    }
+    const reconciler = new TenantReconciler({
+      client: deps.client,
+      hub: deps.hub,
+      fleet: deps.fleet,
+      caches: this.caches,
+      events: deps.events,
+      log: this.log,
+      platform: deps.platform,
+    });
+    this.controller = new Controller(`tenant/${deps.name}`, this.queue, reconciler, { log: this.log, hooks: deps.controllerHooks });
+  }
+
+  /** Starts the member's caches, and its workers once they have synced (a member that is down syncs when it comes back). */
+  start(): void {
+    const signal = this.abort.signal;
+    const informersDone = Promise.all(this.managed.map((i) => i.run(signal)));
+    const synced = Promise.all(this.managed.map((i) => i.waitForSync())).then(() => {
+      if (signal.aborted) return;
+      this.log.info("member caches synced", Object.fromEntries(this.managed.map((i) => [i.type.plural, i.size])));
+      this.resync();
+      return this.controller.run(MEMBER_WORKERS);
+    });
+    this.running = Promise.all([informersDone, Promise.race([synced, informersDone])]);
+  }
+
+  get synced(): boolean {
+    return this.managed.every((i) => i.synced);
+  }
+
+  /** Every tenant, again: after the member comes back, or when its caches first sync. */
+  resync(): void {
+    for (const tenant of this.caches.tenants.list()) this.queue.add(tenant.metadata.name);
+  }
+
+  /** The tenant's namespaces here that deletionPolicy has not dealt with yet. */
+  pendingNamespaces(tenant: string): KubeObject[] {
+    return this.caches.namespaces.byIndex(BY_TENANT, tenant).filter((ns) => !ns.metadata.deletionTimestamp && ns.metadata.labels?.[RELEASED_LABEL] !== "true");
+  }
+
+  async stop(): Promise<void> {
+    this.queue.shutdown();
+    this.abort.abort();
+    await this.running;
+    await this.client.close();
+  }
+}

@@ -1,0 +1,149 @@
+// Tenants placed across a hub and two city members, three real control
+// planes on loopback: placement by name and by region, the quota split,
+// moving a tenant, a member's API server killed while tenants change (the
+// other member keeps converging; the killed one catches up when it is back,
+// without an operator restart), and a department's isolation on a member.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Cluster } from "../../operator/api/generated.ts";
+import type { Operator } from "../../operator/operator.ts";
+import type { ApiError} from "../../operator/runtime/kube-client.ts";
+import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
+import { CLUSTERS, NAMESPACES, RESOURCE_QUOTAS, SECRETS, TENANTS } from "../../operator/runtime/resources.ts";
+import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
+import type { Tenant } from "../../operator/tenant/types.ts";
+import { ControlPlane } from "../controlplane/controlplane.ts";
+import { eventually } from "../support/eventually.ts";
+import { installYunshu, OPERATOR_NAMESPACE, startOperator, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
+
+let hub: ControlPlane;
+const members: Record<string, ControlPlane> = {};
+const on: Record<string, KubeClient> = {};
+let operator: Operator;
+
+const CONFIG_MAPS: ResourceType = { group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true };
+
+type Quota = KubeObject & { spec?: { hard?: Record<string, string> } };
+
+const quotaOf = async (cluster: string, namespace: string) => (await on[cluster]!.get<Quota>(RESOURCE_QUOTAS, RESOURCE_QUOTA_NAME, namespace))?.spec?.hard;
+const namespaceOn = (cluster: string, name: string) => on[cluster]!.get(NAMESPACES, name);
+
+beforeAll(async () => {
+  const owner = { name: "liu", groups: ["changsha-finance-ops"] };
+  const [h, changsha, zhuzhou] = await Promise.all([
+    ControlPlane.start({ name: "placement-hub" }),
+    ControlPlane.start({ name: "placement-changsha", users: [owner] }),
+    ControlPlane.start({ name: "placement-zhuzhou", users: [owner] }),
+  ]);
+  hub = h;
+  Object.assign(members, { changsha, zhuzhou });
+  const [identity, ...memberIdentities] = await Promise.all([installYunshu(hub), installYunshu(changsha), installYunshu(zhuzhou)]);
+  on.hunan = new KubeClient(hub.credentials());
+  on.changsha = new KubeClient(changsha.credentials());
+  on.zhuzhou = new KubeClient(zhuzhou.credentials());
+  for (const [i, name] of ["changsha", "zhuzhou"].entries()) {
+    const kubeconfig = members[name]!.renderKubeconfig(memberIdentities[i]!);
+    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: `cluster-${name}`, namespace: OPERATOR_NAMESPACE }, data: { kubeconfig: Buffer.from(kubeconfig).toString("base64") } };
+    await on.hunan.apply(SECRETS, secret as KubeObject, "test");
+  }
+  const cluster = (name: string, spec: Cluster["spec"]) => ({ apiVersion: "yunshu.io/v1alpha1", kind: "Cluster", metadata: { name }, spec }) as Cluster & KubeObject;
+  await on.hunan.create(CLUSTERS, cluster("hunan", { region: "hunan", tier: "province" }));
+  await on.hunan.create(CLUSTERS, cluster("changsha", { region: "changsha", tier: "city", kubeconfigSecretRef: { name: "cluster-changsha" } }));
+  await on.hunan.create(CLUSTERS, cluster("zhuzhou", { region: "zhuzhou", tier: "city", kubeconfigSecretRef: { name: "cluster-zhuzhou" } }));
+  operator = await startOperator(hub, identity, { clusterProbeIntervalMs: 1_000 });
+  await eventually("both members connected", () => operator.fleet?.runtimes.size === 2 && [...operator.fleet.runtimes.values()].every((r) => r.synced));
+});
+
+afterAll(async () => {
+  await operator?.stop();
+  await Promise.all([hub?.stop(), ...Object.values(members).map((m) => m.stop())]);
+});
+
+describe("placement", () => {
+  it("puts a tenant placed by name on that member only, with its whole quota", async () => {
+    await tenantsApi(hub).create(tenant("finance", { placement: { clusters: ["changsha"] }, owners: [{ kind: "User", name: "liu" }], quota: { hard: { pods: "10" } } }));
+    const ready = await waitForReady(hub, "finance");
+    expect(ready.status?.clusters).toEqual([expect.objectContaining({ name: "changsha", ready: true, namespaces: 1, quota: { hard: { pods: "10" }, used: { pods: "0" } } })]);
+    expect(await quotaOf("changsha", "finance-prod")).toEqual({ pods: "10" });
+    expect(await namespaceOn("zhuzhou", "finance-prod")).toBeUndefined();
+    expect(await namespaceOn("hunan", "finance-prod")).toBeUndefined();
+  });
+
+  it("splits the quota evenly over the clusters a region selector and a name select", async () => {
+    await tenantsApi(hub).create(tenant("transport", { placement: { clusters: ["hunan"], regions: ["changsha", "zhuzhou"] }, quota: { hard: { pods: "10" } } }));
+    const ready = await waitForReady(hub, "transport");
+    expect(ready.status?.clusters?.map((c) => c.name).sort()).toEqual(["changsha", "hunan", "zhuzhou"]);
+    // 10 pods over three clusters: the remainder goes to the first by name.
+    expect(await quotaOf("changsha", "transport-prod")).toEqual({ pods: "4" });
+    expect(await quotaOf("hunan", "transport-prod")).toEqual({ pods: "3" });
+    expect(await quotaOf("zhuzhou", "transport-prod")).toEqual({ pods: "3" });
+  });
+
+  it("moves a tenant: the new member gets its namespaces, the old one releases them (deletionPolicy Retain)", async () => {
+    await tenantsApi(hub).update("finance", (spec) => ({ ...spec, placement: { clusters: ["zhuzhou"] } }));
+    await waitForReady(hub, "finance");
+    expect(await quotaOf("zhuzhou", "finance-prod")).toEqual({ pods: "10" });
+    const released = await eventually("finance-prod released on changsha", async () => {
+      const ns = await namespaceOn("changsha", "finance-prod");
+      return ns?.metadata.labels?.["yunshu.io/released"] === "true" ? ns : undefined;
+    });
+    expect(released.metadata.deletionTimestamp).toBeUndefined();
+    // changsha's entry goes with the placement; the released namespace stays there, unlisted.
+    await eventually("finance's status to list zhuzhou only", async () => {
+      const t = await tenantsApi(hub).get("finance");
+      return t.status?.clusters?.map((c) => c.name).join() === "zhuzhou";
+    });
+  });
+});
+
+describe("a member that goes away", () => {
+  it("does not hold up the other member; it catches up when it is back, without a restart", async () => {
+    await members.zhuzhou!.stopApiServer();
+    await eventually("zhuzhou to be marked unreachable", async () => {
+      const c = await on.hunan!.get<Cluster & KubeObject>(CLUSTERS, "zhuzhou");
+      return c?.status?.conditions?.some((x) => x.type === "Ready" && x.status === "False");
+    });
+    const started = Date.now();
+    await tenantsApi(hub).update("transport", (spec) => ({ ...spec, namespaces: [{ name: "prod" }, { name: "dev" }] }));
+    await eventually("transport-dev on changsha while zhuzhou is down", () => namespaceOn("changsha", "transport-dev"));
+    const changshaSeconds = (Date.now() - started) / 1000;
+    expect(changshaSeconds).toBeLessThan(15);
+    const waiting = await eventually("transport to say zhuzhou is not ready", async () => {
+      const t = await tenantsApi(hub).get("transport");
+      const ready = t.status?.conditions?.find((c) => c.type === "Ready");
+      return ready?.reason === "ClusterNotReady" ? ready : undefined;
+    });
+    expect(waiting.message).toContain("zhuzhou: the cluster is not ready (Unreachable");
+    await members.zhuzhou!.startApiServer();
+    await waitForReady(hub, "transport", 60_000);
+    expect(await namespaceOn("zhuzhou", "transport-dev")).toBeDefined();
+  });
+});
+
+describe("a department on a member cluster", () => {
+  it("works in its own namespace, and cannot touch another tenant's or loosen its quota", async () => {
+    const liu = new KubeClient(members.zhuzhou!.credentials("liu"));
+    const configMap = (namespace: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "hello", namespace }, data: { a: "b" } }) as KubeObject;
+    await liu.create(CONFIG_MAPS, configMap("finance-prod"));
+    const other = await liu.create(CONFIG_MAPS, configMap("transport-prod")).then(() => undefined, (e: unknown) => e);
+    expect((other as ApiError).status).toBe(403);
+    const loosen = await liu.mergePatch(RESOURCE_QUOTAS, RESOURCE_QUOTA_NAME, { spec: { hard: { pods: "1000" } } }, "finance-prod").then(() => undefined, (e: unknown) => e);
+    expect((loosen as ApiError).status).toBe(403);
+    // Even the member's cluster-admin meets the admission policy yunshu installed there.
+    const admin = await on.zhuzhou!.mergePatch(RESOURCE_QUOTAS, RESOURCE_QUOTA_NAME, { spec: { hard: { pods: "1000" } } }, "finance-prod").then(() => undefined, (e: unknown) => e);
+    expect((admin as ApiError).message).toContain("is managed by yunshu for tenant finance");
+    expect(await quotaOf("zhuzhou", "finance-prod")).toEqual({ pods: "10" });
+  });
+});
+
+describe("deleting a placed tenant", () => {
+  it("follows deletionPolicy on every member before the Tenant goes", async () => {
+    await tenantsApi(hub).update("transport", (spec) => ({ ...spec, deletionPolicy: "Delete" }));
+    await waitForReady(hub, "transport");
+    await tenantsApi(hub).delete("transport");
+    await eventually("the Tenant to be gone", async () => !(await on.hunan!.get<Tenant & KubeObject>(TENANTS, "transport")), { timeoutMs: 60_000 });
+    for (const cluster of ["hunan", "changsha", "zhuzhou"]) {
+      const ns = await namespaceOn(cluster, "transport-prod");
+      expect(ns === undefined || ns.metadata.deletionTimestamp !== undefined, `transport-prod on ${cluster} is deleted`).toBe(true);
+    }
+  });
+});
