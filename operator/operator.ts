@@ -160,7 +160,10 @@ export class Operator {
     this.clusters.onEvent((event, cluster, old) => {
       this.clusterQueue.add(cluster.metadata.name);
       // A cluster that joins, leaves or changes region or tier can change any tenant's placement.
-      if (event !== "update" || cluster.metadata.generation !== old?.metadata.generation) this.resyncTenants();
+      if (event !== "update" || cluster.metadata.generation !== old?.metadata.generation) {
+        this.resyncTenants();
+        this.queueOpenRequests();
+      }
     });
     // A rotated kubeconfig Secret reconnects its cluster at once.
     this.clusterSecrets.onEvent((_event, secret) => {
@@ -229,7 +232,7 @@ export class Operator {
     const controller = new Controller(TENANT_CONTROLLER, this.queue, reconciler, { log, hooks: this.metrics.controllerHooks(TENANT_CONTROLLER) });
     const requestReconciler = new RequestReconciler({
       client: this.hub.client,
-      caches: { requests: this.requests, tenants: this.hub.caches.tenants, pools: this.pools },
+      caches: { requests: this.requests, tenants: this.hub.caches.tenants, pools: this.pools, clusters: this.clusters },
       events: new EventRecorder(this.hub.client, { log }),
       log,
     });
@@ -249,6 +252,7 @@ export class Operator {
         options: this.options.client ?? {},
       }),
       fleet: this.fleet,
+      hubNamespaces: () => this.hub.caches.namespaces.size,
       events: new EventRecorder(this.hub.client, { log }),
       log,
       probeIntervalMs: this.options.clusterProbeIntervalMs,

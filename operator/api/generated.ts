@@ -336,6 +336,12 @@ export interface TenantRequestSpec {
    */
   parent?: string;
   /**
+   * Create only. Where the new tenant runs (spec.placement of a Tenant): Cluster names, and regions
+   * and tiers that select Clusters; its quota is split evenly over them. Without it the tenant runs
+   * on the hub.
+   */
+  placement?: TenantRequestPlacement;
+  /**
    * Create only. The new tenant's owners (spec.owners). When empty, the requester becomes the only
    * owner.
    */
@@ -364,6 +370,26 @@ export interface TenantRequestRequester {
    * The creating user's groups, all of them or none.
    */
   groups?: string[];
+}
+
+/**
+ * Create only. Where the new tenant runs (spec.placement of a Tenant): Cluster names, and regions
+ * and tiers that select Clusters; its quota is split evenly over them. Without it the tenant runs
+ * on the hub.
+ */
+export interface TenantRequestPlacement {
+  /**
+   * Clusters by name.
+   */
+  clusters?: string[];
+  /**
+   * Every Cluster in these regions (and tiers, when given).
+   */
+  regions?: string[];
+  /**
+   * Every Cluster of these tiers (and regions, when given).
+   */
+  tiers?: ("province" | "city" | "industry")[];
 }
 
 export interface TenantRequestOwner {

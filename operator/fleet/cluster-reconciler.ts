@@ -23,7 +23,8 @@ export class ClusterReconciler implements Reconciler {
   private readonly hub: KubeClient;
   private readonly clusters: Informer<Cluster & KubeObject>;
   private readonly members: MemberClients;
-  private readonly fleet: Pick<Fleet, "connected" | "disconnected" | "runtimes"> | undefined;
+  private readonly fleet: Pick<Fleet, "connected" | "disconnected" | "runtimes" | "load"> | undefined;
+  private readonly hubNamespaces: () => number;
   private readonly events: EventRecorder;
   private readonly log: Logger;
   private readonly probeIntervalMs: number;
@@ -33,13 +34,16 @@ export class ClusterReconciler implements Reconciler {
     clusters: Informer<Cluster & KubeObject>;
     members: MemberClients;
     /** Runs tenants on the member clusters this reconciler connects to. */
-    fleet?: Pick<Fleet, "connected" | "disconnected" | "runtimes">;
+    fleet?: Pick<Fleet, "connected" | "disconnected" | "runtimes" | "load">;
+    /** How many namespaces yunshu manages on the hub, for the hub's own Cluster. */
+    hubNamespaces?: () => number;
     events: EventRecorder;
     log: Logger;
     probeIntervalMs?: number;
   }) {
     this.hub = deps.hub;
     this.fleet = deps.fleet;
+    this.hubNamespaces = deps.hubNamespaces ?? (() => 0);
     this.clusters = deps.clusters;
     this.members = deps.members;
     this.events = deps.events;
@@ -61,7 +65,7 @@ export class ClusterReconciler implements Reconciler {
     const wasReady = cluster.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
     // Back from an outage: what changed meanwhile is looked at now, not after each tenant's back-off.
     if (probe.reachable && !wasReady) this.fleet?.runtimes.get(name)?.resync();
-    const status = clusterStatus(cluster, probe, new Date());
+    const status = clusterStatus(cluster, probe, new Date(), this.fleet?.load(name, this.hubNamespaces()));
     if (!sameStatus(status, cluster.status)) {
       const before = cluster.status?.conditions?.find((c) => c.type === "Ready");
       const after = status.conditions![0]!;

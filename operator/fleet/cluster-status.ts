@@ -2,6 +2,8 @@
 // Pure, so that an unchanged situation gives an identical status and costs
 // no write.
 import type { Cluster } from "../api/generated.ts";
+import { formatResourceList, type ResourceList } from "../quota/quantity.ts";
+import { clusterCapacity } from "./placement.ts";
 
 export type ClusterStatus = NonNullable<Cluster["status"]>;
 
@@ -9,7 +11,14 @@ export type ProbeResult =
   | { reachable: true; version: string }
   | { reachable: false; reason: "SecretNotFound" | "InvalidKubeconfig" | "Unreachable" | "Unauthorized"; message: string };
 
-export function clusterStatus(cluster: Cluster, probe: ProbeResult, now: Date): ClusterStatus {
+/** What the cluster carries, as far as yunshu knows. */
+export interface ClusterLoad {
+  tenants: number;
+  namespaces: number;
+  allocated: ResourceList;
+}
+
+export function clusterStatus(cluster: Cluster, probe: ProbeResult, now: Date, load?: ClusterLoad): ClusterStatus {
   const previous = cluster.status?.conditions?.find((c) => c.type === "Ready");
   const ready = probe.reachable
     ? { status: "True" as const, reason: "Reachable", message: `the API server answers (Kubernetes ${probe.version}) and accepts yunshu's credentials` }
@@ -21,6 +30,14 @@ export function clusterStatus(cluster: Cluster, probe: ProbeResult, now: Date): 
     observedGeneration: generation,
     // The last version seen stays while the cluster is away: it is still what runs there.
     ...(probe.reachable ? { kubernetesVersion: probe.version } : {}),
+    ...(load
+      ? {
+          tenants: load.tenants,
+          namespaces: load.namespaces,
+          allocated: formatResourceList(load.allocated),
+          capacity: formatResourceList(clusterCapacity(cluster)),
+        }
+      : {}),
     conditions: [{ type: "Ready", ...ready, observedGeneration: generation, lastTransitionTime }],
   };
 }

@@ -10,7 +10,8 @@ import type { KubeClient, KubeObject } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
 import type { WorkQueueHooks } from "../runtime/workqueue.ts";
 import type { PlatformSettings } from "../tenant/platform.ts";
-import type { FleetView } from "../tenant/reconciler.ts";
+import { decideQuota } from "../tenant/quota-decision.ts";
+import { BY_PARENT, type FleetView } from "../tenant/reconciler.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { MemberRuntime } from "./member-runtime.ts";
 import { hubName, selectClusters, splitQuota } from "./placement.ts";
@@ -80,6 +81,24 @@ export class Fleet {
       else if (!entry.ready) problems.push(`${name}: ${entry.message ?? "not ready"}`);
     }
     return problems;
+  }
+
+  /** What the cluster carries: the tenants placed on it, the namespaces yunshu manages there, and their quota shares summed. */
+  load(cluster: string, hubNamespaces: number): { tenants: number; namespaces: number; allocated: ResourceList } {
+    const tenants = this.deps.tenants;
+    const directory = { get: (n: string) => tenants.get(n), childrenOf: (n: string) => tenants.byIndex(BY_PARENT, n) };
+    let count = 0;
+    const allocated: ResourceList = {};
+    for (const tenant of tenants.list()) {
+      if (tenant.metadata.deletionTimestamp) continue;
+      const { own } = decideQuota(tenant, directory);
+      const placement = this.place(tenant, own, cluster);
+      if (!placement.placed.includes(cluster)) continue;
+      count++;
+      for (const [r, v] of Object.entries(placement.share)) allocated[r] = (allocated[r] ?? 0n) + v;
+    }
+    const runtime = this.runtimes.get(cluster);
+    return { tenants: count, namespaces: runtime ? runtime.caches.namespaces.size : hubNamespaces, allocated };
   }
 
   /** A member's client is new (first connection, or rotated credentials): its runtime starts over with it. */

@@ -139,3 +139,11 @@ describe("tenantRequestFor", () => {
     });
   });
 });
+
+it("places a new tenant with --cluster, --region and --tier, and refuses an unknown tier", () => {
+  const draft = draftFromFlags({ tenant: "x", reason: "r", create: true, displayName: "X", level: "city", region: ["changsha", "changsha"], tier: ["city"], cluster: ["hunan"] });
+  expect(draft.placement).toEqual({ clusters: ["hunan"], regions: ["changsha"], tiers: ["city"] });
+  expect(() => draftFromFlags({ tenant: "x", reason: "r", create: true, displayName: "X", level: "city", tier: ["county"] })).toThrow('--tier "county" is not a tier');
+  expect(() => draftFromFlags({ tenant: "x", reason: "r", region: ["changsha"], quota: ["pods=1"] })).toThrow("--region describes a new tenant, which only --create takes");
+});
+

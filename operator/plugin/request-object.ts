@@ -15,6 +15,9 @@ export interface RequestFlags {
   code?: string;
   owner?: string[];
   namespace?: string[];
+  cluster?: string[];
+  region?: string[];
+  tier?: string[];
   quota?: string[];
   addNamespace?: string[];
   removeNamespace?: string[];
@@ -24,6 +27,8 @@ export type RequestDraft = Omit<TenantRequestSpec, "requester">;
 
 export const LEVELS = ["province", "city", "county", "township", "village"] as const;
 type Level = (typeof LEVELS)[number];
+export const TIERS = ["province", "city", "industry"] as const;
+type Tier = (typeof TIERS)[number];
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_REASON = 2048;
@@ -148,6 +153,9 @@ export function draftFromFlags(flags: RequestFlags): RequestDraft {
       ["--code", flags.code !== undefined],
       ["--owner", given(flags.owner)],
       ["--namespace", given(flags.namespace)],
+      ["--cluster", given(flags.cluster)],
+      ["--region", given(flags.region)],
+      ["--tier", given(flags.tier)],
     ] as const
   )
     .filter(([, set]) => set)
@@ -188,6 +196,16 @@ function createDraft(tenant: string, reason: string, flags: RequestFlags): Reque
   if (given(flags.owner)) draft.owners = flags.owner!.map(parseOwnerFlag);
   if (given(flags.namespace)) draft.namespaces = namespaceList("--namespace", tenant, flags.namespace!);
   if (given(flags.quota)) draft.quota = { hard: parseQuotaFlags(flags.quota!) };
+  if (given(flags.cluster) || given(flags.region) || given(flags.tier)) {
+    const tiers = flags.tier ?? [];
+    const badTier = tiers.find((t) => !TIERS.includes(t as Tier));
+    if (badTier !== undefined) throw new UsageError(`--tier ${JSON.stringify(badTier)} is not a tier; use one of ${TIERS.join(", ")}`);
+    draft.placement = {
+      ...(given(flags.cluster) ? { clusters: [...new Set(flags.cluster!.map((c) => dnsLabel("--cluster", c, "cluster name")))] } : {}),
+      ...(given(flags.region) ? { regions: [...new Set(flags.region!.map((r) => dnsLabel("--region", r, "region name")))] } : {}),
+      ...(given(flags.tier) ? { tiers: [...new Set(tiers as Tier[])] } : {}),
+    };
+  }
   return draft;
 }
 

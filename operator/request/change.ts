@@ -28,6 +28,7 @@ function created(request: TenantRequest): Tenant {
       owners: spec.owners?.length ? spec.owners.map((o) => ({ ...o })) : [ownerFromUsername(spec.requester.username)],
       ...(spec.namespaces?.length ? { namespaces: spec.namespaces.map((name) => ({ name })) } : {}),
       ...(spec.quota?.hard ? { quota: { hard: { ...spec.quota.hard } } } : {}),
+      ...(spec.placement ? { placement: structuredClone(spec.placement) } : {}),
     },
   };
 }

@@ -3,7 +3,7 @@
 // approved one is judged once more and, if it still fits, applied to its
 // Tenant (condition Applied). Denied and finished requests are records:
 // yunshu never writes them again, so they cost nothing at steady state.
-import type { CapacityPool, TenantRequest } from "../api/generated.ts";
+import type { CapacityPool, Cluster, TenantRequest } from "../api/generated.ts";
 import { DEFAULT_POOL } from "../capacity/pool.ts";
 import type { ReconcileResult, Reconciler } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
@@ -25,6 +25,7 @@ export interface RequestCaches {
   requests: Informer<TenantRequest & KubeObject>;
   tenants: Informer<Tenant & KubeObject>;
   pools: Informer<CapacityPool & KubeObject>;
+  clusters?: Informer<Cluster & KubeObject>;
 }
 
 type Outcome = { status: "True" | "False"; reason: string; message: string };
@@ -44,10 +45,11 @@ export class RequestReconciler implements Reconciler {
     this.caches = deps.caches;
     this.events = deps.events;
     this.log = deps.log;
-    const { tenants, pools } = deps.caches;
+    const { tenants, pools, clusters } = deps.caches;
     this.world = {
       tenants: { get: (name) => tenants.get(name), childrenOf: (name) => tenants.byIndex(BY_PARENT, name) },
       allTenants: () => tenants.list(),
+      clusters: () => clusters?.list() ?? [],
       get pool() {
         return pools.get(DEFAULT_POOL);
       },

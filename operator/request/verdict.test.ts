@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CapacityPool, TenantRequest } from "../api/generated.ts";
+import type { CapacityPool, Cluster, TenantRequest } from "../api/generated.ts";
 import { poolCapacity, poolStatus } from "../capacity/pool.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { ownerFromUsername, tenantAfter } from "./change.ts";
@@ -60,6 +60,37 @@ describe("computeVerdict", () => {
     expect(computeVerdict(req({ tenant: "b", action: "AddNamespaces", namespaces: ["dev"] }), w)).toMatchObject({ status: "False", reason: "TenantNotFound" });
     expect(computeVerdict(req({ tenant: "a", action: "RemoveNamespaces", namespaces: ["dev"] }), w)).toMatchObject({ status: "False", reason: "NamespaceNotFound" });
     expect(computeVerdict(req({ tenant: "a", action: "AddNamespaces", namespaces: ["dev"] }), w)).toMatchObject({ status: "True", reason: "NoQuotaChange" });
+  });
+});
+
+describe("per-cluster verdicts", () => {
+  const cluster = (name: string, cpu?: string): Cluster => ({
+    apiVersion: "yunshu.io/v1alpha1",
+    kind: "Cluster",
+    metadata: { name },
+    spec: { region: name, tier: name === "hunan" ? "province" : "city", ...(name === "hunan" ? {} : { kubeconfigSecretRef: { name: `cluster-${name}` } }), ...(cpu ? { capacity: { allocatable: { "requests.cpu": cpu } } } : {}) },
+  });
+  const clusters = [cluster("hunan"), cluster("changsha", "20"), cluster("zhuzhou", "8")];
+  const placed = (name: string, cpu: string, where: string[]): Tenant => ({ ...t(name, { "requests.cpu": cpu }), spec: { ...t(name, { "requests.cpu": cpu }).spec, placement: { clusters: where } } });
+
+  it("judges a placed top-level tenant on each cluster that declares capacity, against the other tenants' shares there", () => {
+    const w = { ...world([placed("a", "12", ["changsha"]), placed("b", "10", ["changsha", "zhuzhou"])], pool), clusters: () => clusters };
+    // The new tenant's 6 cores split 3 + 3; changsha holds 12 + 5 of 20, zhuzhou 5 of 8.
+    const create = (cpu: string) => req({ displayName: "x", level: "city", placement: { regions: ["changsha", "zhuzhou"] }, quota: { hard: { "requests.cpu": cpu } } });
+    expect(computeVerdict(create("6"), w)).toMatchObject({ status: "True", reason: "Fits" });
+    const over = computeVerdict(create("8"), w);
+    expect(over).toMatchObject({ status: "False", reason: "ExceedsCapacity" });
+    expect(over.rows).toContainEqual({ budget: "cluster/changsha", resource: "requests.cpu", requested: "4", allocated: "17", limit: "20", fits: false });
+    expect(over.message).toContain("cluster changsha: requests.cpu: 4 asked, 17 held by others, limit 20 (3 left)");
+    // A quota change of a placed tenant is judged on its clusters too: b's 5 on zhuzhou grow to 7, within 8.
+    expect(computeVerdict(req({ tenant: "b", action: "ChangeQuota", quota: { hard: { "requests.cpu": "14" } } }), w).rows).toContainEqual({
+      budget: "cluster/zhuzhou",
+      resource: "requests.cpu",
+      requested: "7",
+      allocated: "0",
+      limit: "8",
+      fits: true,
+    });
   });
 });
 

@@ -2,8 +2,9 @@
 // would leave it, fit its parent's quota (a child tenant) or the capacity
 // pool (a top-level tenant)? Every row says what is asked, what others hold
 // and the limit, so the platform team decides with the numbers in front of it.
-import type { CapacityPool, TenantRequest } from "../api/generated.ts";
+import type { CapacityPool, Cluster, TenantRequest } from "../api/generated.ts";
 import { committed, isTopLevel, poolCapacity } from "../capacity/pool.ts";
+import { clusterCapacity, selectClusters, splitQuota } from "../fleet/placement.ts";
 import { describeShortfalls, shortfalls, type Shortfall } from "../quota/hierarchy.ts";
 import { formatQuantity, parseResourceList, type ResourceList } from "../quota/quantity.ts";
 import { budgetHolder, budgetOf, type TenantDirectory } from "../tenant/quota-decision.ts";
@@ -26,6 +27,8 @@ export interface RequestWorld {
   /** Every tenant, for the pool's sum over top-level ones. */
   allTenants: () => Iterable<Tenant>;
   pool?: CapacityPool;
+  /** The registered member clusters; a top-level tenant placed on clusters that declare capacity is judged per cluster. */
+  clusters?: () => Cluster[];
 }
 
 function rows(budget: string, limits: ResourceList, allocated: ResourceList, asked: ResourceList): { rows: CapacityRow[]; short: Shortfall[] } {
@@ -70,6 +73,9 @@ export function computeVerdict(request: TenantRequest, world: RequestWorld): Ver
     const result = rows(budget, limits, heldBy(others, limits), asked);
     return finish(result, `tenant ${parentName}`, after);
   }
+  const clusters = world.clusters?.() ?? [];
+  const perCluster = clusterVerdicts(after, clusters, [...world.allTenants()].filter((t) => isTopLevel(t) && t.metadata.name !== name));
+  if (perCluster) return perCluster;
   if (!world.pool) {
     return {
       status: "Unknown",
@@ -83,6 +89,44 @@ export function computeVerdict(request: TenantRequest, world: RequestWorld): Ver
   const others = [...world.allTenants()].filter((t) => isTopLevel(t) && t.metadata.name !== name);
   const result = rows(`pool/${world.pool.metadata.name}`, capacity, committed(capacity, others), asked);
   return finish(result, `capacity pool ${world.pool.metadata.name}`, after);
+}
+
+/** A tenant's share of `hard` on each cluster it is placed on. */
+function shares(tenant: Tenant, hard: ResourceList, clusters: Cluster[]): Map<string, ResourceList> {
+  const { placed } = selectClusters(tenant, clusters);
+  const explicit = Object.fromEntries((tenant.spec.placement?.quotas ?? []).map((q) => [q.cluster, parseResourceList(q.hard)]));
+  const split = splitQuota(hard, placed, explicit);
+  return split.problems.length > 0 ? splitQuota(hard, placed, {}).perCluster : split.perCluster;
+}
+
+/**
+ * The verdict cluster by cluster, for a top-level tenant placed on clusters
+ * that declare their capacity: its share there against what the other
+ * top-level tenants' shares there leave. Undefined when none of its
+ * clusters declares capacity (the capacity pool then judges).
+ */
+function clusterVerdicts(after: Tenant, clusters: Cluster[], others: Tenant[]): Verdict | undefined {
+  const mine = shares(after, parseResourceList(after.spec.quota?.hard), clusters);
+  const judged = clusters.filter((c) => mine.has(c.metadata.name) && c.spec.capacity).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  if (judged.length === 0) return undefined;
+  const othersShares = others.map((t) => shares(t, budgetOf(t), clusters));
+  const all = { rows: [] as CapacityRow[], short: [] as { cluster: string; short: Shortfall[] }[] };
+  for (const cluster of judged) {
+    const name = cluster.metadata.name;
+    const limits = clusterCapacity(cluster);
+    const held: ResourceList = {};
+    for (const share of othersShares) for (const r of Object.keys(limits)) held[r] = (held[r] ?? 0n) + (share.get(name)?.[r] ?? 0n);
+    const result = rows(`cluster/${name}`, limits, held, mine.get(name)!);
+    all.rows.push(...result.rows);
+    if (result.short.length > 0) all.short.push({ cluster: name, short: result.short });
+  }
+  const where = judged.map((c) => `cluster ${c.metadata.name}`).join(", ");
+  if (all.short.length > 0) {
+    const detail = all.short.map((s) => `cluster ${s.cluster}: ${describeShortfalls(s.short, `cluster ${s.cluster}`)}`).join("; ");
+    return { status: "False", reason: "ExceedsCapacity", message: `does not fit ${detail}`, rows: all.rows, after };
+  }
+  const left = all.rows.map((r) => `${r.budget.replace("cluster/", "")} ${r.resource} ${r.requested} of ${r.limit} (others hold ${r.allocated})`).join(", ");
+  return { status: "True", reason: "Fits", message: `fits ${where}: ${left}`, rows: all.rows, after };
 }
 
 function finish(result: { rows: CapacityRow[]; short: Shortfall[] }, budget: string, after: Tenant): Verdict {

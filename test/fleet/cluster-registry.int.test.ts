@@ -11,23 +11,13 @@ import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.
 import { CLUSTERS, SECRETS } from "../../operator/runtime/resources.ts";
 import { ControlPlane } from "../controlplane/controlplane.ts";
 import { eventually } from "../support/eventually.ts";
+import { clusterObject, kubeconfigSecret } from "../support/fleet.ts";
 import { installYunshu, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator } from "../support/yunshu.ts";
 
 let hub: ControlPlane;
 let member: ControlPlane;
 let operator: Operator;
 let admin: KubeClient;
-
-const clusterObject = (name: string, spec: Cluster["spec"]) => ({ apiVersion: "yunshu.io/v1alpha1", kind: "Cluster", metadata: { name }, spec }) as Cluster & KubeObject;
-
-function kubeconfigSecret(name: string, kubeconfig: string): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name, namespace: OPERATOR_NAMESPACE },
-    data: { kubeconfig: Buffer.from(kubeconfig).toString("base64") },
-  } as KubeObject;
-}
 
 async function readiness(name: string): Promise<{ status?: string; reason?: string; message?: string; version?: string }> {
   const c = await admin.get<Cluster & KubeObject>(CLUSTERS, name);

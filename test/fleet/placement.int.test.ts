@@ -13,7 +13,9 @@ import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ControlPlane } from "../controlplane/controlplane.ts";
 import { eventually } from "../support/eventually.ts";
-import { installYunshu, OPERATOR_NAMESPACE, startOperator, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
+import { kubeconfigSecret, registerHub, registerMember } from "../support/fleet.ts";
+import { fileRequest, requestCondition, waitForRequestCondition } from "../support/requests.ts";
+import { installYunshu, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
 
 let hub: ControlPlane;
 const members: Record<string, ControlPlane> = {};
@@ -36,19 +38,15 @@ beforeAll(async () => {
   ]);
   hub = h;
   Object.assign(members, { changsha, zhuzhou });
-  const [identity, ...memberIdentities] = await Promise.all([installYunshu(hub), installYunshu(changsha), installYunshu(zhuzhou)]);
+  const [identity] = await Promise.all([
+    installYunshu(hub),
+    registerMember(hub, changsha, "changsha", { region: "changsha", tier: "city" }),
+    registerMember(hub, zhuzhou, "zhuzhou", { region: "zhuzhou", tier: "city" }),
+  ]);
+  await registerHub(hub, "hunan", { region: "hunan", tier: "province" });
   on.hunan = new KubeClient(hub.credentials());
   on.changsha = new KubeClient(changsha.credentials());
   on.zhuzhou = new KubeClient(zhuzhou.credentials());
-  for (const [i, name] of ["changsha", "zhuzhou"].entries()) {
-    const kubeconfig = members[name]!.renderKubeconfig(memberIdentities[i]!);
-    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: `cluster-${name}`, namespace: OPERATOR_NAMESPACE }, data: { kubeconfig: Buffer.from(kubeconfig).toString("base64") } };
-    await on.hunan.apply(SECRETS, secret as KubeObject, "test");
-  }
-  const cluster = (name: string, spec: Cluster["spec"]) => ({ apiVersion: "yunshu.io/v1alpha1", kind: "Cluster", metadata: { name }, spec }) as Cluster & KubeObject;
-  await on.hunan.create(CLUSTERS, cluster("hunan", { region: "hunan", tier: "province" }));
-  await on.hunan.create(CLUSTERS, cluster("changsha", { region: "changsha", tier: "city", kubeconfigSecretRef: { name: "cluster-changsha" } }));
-  await on.hunan.create(CLUSTERS, cluster("zhuzhou", { region: "zhuzhou", tier: "city", kubeconfigSecretRef: { name: "cluster-zhuzhou" } }));
   operator = await startOperator(hub, identity, { clusterProbeIntervalMs: 1_000 });
   await eventually("both members connected", () => operator.fleet?.runtimes.size === 2 && [...operator.fleet.runtimes.values()].every((r) => r.synced));
 });
@@ -95,6 +93,52 @@ describe("placement", () => {
   });
 });
 
+describe("the fleet overview", () => {
+  it("shows what each cluster carries: tenants, namespaces and their quota shares", async () => {
+    const load = async (name: string) => {
+      const c = await on.hunan!.get<Cluster & KubeObject>(CLUSTERS, name);
+      return { tenants: c?.status?.tenants, namespaces: c?.status?.namespaces, allocated: c?.status?.allocated };
+    };
+    // finance moved to zhuzhou (10 pods); transport is on all three (4, 3, 3); the released finance-prod stays on changsha.
+    const expected = {
+      hunan: { tenants: 1, namespaces: 1, allocated: { pods: "3" } },
+      changsha: { tenants: 1, namespaces: 2, allocated: { pods: "4" } },
+      zhuzhou: { tenants: 2, namespaces: 2, allocated: { pods: "13" } },
+    };
+    await eventually("every Cluster to report its load", async () => {
+      for (const [name, want] of Object.entries(expected)) if (JSON.stringify(await load(name)) !== JSON.stringify(want)) return false;
+      return true;
+    });
+    const table = await hub.kubectl(["get", "clusters.yunshu.io"]);
+    expect(table.stdout).toMatch(/^zhuzhou\s+.*zhuzhou\s+city\s+True\s+v1\.37\.2\s+2\s/m);
+  });
+});
+
+describe("capacity verdicts per cluster", () => {
+  it("judges a request for a tenant placed on members against each member's capacity", async () => {
+    await on.hunan!.mergePatch(CLUSTERS, "changsha", { spec: { capacity: { allocatable: { pods: "30" } } } });
+    await on.hunan!.mergePatch(CLUSTERS, "zhuzhou", { spec: { capacity: { allocatable: { pods: "100" } } } });
+    const ask = async (pods: string) => {
+      const filed = await fileRequest(on.hunan!, "admin", {
+        tenant: `health-${pods}`,
+        action: "Create",
+        reason: "a new bureau in both cities",
+        displayName: "卫健委",
+        level: "city",
+        placement: { regions: ["changsha", "zhuzhou"] },
+        quota: { hard: { pods } },
+      });
+      return waitForRequestCondition(on.hunan!, filed.metadata.name, "Fits");
+    };
+    // changsha carries transport's 4 pods: 26 of its 30 are left, so 50 pods (25 there) fit and 60 (30 there) do not.
+    expect(requestCondition(await ask("50"), "Fits")).toMatchObject({ status: "True", reason: "Fits" });
+    const over = await ask("60");
+    expect(requestCondition(over, "Fits")).toMatchObject({ status: "False", reason: "ExceedsCapacity" });
+    expect(over.status?.capacity).toContainEqual({ budget: "cluster/changsha", resource: "pods", requested: "30", allocated: "4", limit: "30", fits: false });
+    expect(over.status?.capacity).toContainEqual({ budget: "cluster/zhuzhou", resource: "pods", requested: "30", allocated: "13", limit: "100", fits: true });
+  });
+});
+
 describe("a member that goes away", () => {
   it("does not hold up the other member; it catches up when it is back, without a restart", async () => {
     await members.zhuzhou!.stopApiServer();
@@ -116,6 +160,21 @@ describe("a member that goes away", () => {
     await members.zhuzhou!.startApiServer();
     await waitForReady(hub, "transport", 60_000);
     expect(await namespaceOn("zhuzhou", "transport-dev")).toBeDefined();
+  });
+});
+
+describe("rotated member credentials", () => {
+  it("are picked up without a restart: the member's runtime starts over with them and keeps converging", async () => {
+    const before = operator.fleet!.runtimes.get("changsha");
+    const identity = await members.changsha!.serviceAccountIdentity(OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT);
+    await on.hunan!.apply(SECRETS, kubeconfigSecret("cluster-changsha", members.changsha!.renderKubeconfig(identity)), "test");
+    await eventually("changsha's runtime to reconnect", () => {
+      const now = operator.fleet!.runtimes.get("changsha");
+      return now !== undefined && now !== before && now.synced;
+    });
+    await tenantsApi(hub).update("transport", (spec) => ({ ...spec, namespaces: [...(spec.namespaces ?? []), { name: "ops" }] }));
+    await eventually("transport-ops on changsha", () => namespaceOn("changsha", "transport-ops"));
+    await waitForReady(hub, "transport");
   });
 });
 

@@ -19,6 +19,9 @@ const OPTIONS = {
   code: { type: "string" },
   owner: { type: "string", multiple: true },
   namespace: { type: "string", multiple: true },
+  cluster: { type: "string", multiple: true },
+  region: { type: "string", multiple: true },
+  tier: { type: "string", multiple: true },
   quota: { type: "string", multiple: true },
   "add-namespace": { type: "string", multiple: true },
   "remove-namespace": { type: "string", multiple: true },
@@ -52,6 +55,9 @@ Flags:
   --owner KIND:NAME           who administers the tenant: User:NAME, Group:NAME or
                               ServiceAccount:NAMESPACE:NAME (repeatable; default: you)
   --namespace NAME            a namespace of the new tenant (repeatable)
+  --cluster NAME, --region NAME, --tier TIER
+                              where the new tenant runs (repeatable; default: the hub); its quota is
+                              split evenly over the clusters these select (kubectl get clusters.yunshu.io)
   --quota RESOURCE=QUANTITY   with --create: the new tenant's quota (repeatable), e.g.
                               requests.cpu=8, requests.memory=16Gi, pods=100
 
@@ -88,6 +94,9 @@ export const request: Command = {
       code: values.code,
       owner: values.owner,
       namespace: values.namespace,
+      cluster: values.cluster,
+      region: values.region,
+      tier: values.tier,
       quota: values.quota,
       addNamespace: values["add-namespace"],
       removeNamespace: values["remove-namespace"],

@@ -1,0 +1,34 @@
+// Member clusters for tests and the demo, registered the way the platform
+// team (or the Pulumi bootstrap) registers them: yunshu installed on the
+// member, a token of the member's own yunshu-operator ServiceAccount in a
+// kubeconfig Secret in the hub's yunshu-system, and a Cluster naming it.
+import type { Cluster } from "../../operator/api/generated.ts";
+import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
+import { CLUSTERS, SECRETS } from "../../operator/runtime/resources.ts";
+import type { ControlPlane } from "../controlplane/controlplane.ts";
+import { installYunshu, OPERATOR_NAMESPACE } from "./yunshu.ts";
+
+export function kubeconfigSecret(name: string, kubeconfig: string): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace: OPERATOR_NAMESPACE },
+    data: { kubeconfig: Buffer.from(kubeconfig).toString("base64") },
+  } as KubeObject;
+}
+
+export const clusterObject = (name: string, spec: Cluster["spec"]) => ({ apiVersion: "yunshu.io/v1alpha1", kind: "Cluster", metadata: { name }, spec }) as Cluster & KubeObject;
+
+/** Installs yunshu on `member` and registers it in `hub` as Cluster `name`; returns the member's operator identity. */
+export async function registerMember(hub: ControlPlane, member: ControlPlane, name: string, spec: Omit<Cluster["spec"], "kubeconfigSecretRef">): Promise<string> {
+  const identity = await installYunshu(member);
+  const admin = new KubeClient(hub.credentials());
+  await admin.apply(SECRETS, kubeconfigSecret(`cluster-${name}`, member.renderKubeconfig(identity)), "yunshu-test");
+  await admin.apply(CLUSTERS, clusterObject(name, { ...spec, kubeconfigSecretRef: { name: `cluster-${name}` } }), "yunshu-test");
+  return identity;
+}
+
+/** Registers the hub as a member of its own fleet: a Cluster without a kubeconfig Secret. */
+export async function registerHub(hub: ControlPlane, name: string, spec: Omit<Cluster["spec"], "kubeconfigSecretRef">): Promise<void> {
+  await new KubeClient(hub.credentials()).apply(CLUSTERS, clusterObject(name, spec), "yunshu-test");
+}
