@@ -10,7 +10,7 @@ CONTROLPLANE := $(NODE) test/controlplane/cli.ts
 
 YUNSHU := $(NODE) bin/yunshu.js
 
-.PHONY: help deps binaries test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-controlplane
+.PHONY: help deps binaries test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-fleet bench-controlplane
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ unit: deps ## Unit tests only (no cluster)
 integration: deps binaries ## Integration tests only (real control planes)
 	@npm run -s test:integration
 
-demo: deps binaries ## Run yunshu: local control plane, operator and sample tenants (Ctrl-C to stop)
+demo: deps binaries ## Run yunshu: a hub and two member control planes, the operator, sample tenants (Ctrl-C to stop)
 	@$(NODE) test/demo.ts
 
 install: deps ## Apply yunshu's CRDs, ClusterRoles and admission policies to the current kubeconfig's cluster
@@ -56,6 +56,9 @@ cluster-down: ## Stop the local control plane and remove its data
 
 bench: deps binaries ## Benchmark yunshu against a bare client: make bench [TENANTS=2000] [NAMESPACES=3] [WORKERS=32]
 	@$(NODE) test/bench/bench.ts --tenants $(or $(TENANTS),2000) --namespaces $(or $(NAMESPACES),3) --workers $(or $(WORKERS),32)
+
+bench-fleet: deps binaries ## Benchmark a hub and two members: convergence, failure isolation, catch-up: make bench-fleet [TENANTS=300]
+	@$(NODE) test/bench/fleet-bench.ts --tenants $(or $(TENANTS),300)
 
 bench-controlplane: deps ## Benchmark: cold build (if needed), warm start-to-ready and stop times
 	@$(CONTROLPLANE) bench $(or $(ROUNDS),5)

@@ -781,7 +781,7 @@ export interface TenantStatus {
    */
   conditions?: TenantStatusCondition[];
   /**
-   * How many of the tenant's namespaces exist, released ones included.
+   * How many of the tenant's namespaces are active, on every cluster it is placed on.
    */
   namespaceCount?: number;
   /**

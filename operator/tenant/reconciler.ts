@@ -416,7 +416,12 @@ export class TenantReconciler implements Reconciler {
   private async writeStatus(tenant: Tenant & KubeObject, observations: TenantObservations, placed: string[]): Promise<void> {
     const status = computeStatus(tenant, observations, new Date());
     const hubEntry = tenant.spec.placement && placed.includes(this.fleet.cluster) ? [clusterEntry(tenant, observations, this.fleet.cluster)] : [];
-    if (tenant.spec.placement) status.clusters = hubEntry;
+    if (tenant.spec.placement) {
+      status.clusters = hubEntry;
+      // The printer column counts the tenant's namespaces across the fleet, as its members report them.
+      const members = (tenant.status?.clusters ?? []).filter((c) => c.name !== this.fleet.cluster && placed.includes(c.name));
+      status.namespaceCount = (status.namespaceCount ?? 0) + members.reduce((sum, c) => sum + (c.namespaces ?? 0), 0);
+    }
     const mine = tenant.status ? { ...tenant.status, clusters: tenant.status.clusters?.filter((c) => c.name === this.fleet.cluster) } : undefined;
     if (sameStatus(status, tenant.spec.placement ? mine : { ...mine, clusters: undefined })) return;
     const previousReady = tenant.status?.conditions?.find((c) => c.type === "Ready");

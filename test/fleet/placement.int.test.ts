@@ -70,6 +70,8 @@ describe("placement", () => {
     await tenantsApi(hub).create(tenant("transport", { placement: { clusters: ["hunan"], regions: ["changsha", "zhuzhou"] }, quota: { hard: { pods: "10" } } }));
     const ready = await waitForReady(hub, "transport");
     expect(ready.status?.clusters?.map((c) => c.name).sort()).toEqual(["changsha", "hunan", "zhuzhou"]);
+    // kubectl get tenants counts its namespaces across the fleet.
+    expect(ready.status?.namespaceCount).toBe(3);
     // 10 pods over three clusters: the remainder goes to the first by name.
     expect(await quotaOf("changsha", "transport-prod")).toEqual({ pods: "4" });
     expect(await quotaOf("hunan", "transport-prod")).toEqual({ pods: "3" });
