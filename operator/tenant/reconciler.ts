@@ -72,6 +72,14 @@ export class TenantReconciler implements Reconciler {
   /** Where Tenants are written (finalizer, status): the hub, whichever cluster `client` reaches. */
   private readonly hub: KubeClient;
   private readonly fleet: FleetView;
+  /**
+   * What this reconciler last wrote to each namespace's ResourceQuota, with
+   * the resourceVersion the API server answered. Only yunshu writes these
+   * limits, so the newer of this and the cache is the truth: a cache that
+   * has not caught up with our own last write must never make a limit look
+   * lower than it is, or the tenant-wide sum could be exceeded.
+   */
+  private readonly quotaWrites = new Map<string, { version: bigint; hard: Record<string, string> }>();
 
   constructor(deps: { client: KubeClient; hub?: KubeClient; fleet?: FleetView; caches: TenantCaches; events: EventRecorder; log: Logger; platform: PlatformSettings }) {
     this.client = deps.client;
@@ -263,13 +271,12 @@ export class TenantReconciler implements Reconciler {
     active: DesiredNamespace[],
     errors: string[],
   ): Promise<{ quotaHard: ResourceList; quotaUsed: ResourceList }> {
-    const quotas = this.child(RESOURCE_QUOTAS);
     const pick = (list: Record<string, string> | undefined) => {
       const parsed = parseResourceList(list);
       return Object.fromEntries(Object.keys(tenantHard).filter((r) => parsed[r] !== undefined).map((r) => [r, parsed[r]!])) as ResourceList;
     };
     const current: NamespaceQuota[] = active.map((ns) => {
-      const q = quotas.get(RESOURCE_QUOTA_NAME, ns.name) as QuotaObject | undefined;
+      const q = this.liveQuota(ns.name);
       return { namespace: ns.name, hard: q ? pick(q.spec?.hard) : undefined, used: q?.status?.used ? pick(q.status.used) : undefined };
     });
     // Every resource the quota names is reported, zero until the quota
@@ -290,7 +297,7 @@ export class TenantReconciler implements Reconciler {
         // zero-limit write first.
         if (!ns.hard || sameList(limits, ns.hard)) return { namespace: ns.namespace, hard: ns.hard ?? {}, used: ns.used };
         const desired = renderResourceQuota(tenantName, ns.namespace, limits);
-        const answer = (await this.write(errors, desired, () => this.client.apply(RESOURCE_QUOTAS, desired, FIELD_MANAGER))) as QuotaObject | undefined;
+        const answer = this.remember(await this.write(errors, desired, () => this.client.apply<QuotaObject>(RESOURCE_QUOTAS, desired, FIELD_MANAGER)));
         // If the write failed, the old limit still stands and bounds usage.
         if (!answer) return ns;
         lowered.add(ns.namespace);
@@ -301,23 +308,42 @@ export class TenantReconciler implements Reconciler {
     await Promise.all(
       afterShrink.map(async (ns) => {
         const target = grown.get(ns.namespace)!;
-        const live = quotas.get(RESOURCE_QUOTA_NAME, ns.namespace);
+        const live = this.liveQuota(ns.namespace);
         const desired = renderResourceQuota(tenantName, ns.namespace, target);
         // The cache has not seen a quota lowered just now: the write's answer is the truth.
         if (sameList(target, ns.hard ?? {}) && (lowered.has(ns.namespace) || (live && !needsApply(desired, live)))) return;
-        await this.dropQuotaKeys(errors, live as QuotaObject | undefined, desired);
-        await this.upsert(errors, RESOURCE_QUOTAS, desired, live);
+        this.remember(await this.dropQuotaKeys(errors, live, desired));
+        this.remember(await this.upsert(errors, RESOURCE_QUOTAS, desired, live));
       }),
     );
     return { quotaHard: tenantHard, quotaUsed };
   }
 
   /** A resource the tenant's quota no longer names is removed from the ResourceQuota (apply alone keeps what a create set). */
-  private async dropQuotaKeys(errors: string[], live: QuotaObject | undefined, desired: QuotaObject): Promise<void> {
+  private async dropQuotaKeys(errors: string[], live: QuotaObject | undefined, desired: QuotaObject): Promise<QuotaObject | undefined> {
     const dropped = Object.keys(live?.spec?.hard ?? {}).filter((k) => desired.spec?.hard?.[k] === undefined);
-    if (!live || dropped.length === 0) return;
+    if (!live || dropped.length === 0) return undefined;
     const patch = { spec: { hard: Object.fromEntries(dropped.map((k) => [k, null])) } };
-    await this.write(errors, desired, () => this.client.mergePatch(RESOURCE_QUOTAS, live.metadata.name, patch, live.metadata.namespace));
+    return this.write(errors, desired, () => this.client.mergePatch<QuotaObject>(RESOURCE_QUOTAS, live.metadata.name, patch, live.metadata.namespace));
+  }
+
+  /** The namespace's ResourceQuota as it is: the cache, unless our own last write is newer than what the cache holds. */
+  private liveQuota(namespace: string): QuotaObject | undefined {
+    const cached = this.child(RESOURCE_QUOTAS).get(RESOURCE_QUOTA_NAME, namespace) as QuotaObject | undefined;
+    const written = this.quotaWrites.get(namespace);
+    if (!written) return cached;
+    const cachedVersion = versionOf(cached);
+    if (cached && cachedVersion !== undefined && cachedVersion >= written.version) {
+      this.quotaWrites.delete(namespace);
+      return cached;
+    }
+    return { ...(cached ?? renderResourceQuota("", namespace, {})), spec: { ...cached?.spec, hard: written.hard } };
+  }
+
+  private remember<T extends QuotaObject>(answer: T | undefined): T | undefined {
+    const version = versionOf(answer);
+    if (answer?.metadata.namespace && version !== undefined) this.quotaWrites.set(answer.metadata.namespace, { version, hard: { ...answer.spec?.hard } });
+    return answer;
   }
 
   private async applyChildren(objects: KubeObject[], errors: string[]): Promise<void> {
@@ -342,7 +368,9 @@ export class TenantReconciler implements Reconciler {
           type === RESOURCE_QUOTAS
             ? hasQuota && obj.metadata.name === RESOURCE_QUOTA_NAME
             : ns.children.some((c) => c.kind === type.kind && c.metadata.name === obj.metadata.name);
-        if (!wanted) await this.write(errors, obj, () => this.client.delete(type, obj.metadata.name, obj.metadata.namespace, { uid: obj.metadata.uid }));
+        if (wanted) continue;
+        await this.write(errors, obj, () => this.client.delete(type, obj.metadata.name, obj.metadata.namespace, { uid: obj.metadata.uid }));
+        if (type === RESOURCE_QUOTAS) this.quotaWrites.delete(obj.metadata.namespace ?? "");
       }
     }
   }
@@ -476,6 +504,16 @@ function ownershipProblem(ns: KubeObject, tenant: string): NamespaceObservation 
   if (owner !== tenant) return { name, state: "Conflict", message: `namespace ${name} belongs to tenant ${owner}; choose another namespace name` };
   if (ns.metadata.deletionTimestamp) return { name, state: "Terminating" };
   return undefined;
+}
+
+/**
+ * resourceVersions are etcd revisions: numbers that only grow. Kubernetes
+ * asks clients not to rely on that, so anything else counts as unknown and
+ * the cache is believed.
+ */
+function versionOf(obj: KubeObject | undefined): bigint | undefined {
+  const v = obj?.metadata.resourceVersion;
+  return v && /^\d+$/.test(v) ? BigInt(v) : undefined;
 }
 
 function sameList(a: ResourceList, b: ResourceList): boolean {
