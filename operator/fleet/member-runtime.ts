@@ -16,6 +16,7 @@ import { BY_TENANT, TenantReconciler, type FleetView, type TenantCaches } from "
 import type { Tenant } from "../tenant/types.ts";
 
 export const MEMBER_WORKERS = 4;
+const MEMBER_MAX_RETRY_DELAY_MS = 30_000;
 
 export class MemberRuntime {
   readonly name: string;
@@ -46,7 +47,9 @@ export class MemberRuntime {
     const { namespaces, children, managed } = managedCaches(deps.client, this.log);
     this.managed = managed;
     this.caches = { tenants: deps.tenants, namespaces, children };
-    this.queue = new WorkQueue({ hooks: deps.queueHooks });
+    // A member that refused or failed writes for a while must not leave
+    // its tenants minutes away from their next attempt once it is fixed.
+    this.queue = new WorkQueue({ hooks: deps.queueHooks, maxDelayMs: MEMBER_MAX_RETRY_DELAY_MS });
     for (const informer of managed) {
       informer.onEvent((_event, obj) => {
         for (const tenant of tenantOf(obj)) this.queue.add(tenant);

@@ -62,8 +62,9 @@ async function setPods(client: KubeClient, names: Iterable<string>, pods: string
 const [hub, changsha, zhuzhou] = await Promise.all(["fleet-hub", "fleet-changsha", "fleet-zhuzhou"].map((n) => ControlPlane.start({ name: n, log: say })));
 let operator: Operator | undefined;
 try {
-  const [identity] = await Promise.all([
-    installYunshu(hub!),
+  // The hub first: registering a member writes its kubeconfig Secret into the hub's yunshu-system.
+  const identity = await installYunshu(hub!);
+  await Promise.all([
     registerMember(hub!, changsha!, "changsha", { region: "changsha", tier: "city" }),
     registerMember(hub!, zhuzhou!, "zhuzhou", { region: "zhuzhou", tier: "city" }),
   ]);

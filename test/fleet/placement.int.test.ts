@@ -4,7 +4,9 @@
 // other member keeps converging; the killed one catches up when it is back,
 // without an operator restart), and a department's isolation on a member.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
 import type { Cluster } from "../../operator/api/generated.ts";
+import { CRDS_DIR } from "../../operator/install.ts";
 import type { Operator } from "../../operator/operator.ts";
 import type { ApiError} from "../../operator/runtime/kube-client.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
@@ -38,8 +40,9 @@ beforeAll(async () => {
   ]);
   hub = h;
   Object.assign(members, { changsha, zhuzhou });
-  const [identity] = await Promise.all([
-    installYunshu(hub),
+  // The hub first: registering a member writes its kubeconfig Secret into the hub's yunshu-system.
+  const identity = await installYunshu(hub);
+  await Promise.all([
     registerMember(hub, changsha, "changsha", { region: "changsha", tier: "city" }),
     registerMember(hub, zhuzhou, "zhuzhou", { region: "zhuzhou", tier: "city" }),
   ]);
@@ -162,6 +165,25 @@ describe("a member that goes away", () => {
     await members.zhuzhou!.startApiServer();
     await waitForReady(hub, "transport", 60_000);
     expect(await namespaceOn("zhuzhou", "transport-dev")).toBeDefined();
+  });
+});
+
+describe("a member that refuses yunshu's writes", () => {
+  it("is reported with its reason while the other member keeps converging, and converges once it accepts them again", async () => {
+    // The member's admin takes the operator's rights away there.
+    expect((await members.zhuzhou!.kubectl(["delete", "clusterrolebinding", "yunshu-operator"])).code).toBe(0);
+    await tenantsApi(hub).update("transport", (spec) => ({ ...spec, namespaces: [...(spec.namespaces ?? []), { name: "audit" }] }));
+    await eventually("transport-audit on changsha", () => namespaceOn("changsha", "transport-audit"));
+    const refused = await eventually("transport to say zhuzhou refuses", async () => {
+      const ready = (await tenantsApi(hub).get("transport")).status?.conditions?.find((c) => c.type === "Ready");
+      return ready?.reason === "ClusterNotReady" && ready.message.includes("zhuzhou") ? ready : undefined;
+    });
+    expect(refused.message).toMatch(/zhuzhou: .*(forbidden|Forbidden|Unauthorized)/);
+    expect(await namespaceOn("zhuzhou", "transport-audit")).toBeUndefined();
+    expect((await members.zhuzhou!.kubectl(["apply", "--server-side", "-f", join(CRDS_DIR, "operator-identity.yaml")])).code).toBe(0);
+    // Within the member queue's longest back-off (30 s), and sooner when the probe sees the rights come back.
+    await waitForReady(hub, "transport", 60_000);
+    expect(await namespaceOn("zhuzhou", "transport-audit")).toBeDefined();
   });
 });
 

@@ -19,7 +19,11 @@ export function kubeconfigSecret(name: string, kubeconfig: string): KubeObject {
 
 export const clusterObject = (name: string, spec: Cluster["spec"]) => ({ apiVersion: "yunshu.io/v1alpha1", kind: "Cluster", metadata: { name }, spec }) as Cluster & KubeObject;
 
-/** Installs yunshu on `member` and registers it in `hub` as Cluster `name`; returns the member's operator identity. */
+/**
+ * Installs yunshu on `member` and registers it in `hub` as Cluster `name`;
+ * returns the member's operator identity. yunshu must be installed on the
+ * hub already: the kubeconfig Secret goes into its yunshu-system.
+ */
 export async function registerMember(hub: ControlPlane, member: ControlPlane, name: string, spec: Omit<Cluster["spec"], "kubeconfigSecretRef">): Promise<string> {
   const identity = await installYunshu(member);
   const admin = new KubeClient(hub.credentials());
