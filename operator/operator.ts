@@ -163,7 +163,11 @@ export class Operator {
       if (event !== "update" || cluster.metadata.generation !== old?.metadata.generation) {
         this.resyncTenants();
         this.queueOpenRequests();
+        return;
       }
+      // The hub's Ready for a placed tenant says whether its clusters are up.
+      const ready = (c: Cluster | undefined) => c?.status?.conditions?.find((x) => x.type === "Ready")?.status;
+      if (ready(cluster) !== ready(old)) for (const t of this.hub.caches.tenants.list()) this.queue.add(t.metadata.name);
     });
     // A rotated kubeconfig Secret reconnects its cluster at once.
     this.clusterSecrets.onEvent((_event, secret) => {
