@@ -333,6 +333,8 @@ export class Operator {
     this.ready = false;
     this.shutdownQueues();
     this.abort.abort();
-    await Promise.all([this.running, this.fleet?.stop()]);
+    // Members last: a cluster reconcile still finishing could otherwise start a member runtime after they stopped.
+    await this.running;
+    await this.fleet?.stop();
   }
 }

@@ -29,6 +29,7 @@ export interface FleetDeps {
 export class Fleet {
   readonly runtimes = new Map<string, MemberRuntime>();
   private readonly deps: FleetDeps;
+  private stopped = false;
 
   constructor(deps: FleetDeps) {
     this.deps = deps;
@@ -103,9 +104,11 @@ export class Fleet {
 
   /** A member's client is new (first connection, or rotated credentials): its runtime starts over with it. */
   async connected(name: string, client: KubeClient): Promise<void> {
+    if (this.stopped) return;
     const current = this.runtimes.get(name);
     if (current?.client === client) return;
     if (current) await this.disconnected(name);
+    if (this.stopped) return;
     const hooks = this.deps.hooks?.(name) ?? {};
     const runtime = new MemberRuntime({
       name,
@@ -139,6 +142,7 @@ export class Fleet {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all([...this.runtimes.keys()].map((name) => this.disconnected(name)));
   }
 }
