@@ -23,7 +23,7 @@ export class ClusterReconciler implements Reconciler {
   private readonly hub: KubeClient;
   private readonly clusters: Informer<Cluster & KubeObject>;
   private readonly members: MemberClients;
-  private readonly fleet: Pick<Fleet, "connected" | "disconnected" | "runtimes" | "load"> | undefined;
+  private readonly fleet: Pick<Fleet, "connected" | "disconnected" | "runtimes" | "load">;
   private readonly hubNamespaces: () => number;
   private readonly events: EventRecorder;
   private readonly log: Logger;
@@ -33,8 +33,8 @@ export class ClusterReconciler implements Reconciler {
     hub: KubeClient;
     clusters: Informer<Cluster & KubeObject>;
     members: MemberClients;
-    /** Runs tenants on the member clusters this reconciler connects to. */
-    fleet?: Pick<Fleet, "connected" | "disconnected" | "runtimes" | "load">;
+    /** Runs tenants on the member clusters this reconciler connects to, and owns their clients. */
+    fleet: Pick<Fleet, "connected" | "disconnected" | "runtimes" | "load">;
     /** How many namespaces yunshu manages on the hub, for the hub's own Cluster. */
     hubNamespaces?: () => number;
     events: EventRecorder;
@@ -55,17 +55,17 @@ export class ClusterReconciler implements Reconciler {
     const cluster = this.clusters.get(name);
     if (!cluster) {
       this.members.forget(name);
-      await this.fleet?.disconnected(name);
+      await this.fleet.disconnected(name);
       return;
     }
     const connection = this.members.connect(cluster);
     const probe: ProbeResult = "problem" in connection ? { reachable: false, reason: connection.problem, message: connection.message } : await this.probe(connection.client);
-    if ("problem" in connection) await this.fleet?.disconnected(name);
-    else if (cluster.spec.kubeconfigSecretRef) await this.fleet?.connected(name, connection.client);
+    if ("problem" in connection) await this.fleet.disconnected(name);
+    else if (cluster.spec.kubeconfigSecretRef) await this.fleet.connected(name, connection.client);
     const wasReady = cluster.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
     // Back from an outage: what changed meanwhile is looked at now, not after each tenant's back-off.
-    if (probe.reachable && !wasReady) this.fleet?.runtimes.get(name)?.resync();
-    const status = clusterStatus(cluster, probe, new Date(), this.fleet?.load(name, this.hubNamespaces()));
+    if (probe.reachable && !wasReady) this.fleet.runtimes.get(name)?.resync();
+    const status = clusterStatus(cluster, probe, new Date(), this.fleet.load(name, this.hubNamespaces()));
     if (!sameStatus(status, cluster.status)) {
       const before = cluster.status?.conditions?.find((c) => c.type === "Ready");
       const after = status.conditions![0]!;

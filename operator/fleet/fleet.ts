@@ -2,7 +2,7 @@
 // each cluster's share of its quota, how its placed members are doing, and
 // one runtime per reachable member cluster.
 import type { Cluster } from "../api/generated.ts";
-import { parseResourceList, type ResourceList } from "../quota/quantity.ts";
+import type { ResourceList } from "../quota/quantity.ts";
 import type { ControllerHooks } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
 import type { Informer } from "../runtime/informer.ts";
@@ -14,7 +14,7 @@ import { decideQuota } from "../tenant/quota-decision.ts";
 import { BY_PARENT, type FleetView } from "../tenant/reconciler.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { MemberRuntime } from "./member-runtime.ts";
-import { hubName, selectClusters, splitQuota } from "./placement.ts";
+import { hubName, placeTenant } from "./placement.ts";
 
 export interface FleetDeps {
   hub: KubeClient;
@@ -53,21 +53,10 @@ export class Fleet {
     return { cluster: name, isHub: false, place: (tenant, own) => this.place(tenant, own, name) };
   }
 
-  /**
-   * Where the tenant is placed and `cluster`'s share of `own`. An explicit
-   * split that does not add up is not applied: every placed cluster gets an
-   * even share until it is fixed, and the problem is reported.
-   */
+  /** Where the tenant is placed and `cluster`'s share of `own` (placement.ts's placeTenant). */
   private place(tenant: Tenant, own: ResourceList, cluster: string): { placed: string[]; share: ResourceList; problems: string[] } {
-    const selection = selectClusters(tenant, this.deps.clusters.list());
-    const problems = selection.unknown.map((c) => `spec.placement.clusters names ${c}, which is not a registered Cluster (kubectl get clusters.yunshu.io)`);
-    const explicit = Object.fromEntries((tenant.spec.placement?.quotas ?? []).map((q) => [q.cluster, parseResourceList(q.hard)]));
-    let split = splitQuota(own, selection.placed, explicit);
-    if (split.problems.length > 0) {
-      problems.push(...split.problems.map((p) => `${p}; every placed cluster gets an even share until this is fixed`));
-      split = splitQuota(own, selection.placed, {});
-    }
-    return { placed: selection.placed, share: split.perCluster.get(cluster) ?? {}, problems };
+    const { placed, perCluster, problems } = placeTenant(tenant, own, this.deps.clusters.list());
+    return { placed, share: perCluster.get(cluster) ?? {}, problems };
   }
 
   /** Why the tenant is not ready on each of `clusters`, from the Cluster's health and the cluster's own entry. */

@@ -10,7 +10,7 @@ import type { KubeClient, KubeObject } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
 import { WorkQueue, type WorkQueueHooks } from "../runtime/workqueue.ts";
 import { managedCaches, tenantOf } from "../tenant/caches.ts";
-import { RELEASED_LABEL } from "../tenant/labels.ts";
+import { isReleased } from "../tenant/labels.ts";
 import type { PlatformSettings } from "../tenant/platform.ts";
 import { BY_TENANT, TenantReconciler, type FleetView, type TenantCaches } from "../tenant/reconciler.ts";
 import type { Tenant } from "../tenant/types.ts";
@@ -91,7 +91,7 @@ export class MemberRuntime {
 
   /** The tenant's namespaces here that deletionPolicy has not dealt with yet. */
   pendingNamespaces(tenant: string): KubeObject[] {
-    return this.caches.namespaces.byIndex(BY_TENANT, tenant).filter((ns) => !ns.metadata.deletionTimestamp && ns.metadata.labels?.[RELEASED_LABEL] !== "true");
+    return this.caches.namespaces.byIndex(BY_TENANT, tenant).filter((ns) => !ns.metadata.deletionTimestamp && !isReleased(ns));
   }
 
   async stop(): Promise<void> {

@@ -63,10 +63,12 @@ export class MemberClients {
     }
   }
 
-  /** Drops a cluster's client (deleted Cluster, or credentials gone): its connections close. */
+  /**
+   * Drops a cluster's client (deleted Cluster, or credentials gone or
+   * replaced). The member's runtime, which uses it, closes it when it stops:
+   * closing it here would break requests the runtime still has in flight.
+   */
   forget(name: string): void {
-    const current = this.clients.get(name);
     this.clients.delete(name);
-    void current?.client.close();
   }
 }

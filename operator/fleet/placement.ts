@@ -4,7 +4,7 @@
 // can be tested without a cluster.
 import type { Cluster, Tenant } from "../api/generated.ts";
 import { overcommitted } from "../capacity/pool.ts";
-import { formatQuantity, type ResourceList } from "../quota/quantity.ts";
+import { formatQuantity, parseResourceList, type ResourceList } from "../quota/quantity.ts";
 
 /**
  * The hub's name when no Cluster object describes it: an installation that
@@ -123,4 +123,22 @@ function evenShares(total: bigint, count: number, unit: bigint): bigint[] {
 /** allocatable × overcommit, by resource; a Cluster that declares no capacity limits nothing. */
 export function clusterCapacity(cluster: Cluster): ResourceList {
   return cluster.spec.capacity ? overcommitted(cluster.spec.capacity) : {};
+}
+
+/**
+ * Where the tenant is placed and each cluster's share of `hard`, as yunshu
+ * applies it: an explicit split that does not add up is not applied, every
+ * placed cluster gets an even share until it is fixed, and the problems
+ * (with unknown cluster names) are reported.
+ */
+export function placeTenant(tenant: Tenant, hard: ResourceList, clusters: readonly Cluster[]): { placed: string[]; perCluster: Map<string, ResourceList>; problems: string[] } {
+  const selection = selectClusters(tenant, clusters);
+  const problems = selection.unknown.map((c) => `spec.placement.clusters names ${c}, which is not a registered Cluster (kubectl get clusters.yunshu.io)`);
+  const explicit = Object.fromEntries((tenant.spec.placement?.quotas ?? []).map((q) => [q.cluster, parseResourceList(q.hard)]));
+  let split = splitQuota(hard, selection.placed, explicit);
+  if (split.problems.length > 0) {
+    problems.push(...split.problems.map((p) => `${p}; every placed cluster gets an even share until this is fixed`));
+    split = splitQuota(hard, selection.placed, {});
+  }
+  return { placed: selection.placed, perCluster: split.perCluster, problems };
 }

@@ -4,7 +4,7 @@
 // and the limit, so the platform team decides with the numbers in front of it.
 import type { CapacityPool, Cluster, TenantRequest } from "../api/generated.ts";
 import { committed, isTopLevel, poolCapacity } from "../capacity/pool.ts";
-import { clusterCapacity, selectClusters, splitQuota } from "../fleet/placement.ts";
+import { clusterCapacity, placeTenant } from "../fleet/placement.ts";
 import { describeShortfalls, shortfalls, type Shortfall } from "../quota/hierarchy.ts";
 import { formatQuantity, parseResourceList, type ResourceList } from "../quota/quantity.ts";
 import { budgetHolder, budgetOf, type TenantDirectory } from "../tenant/quota-decision.ts";
@@ -91,13 +91,8 @@ export function computeVerdict(request: TenantRequest, world: RequestWorld): Ver
   return finish(result, `capacity pool ${world.pool.metadata.name}`, after);
 }
 
-/** A tenant's share of `hard` on each cluster it is placed on. */
-function shares(tenant: Tenant, hard: ResourceList, clusters: Cluster[]): Map<string, ResourceList> {
-  const { placed } = selectClusters(tenant, clusters);
-  const explicit = Object.fromEntries((tenant.spec.placement?.quotas ?? []).map((q) => [q.cluster, parseResourceList(q.hard)]));
-  const split = splitQuota(hard, placed, explicit);
-  return split.problems.length > 0 ? splitQuota(hard, placed, {}).perCluster : split.perCluster;
-}
+/** A tenant's share of `hard` on each cluster it is placed on, as the operator would apply it. */
+const shares = (tenant: Tenant, hard: ResourceList, clusters: Cluster[]) => placeTenant(tenant, hard, clusters).perCluster;
 
 /**
  * The verdict cluster by cluster, for a top-level tenant placed on clusters

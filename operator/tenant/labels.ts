@@ -12,6 +12,9 @@ export const TENANT_LABEL = "yunshu.io/tenant";
 export const SHORT_NAME_LABEL = "yunshu.io/namespace";
 /** Set on a namespace its tenant no longer declares and that deletionPolicy Retain kept. */
 export const RELEASED_LABEL = "yunshu.io/released";
+
+/** A namespace yunshu released under deletionPolicy Retain: kept, without owner access. */
+export const isReleased = (ns: { metadata: { labels?: Record<string, string> } }) => ns.metadata.labels?.[RELEASED_LABEL] === "true";
 export const DISPLAY_NAME_ANNOTATION = "yunshu.io/display-name";
 
 /** One field manager for every write, so server-side apply tracks exactly what yunshu owns. */

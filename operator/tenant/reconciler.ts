@@ -13,7 +13,7 @@ import { ApiError, isConflict, type KubeClient, type KubeObject, type ResourceTy
 import type { Logger } from "../runtime/log.ts";
 import { needsApply } from "../runtime/needs-apply.ts";
 import { NAMESPACED_CHILD_TYPES, NAMESPACES, RESOURCE_QUOTAS, ROLE_BINDINGS, SERVICE_ACCOUNTS, TENANTS } from "../runtime/resources.ts";
-import { FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, RELEASED_LABEL, TENANT_FINALIZER, TENANT_LABEL } from "./labels.ts";
+import { FIELD_MANAGER, isReleased, MANAGED_BY, MANAGED_BY_LABEL, RELEASED_LABEL, TENANT_FINALIZER, TENANT_LABEL } from "./labels.ts";
 import type { PlatformSettings } from "./platform.ts";
 import { decideQuota, type TenantDirectory } from "./quota-decision.ts";
 import { renderTenant, type DesiredNamespace } from "./render.ts";
@@ -60,7 +60,6 @@ interface QuotaObject extends KubeObject {
   status?: { used?: Record<string, string> };
 }
 
-const isReleased = (ns: KubeObject) => ns.metadata.labels?.[RELEASED_LABEL] === "true";
 
 export class TenantReconciler implements Reconciler {
   private readonly client: KubeClient;
