@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { constants as fsConstants } from "node:fs";
 import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { isAlive } from "../controlplane/processes.ts";
 
 export type Log = (message: string) => void;
@@ -36,10 +36,11 @@ export interface GoToolsBuild {
   /** Names the cache entry, e.g. `kubernetes/v1.37.2`. */
   cacheKey: string;
   /**
-   * Works out the wrapper module's go.mod and the minimum Go version it
-   * needs; called only when a build is needed, since it may download.
+   * Works out the wrapper module's go.mod, the minimum Go version it needs
+   * and any files of its own (paths relative to the module); called only
+   * when a build is needed, since it may download.
    */
-  resolveModule: (log: Log) => Promise<{ goMod: string; minimumGo: string }>;
+  resolveModule: (log: Log) => Promise<{ goMod: string; minimumGo: string; files?: Record<string, string> }>;
   tools: GoTool[];
   tags?: string[];
   /** Extra environment for `go` (e.g. CGO_ENABLED=0). */
@@ -173,7 +174,7 @@ export async function ensureGoTools(spec: GoToolsBuild, log: Log = stderrLog): P
         `no Go toolchain found: install Go (https://go.dev/dl/) so that yunshu can build ${names.join(", ")} once into ${entry}.`,
       );
     }
-    const { goMod, minimumGo } = await spec.resolveModule(log);
+    const { goMod, minimumGo, files = {} } = await spec.resolveModule(log);
     if (!versionAtLeast(goVersion, minimumGo)) {
       throw new ToolchainError(
         `Go ${goVersion.join(".")} is too old to build ${spec.cacheKey}: it needs Go >= ${minimumGo}. Install a newer Go from https://go.dev/dl/.`,
@@ -186,6 +187,10 @@ export async function ensureGoTools(spec: GoToolsBuild, log: Log = stderrLog): P
     await mkdir(scratch, { recursive: true });
     await writeFile(join(moduleDir, "go.mod"), goMod);
     await rm(join(moduleDir, "go.sum"), { force: true });
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(dirname(join(moduleDir, path)), { recursive: true });
+      await writeFile(join(moduleDir, path), content);
+    }
 
     const started = Date.now();
     log(`building ${names.join(", ")} for ${spec.cacheKey} into ${entry} (once; later runs reuse it)`);

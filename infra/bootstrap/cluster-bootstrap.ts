@@ -1,0 +1,152 @@
+// Everything yunshu needs in one cluster, as one ComponentResource: an
+// explicit Kubernetes provider for it, yunshu's CRDs, its platform
+// namespaces, and then either the operator's chart (the hub) or the
+// ClusterRoles, admission policies and operator identity that
+// `yunshu install` applies (a member), with a token for that identity.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { KubeObject } from "../../operator/runtime/kube-client.ts";
+import type { ClusterSpec, OperatorSpec } from "../topology/topology.ts";
+import { endpointOf, renderTokenKubeconfig } from "./kubeconfig.ts";
+import { clusterResource, installManifests, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "./manifests.ts";
+
+export type ClusterRole = "hub" | "member";
+
+export interface ClusterBootstrapArgs {
+  cluster: ClusterSpec;
+  role: ClusterRole;
+  /** Admin kubeconfig from the adapter; a secret Output. */
+  kubeconfig: pulumi.Output<string>;
+  /** Stable across kubeconfig rotations, so that new credentials never replace what the provider manages. */
+  clusterIdentifier: string;
+  /** Everything in crds/ (not its samples). */
+  manifests: KubeObject[];
+  platformNamespaces: string[];
+  /** The hub's chart: charts/yunshu and the operator's settings. */
+  chart?: { path: string; operator: OperatorSpec; awaitOperator: boolean };
+  /** Keep yunshu's CRDs, and so every Tenant, when the stack is destroyed. */
+  keepCrdsOnDestroy: boolean;
+  /** What must exist before anything is installed (the cluster's nodes). */
+  ready: pulumi.Resource[];
+}
+
+const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "yunshu" };
+
+/** The ServiceAccount member stacks register with: it may write Cluster objects and Secrets in yunshu-system, nothing else. */
+export const REGISTRAR = "yunshu-registrar";
+
+export class ClusterBootstrap extends pulumi.ComponentResource {
+  readonly provider: k8s.Provider;
+  /** Member: a kubeconfig for the member's yunshu-operator, for the hub's operator to use. */
+  readonly operatorKubeconfig?: pulumi.Output<string>;
+  /** Hub: a kubeconfig for the registrar, for member stacks to register with. */
+  readonly registrarKubeconfig?: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("yunshu:infra:ClusterBootstrap", name, {}, opts);
+    const { cluster } = args;
+    this.provider = new k8s.Provider(
+      name,
+      { kubeconfig: args.kubeconfig, clusterIdentifier: args.clusterIdentifier, enableServerSideApply: true },
+      { parent: this, dependsOn: args.ready },
+    );
+    const on = (extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({ parent: this, provider: this.provider, ...extra });
+
+    const crds = args.manifests
+      .filter((m) => m.kind === "CustomResourceDefinition")
+      .map((m) => new k8s.apiextensions.v1.CustomResourceDefinition(m.metadata.name, m as k8s.apiextensions.v1.CustomResourceDefinitionArgs, on({ retainOnDelete: args.keepCrdsOnDestroy })));
+
+    const namespaces = [OPERATOR_NAMESPACE, ...args.platformNamespaces].map(
+      (ns) =>
+        new k8s.core.v1.Namespace(
+          ns,
+          {
+            metadata: {
+              name: ns,
+              labels: {
+                ...MANAGED_BY,
+                "yunshu.io/platform": "true",
+                // The operator needs nothing more than the restricted profile.
+                ...(ns === OPERATOR_NAMESPACE ? { "pod-security.kubernetes.io/enforce": "restricted" } : {}),
+              },
+            },
+          },
+          on(),
+        ),
+    );
+    const foundations = [...crds, ...namespaces];
+    const endpoint = args.kubeconfig.apply((k) => endpointOf(k, `cluster ${cluster.name}`));
+
+    if (args.role === "hub") {
+      if (!args.chart) throw new Error(`cluster ${cluster.name}: the hub needs the operator's chart`);
+      const { operator } = args.chart;
+      new k8s.helm.v4.Chart(
+        "yunshu",
+        {
+          chart: args.chart.path,
+          namespace: OPERATOR_NAMESPACE,
+          // Installed above from crds/, before anything that uses them.
+          skipCrds: true,
+          skipAwait: !args.chart.awaitOperator,
+          values: { ...operator.values, image: { ...(operator.values?.image as object | undefined), ...operator.image }, ...(operator.replicas ? { replicas: operator.replicas } : {}) },
+        },
+        { parent: this, providers: { kubernetes: this.provider }, dependsOn: foundations },
+      );
+      this.registrarKubeconfig = this.registrar(on, foundations, endpoint, cluster.name);
+      clusterResource(cluster, undefined, on({ dependsOn: crds }));
+    } else {
+      const installed = installManifests(args.manifests, on({ dependsOn: foundations }));
+      const serviceAccounts = installed.filter((m) => m.kind === "ServiceAccount").map((m) => m.resource);
+      this.operatorKubeconfig = this.tokenKubeconfig(OPERATOR_SERVICE_ACCOUNT, on({ dependsOn: serviceAccounts }), endpoint, cluster.name);
+    }
+    this.registerOutputs({});
+  }
+
+  /** A long-lived token for a ServiceAccount, from a Secret the token controller fills in. */
+  private tokenKubeconfig(serviceAccount: string, opts: pulumi.CustomResourceOptions, endpoint: pulumi.Output<ReturnType<typeof endpointOf>>, cluster: string): pulumi.Output<string> {
+    const secret = new k8s.core.v1.Secret(
+      `${serviceAccount}-token`,
+      {
+        metadata: { name: `${serviceAccount}-token`, namespace: OPERATOR_NAMESPACE, labels: MANAGED_BY, annotations: { "kubernetes.io/service-account.name": serviceAccount } },
+        type: "kubernetes.io/service-account-token",
+      },
+      opts,
+    );
+    const token = secret.data.apply((data) => {
+      const encoded = data?.token;
+      if (!encoded) throw new Error(`cluster ${cluster}: ${OPERATOR_NAMESPACE}/${serviceAccount}-token has no token: is kube-controller-manager's token controller running?`);
+      return Buffer.from(encoded, "base64").toString("utf8");
+    });
+    return pulumi.secret(pulumi.all([endpoint, token]).apply(([ep, t]) => renderTokenKubeconfig({ cluster, user: serviceAccount, endpoint: ep, token: t })));
+  }
+
+  private registrar(
+    on: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions,
+    foundations: pulumi.Resource[],
+    endpoint: pulumi.Output<ReturnType<typeof endpointOf>>,
+    cluster: string,
+  ): pulumi.Output<string> {
+    const meta = (name: string, namespaced: boolean) => ({ name, labels: MANAGED_BY, ...(namespaced ? { namespace: OPERATOR_NAMESPACE } : {}) });
+    const subject = [{ kind: "ServiceAccount", name: REGISTRAR, namespace: OPERATOR_NAMESPACE }];
+    const sa = new k8s.core.v1.ServiceAccount(REGISTRAR, { metadata: meta(REGISTRAR, true) }, on({ dependsOn: foundations }));
+    const role = new k8s.rbac.v1.Role(
+      REGISTRAR,
+      { metadata: meta(REGISTRAR, true), rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "create", "update", "patch", "delete"] }] },
+      on({ dependsOn: foundations }),
+    );
+    const clusterRole = new k8s.rbac.v1.ClusterRole(
+      REGISTRAR,
+      { metadata: meta(REGISTRAR, false), rules: [{ apiGroups: ["yunshu.io"], resources: ["clusters"], verbs: ["get", "create", "update", "patch", "delete"] }] },
+      on({ dependsOn: foundations }),
+    );
+    const bindings = [
+      new k8s.rbac.v1.RoleBinding(REGISTRAR, { metadata: meta(REGISTRAR, true), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: REGISTRAR }, subjects: subject }, on({ dependsOn: [role, sa] })),
+      new k8s.rbac.v1.ClusterRoleBinding(
+        REGISTRAR,
+        { metadata: meta(REGISTRAR, false), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: REGISTRAR }, subjects: subject },
+        on({ dependsOn: [clusterRole, sa] }),
+      ),
+    ];
+    return this.tokenKubeconfig(REGISTRAR, on({ dependsOn: [sa, ...bindings] }), endpoint, cluster);
+  }
+}

@@ -1,0 +1,244 @@
+// The platform team's driver: runs one environment's stacks in rollout order
+// with Pulumi's Automation API. The hub's stack goes first (members register
+// through it); the members then run side by side, and one that fails is
+// reported without stopping the others. `--clusters` limits a run to some
+// clusters, which is how a change reaches one city before the rest.
+//
+// The program runs in this process: @pulumi/pulumi serves its language
+// runtime to the Pulumi CLI, which needs no Node.js language plugin then.
+import { copyFile, mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import * as automation from "@pulumi/pulumi/automation/index.js";
+import { stackProgram } from "./program.ts";
+import { INFRA_DIR, loadTopology, PROJECT, rolloutOrder, stackName } from "./stacks.ts";
+import type { Topology } from "./topology/topology.ts";
+
+export type Operation = "up" | "preview" | "destroy" | "refresh";
+const OPERATIONS: Operation[] = ["up", "preview", "destroy", "refresh"];
+
+export interface DeployOptions {
+  operation: Operation;
+  topologyFile: string;
+  environment: string;
+  /** Only these clusters; all when absent. */
+  clusters?: string[];
+  /** Member stacks run at once. */
+  parallel: number;
+  /** Where Pulumi.yaml and the Pulumi.<stack>.yaml files live; infra/ by default. */
+  workDir: string;
+  /** Extra yunshu-infra config set on every stack, e.g. awaitOperator=false. */
+  config: Record<string, string>;
+  secretsProvider?: string;
+  log: (line: string) => void;
+}
+
+export interface StackResult {
+  cluster: string;
+  stack: string;
+  outcome: "succeeded" | "failed" | "skipped";
+  seconds: number;
+  /** Resource operations, e.g. {create: 12, same: 3}. */
+  changes?: Record<string, number>;
+  error?: string;
+}
+
+/** Lines of engine output, each tagged with its cluster, so parallel stacks stay readable. */
+function linePrefixer(cluster: string, log: (line: string) => void): (chunk: string) => void {
+  let pending = "";
+  return (chunk) => {
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) if (line.trim()) log(`[${cluster}] ${line}`);
+  };
+}
+
+async function runStack(cluster: string, topology: Topology, opts: DeployOptions): Promise<StackResult> {
+  const stack = stackName(opts.environment, cluster);
+  const started = Date.now();
+  const result = (outcome: StackResult["outcome"], extra: Partial<StackResult> = {}): StackResult => ({
+    cluster,
+    stack,
+    outcome,
+    seconds: (Date.now() - started) / 1000,
+    ...extra,
+  });
+  try {
+    const s = await automation.LocalWorkspace.createOrSelectStack(
+      { stackName: stack, projectName: PROJECT, program: stackProgram },
+      { workDir: opts.workDir, ...(opts.secretsProvider ? { secretsProvider: opts.secretsProvider } : {}) },
+    );
+    await s.setAllConfig({
+      [`${PROJECT}:topology`]: { value: resolve(opts.topologyFile) },
+      ...Object.fromEntries(Object.entries(opts.config).map(([k, v]) => [`${PROJECT}:${k}`, { value: v }])),
+    });
+    const onOutput = linePrefixer(cluster, opts.log);
+    const common = { onOutput, color: "never" as const };
+    switch (opts.operation) {
+      case "up": {
+        const r = await s.up(common);
+        return result("succeeded", { changes: r.summary.resourceChanges ?? {} });
+      }
+      case "preview": {
+        const r = await s.preview(common);
+        return result("succeeded", { changes: r.changeSummary ?? {} });
+      }
+      case "destroy": {
+        const r = await s.destroy(common);
+        return result("succeeded", { changes: r.summary.resourceChanges ?? {} });
+      }
+      case "refresh": {
+        const r = await s.refresh(common);
+        return result("succeeded", { changes: r.summary.resourceChanges ?? {} });
+      }
+    }
+  } catch (err) {
+    const message = err instanceof automation.CommandError ? lastLines(err.message) : (err as Error).message;
+    return result("failed", { error: message });
+  }
+}
+
+function lastLines(text: string, n = 12): string {
+  return text.trim().split("\n").slice(-n).join("\n");
+}
+
+async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Runs the operation on every selected stack. up/preview/refresh: the hub
+ * first, members after it only if it succeeded. destroy: members first, the
+ * hub last and only once every member is gone, so that no member stays
+ * registered through a registrar that no longer exists.
+ */
+export async function deploy(opts: DeployOptions): Promise<StackResult[]> {
+  const topology = loadTopology(opts.topologyFile);
+  const order = rolloutOrder(topology, opts.clusters);
+  const hub = order.filter((c) => c === topology.hub);
+  const members = order.filter((c) => c !== topology.hub);
+  if (opts.workDir !== INFRA_DIR) {
+    await mkdir(opts.workDir, { recursive: true });
+    await copyFile(join(INFRA_DIR, "Pulumi.yaml"), join(opts.workDir, "Pulumi.yaml"));
+  }
+  const run = (cluster: string) => runStack(cluster, topology, opts);
+  const skip = (cluster: string, why: string): StackResult => ({ cluster, stack: stackName(opts.environment, cluster), outcome: "skipped", seconds: 0, error: why });
+
+  if (opts.operation === "destroy") {
+    const memberResults = await inParallel(members, opts.parallel, run);
+    const blocked = memberResults.filter((r) => r.outcome !== "succeeded").map((r) => r.cluster);
+    const hubResults = blocked.length > 0 ? hub.map((c) => skip(c, `members not destroyed: ${blocked.join(", ")}`)) : await inParallel(hub, 1, run);
+    return [...memberResults, ...hubResults];
+  }
+  const hubResults = await inParallel(hub, 1, run);
+  const hubFailed = hubResults.some((r) => r.outcome !== "succeeded");
+  const memberResults = hubFailed ? members.map((c) => skip(c, `hub ${topology.hub} failed`)) : await inParallel(members, opts.parallel, run);
+  return [...hubResults, ...memberResults];
+}
+
+export function renderSummary(results: StackResult[]): string {
+  const rows = results.map((r) => {
+    const changes = Object.entries(r.changes ?? {})
+      .filter(([k]) => k !== "same")
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+    return [r.stack, r.outcome, `${r.seconds.toFixed(1)}s`, r.error ? r.error.split("\n").at(-1)! : changes || "no changes"];
+  });
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length), ["STACK", "RESULT", "TIME"][i]!.length));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join("  ");
+  return [line(["STACK", "RESULT", "TIME", "CHANGES"]), ...rows.map(line)].join("\n");
+}
+
+const USAGE = `usage: node infra/deploy.ts <up|preview|destroy|refresh> --env ENV [options]
+
+Runs the stacks ENV.<cluster> of a topology: the hub first, then its members
+side by side (destroy: the members, then the hub).
+
+  --env ENV               environment: stacks are named ENV.<cluster> (required)
+  --topology FILE         topology file (default: infra/topology/hunan.yaml)
+  --clusters a,b          only these clusters, e.g. one city before the rest
+  --parallel N            member stacks at once (default 4)
+  --set KEY=VALUE         yunshu-infra config on every stack (repeatable),
+                          e.g. --set keepCrdsOnDestroy=false
+  --secrets-provider URL  for new stacks, e.g. hashivault://yunshu (default passphrase)
+  --work-dir DIR          where the Pulumi.<stack>.yaml files go (default infra/)
+
+The backend comes from PULUMI_BACKEND_URL (e.g. an OSS bucket, or file://),
+the passphrase from PULUMI_CONFIG_PASSPHRASE(_FILE).`;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        env: { type: "string" },
+        topology: { type: "string", default: join(INFRA_DIR, "topology/hunan.yaml") },
+        clusters: { type: "string" },
+        parallel: { type: "string", default: "4" },
+        set: { type: "string", multiple: true, default: [] },
+        "secrets-provider": { type: "string" },
+        "work-dir": { type: "string", default: INFRA_DIR },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const operation = positionals[0] as Operation | undefined;
+  const parallel = Number(values.parallel);
+  const config: Record<string, string> = {};
+  for (const kv of values.set) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) {
+      console.error(`--set ${kv}: expected KEY=VALUE\n\n${USAGE}`);
+      return 2;
+    }
+    config[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  if (!operation || !OPERATIONS.includes(operation) || positionals.length > 1 || !values.env || !Number.isInteger(parallel) || parallel < 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const results = await deploy({
+    operation,
+    topologyFile: values.topology,
+    environment: values.env,
+    ...(values.clusters ? { clusters: values.clusters.split(",").map((c) => c.trim()) } : {}),
+    parallel,
+    workDir: resolve(values["work-dir"]),
+    config,
+    ...(values["secrets-provider"] ? { secretsProvider: values["secrets-provider"] } : {}),
+    log: (line) => console.log(line),
+  });
+  console.log(`\n${renderSummary(results)}`);
+  for (const r of results.filter((r) => r.error && r.outcome === "failed")) console.error(`\n${r.stack} failed:\n${r.error}`);
+  return results.every((r) => r.outcome === "succeeded") ? 0 : 1;
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error((err as Error).message);
+      process.exit(1);
+    },
+  );
+}
