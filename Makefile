@@ -10,7 +10,7 @@ CONTROLPLANE := $(NODE) test/controlplane/cli.ts
 
 YUNSHU := $(NODE) bin/yunshu.js
 
-.PHONY: help deps binaries test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-fleet bench-controlplane
+.PHONY: help deps binaries pulumi infra-preview infra-up infra-destroy test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-fleet bench-controlplane
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -21,7 +21,10 @@ deps: ## Install Debian and npm packages (Node 24 included) that are missing
 binaries: deps ## Build (once, cached) or find etcd, kube-apiserver, kube-controller-manager, kubectl
 	@$(CONTROLPLANE) binaries >/dev/null
 
-test: deps binaries ## Everything: lint, type-check, unit and integration tests
+pulumi: deps ## Build (once, cached) the Pulumi CLI and Kubernetes provider that infra/ runs with
+	@$(NODE) test/toolchain/pulumi.ts >/dev/null
+
+test: deps binaries pulumi ## Everything: lint, type-check, unit and integration tests
 	@npm test
 
 lint: deps
@@ -33,11 +36,26 @@ typecheck: deps
 unit: deps ## Unit tests only (no cluster)
 	@npm run -s test:unit
 
-integration: deps binaries ## Integration tests only (real control planes)
+integration: deps binaries pulumi ## Integration tests only (real control planes)
 	@npm run -s test:integration
 
 demo: deps binaries ## Run yunshu: a hub and two member control planes, the operator, sample tenants (Ctrl-C to stop)
 	@$(NODE) test/demo.ts
+
+# Clusters as code (infra/): ENV names the stacks (ENV.<cluster>); CLUSTERS=a,b
+# limits a run, e.g. to one city first. PULUMI_BACKEND_URL and
+# PULUMI_CONFIG_PASSPHRASE come from the environment; see README.md.
+INFRA = PATH="$$($(NODE) test/toolchain/pulumi.ts):$$PATH" $(NODE) infra/deploy.ts
+INFRA_ARGS = --env $(or $(ENV),$(error set ENV, e.g. make $@ ENV=prod)) $(if $(TOPOLOGY),--topology $(TOPOLOGY)) $(if $(CLUSTERS),--clusters $(CLUSTERS))
+
+infra-preview: deps pulumi ## Preview the stacks of a topology: make infra-preview ENV=prod [CLUSTERS=changsha] [TOPOLOGY=file]
+	@$(INFRA) preview $(INFRA_ARGS)
+
+infra-up: deps pulumi ## Provision and bootstrap clusters: the hub, then its members side by side
+	@$(INFRA) up $(INFRA_ARGS)
+
+infra-destroy: deps pulumi ## Destroy clusters' stacks: the members, then the hub
+	@$(INFRA) destroy $(INFRA_ARGS)
 
 install: deps ## Apply yunshu's CRDs, ClusterRoles and admission policies to the current kubeconfig's cluster
 	@$(YUNSHU) install

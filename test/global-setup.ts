@@ -1,7 +1,10 @@
-// Builds or finds the Kubernetes binaries once, before any test file starts
-// a control plane, so that parallel test files never race to build them.
+// Builds or finds the Kubernetes binaries and the Pulumi toolchain once,
+// before any test file starts, so that parallel test files never race to
+// build them and no test's timeout includes a build.
 import { ensureBinaries } from "./controlplane/binaries.ts";
+import { ensurePulumi } from "./toolchain/pulumi.ts";
 
 export default async function setup(): Promise<void> {
   await ensureBinaries();
+  await ensurePulumi();
 }

@@ -206,3 +206,15 @@ export async function ensurePulumi(log: Log = stderrLog): Promise<PulumiToolchai
   );
   return { cliDir: cli.binDir, pluginDir: provider.binDir, path: [cli.binDir, provider.binDir, process.env.PATH ?? ""].join(":") };
 }
+
+// `node test/toolchain/pulumi.ts` builds (or finds) both and prints the PATH
+// to run infra/ with; `make pulumi` and the infra targets use it.
+if (import.meta.main) {
+  ensurePulumi().then(
+    (toolchain) => process.stdout.write(`${toolchain.cliDir}:${toolchain.pluginDir}\n`),
+    (err: unknown) => {
+      process.stderr.write(`[yunshu] ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

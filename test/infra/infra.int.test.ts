@@ -1,0 +1,218 @@
+// infra/ for real: the Pulumi CLI and Kubernetes provider built from their Go
+// modules, a file:// backend, and the driver (`node infra/deploy.ts`, what
+// the platform team runs) bringing up a hub and two city members, all local
+// control planes, with the existing adapter. Then the operator, out of
+// cluster, places a tenant on a member through the registration Pulumi made;
+// a second `up` changes nothing; `destroy` leaves nothing behind.
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import type { Operator } from "../../operator/operator.ts";
+import { parseKubeConfig } from "../../operator/runtime/kubeconfig.ts";
+import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
+import { CLUSTERS, NAMESPACES, SECRETS, TENANTS } from "../../operator/runtime/resources.ts";
+import { ControlPlane } from "../controlplane/controlplane.ts";
+import { eventually } from "../support/eventually.ts";
+import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
+import { ensurePulumi, type PulumiToolchain } from "../toolchain/pulumi.ts";
+
+const REPO = resolve(import.meta.dirname, "../..");
+const CRDS: ResourceType = { group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", namespaced: false };
+const CLUSTER_ROLES: ResourceType = { group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", plural: "clusterroles", namespaced: false };
+const POLICIES: ResourceType = { group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicy", plural: "validatingadmissionpolicies", namespaced: false };
+const DEPLOYMENTS: ResourceType = { group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true };
+
+const planes: Record<string, ControlPlane> = {};
+const admin: Record<string, KubeClient> = {};
+let toolchain: PulumiToolchain;
+let work: string;
+let topologyFile: string;
+const timings: Record<string, number> = {};
+
+interface DriverRun {
+  code: number;
+  output: string;
+  seconds: number;
+}
+
+/** Runs `node infra/deploy.ts` as the platform team would, with the built CLI and provider on PATH. */
+function driver(operation: string, ...args: string[]): Promise<DriverRun> {
+  const started = Date.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["infra/deploy.ts", operation, "--env", "e2e", "--topology", topologyFile, "--work-dir", join(work, "project"), "--set", "awaitOperator=false", "--set", "keepCrdsOnDestroy=false", ...args],
+      {
+        cwd: REPO,
+        env: {
+          ...process.env,
+          PATH: toolchain.path,
+          PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
+          PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+          PULUMI_HOME: join(work, "pulumi-home"),
+          PULUMI_SKIP_UPDATE_CHECK: "true",
+          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code: code ?? -1, output, seconds: (Date.now() - started) / 1000 }));
+  });
+}
+
+function summaryRows(output: string): Record<string, string> {
+  const rows: Record<string, string> = {};
+  for (const line of output.split("\n")) {
+    const m = /^(e2e\.[a-z0-9-]+)\s+(succeeded|failed|skipped)\s/.exec(line);
+    if (m) rows[m[1]!] = m[2]!;
+  }
+  return rows;
+}
+
+/** Every stack's checkpoint, as the backend keeps it on disk. */
+async function stateFiles(): Promise<string[]> {
+  const dir = join(work, "state", ".pulumi", "stacks", "yunshu-infra");
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".json"));
+  return Promise.all(files.map((f) => readFile(join(dir, f), "utf8")));
+}
+
+beforeAll(async () => {
+  toolchain = await ensurePulumi();
+  const [hunan, changsha, zhuzhou] = await Promise.all(["hunan", "changsha", "zhuzhou"].map((n) => ControlPlane.start({ name: `infra-${n}` })));
+  Object.assign(planes, { hunan, changsha, zhuzhou });
+  for (const [name, plane] of Object.entries(planes)) admin[name] = new KubeClient(plane.credentials());
+  work = await mkdtemp(join(tmpdir(), "yunshu-infra-e2e-"));
+  topologyFile = join(work, "topology.yaml");
+  const cluster = (name: string, displayName: string, tier: string) => ({
+    name,
+    displayName,
+    tier,
+    region: name,
+    adapter: "existing",
+    existing: { kubeconfigFile: planes[name]!.kubeconfigPath() },
+    capacity: { allocatable: { "requests.cpu": "64", pods: "1000" } },
+  });
+  await writeFile(
+    topologyFile,
+    stringify({
+      name: "hunan",
+      hub: "hunan",
+      operator: { image: { repository: "registry.invalid/yunshu/operator", tag: "e2e" }, replicas: 1 },
+      platformNamespaces: ["monitoring"],
+      clusters: [cluster("hunan", "湖南省政务云", "province"), cluster("changsha", "长沙市政务云", "city"), cluster("zhuzhou", "株洲市政务云", "city")],
+    }),
+  );
+});
+
+afterAll(async () => {
+  await Promise.all(Object.values(planes).map((p) => p.stop()));
+  if (Object.keys(timings).length > 0) console.log(`infra e2e timings (s): ${JSON.stringify(timings)}`);
+});
+
+describe("infra/ against a hub and two members", () => {
+  let operator: Operator | undefined;
+  afterAll(async () => operator?.stop());
+
+  it("`up` bootstraps the hub, then installs yunshu on each member and registers it in the hub", async () => {
+    const run = await driver("up");
+    timings.up = run.seconds;
+    expect(run.code, run.output).toBe(0);
+    expect(summaryRows(run.output)).toEqual({ "e2e.hunan": "succeeded", "e2e.changsha": "succeeded", "e2e.zhuzhou": "succeeded" });
+
+    // The hub: CRDs from crds/, the chart's operator, its own Cluster and one per member.
+    expect(await admin.hunan!.get(CRDS, "tenants.yunshu.io")).toBeDefined();
+    const deployment = await admin.hunan!.get<KubeObject & { spec: { template: { spec: { containers: { image: string }[] } } } }>(DEPLOYMENTS, "yunshu-operator", OPERATOR_NAMESPACE);
+    expect(deployment?.spec.template.spec.containers[0]?.image).toBe("registry.invalid/yunshu/operator:e2e");
+    const clusters = await admin.hunan!.list<KubeObject & { spec: { displayName: string; kubeconfigSecretRef?: { name: string } } }>(CLUSTERS);
+    expect(clusters.items.map((c) => [c.metadata.name, c.spec.displayName, c.spec.kubeconfigSecretRef?.name]).sort()).toEqual([
+      ["changsha", "长沙市政务云", "cluster-changsha"],
+      ["hunan", "湖南省政务云", undefined],
+      ["zhuzhou", "株洲市政务云", "cluster-zhuzhou"],
+    ]);
+
+    // Each member: the ClusterRoles and admission policies `yunshu install` applies.
+    for (const member of ["changsha", "zhuzhou"]) {
+      expect(await admin[member]!.get(POLICIES, "yunshu-managed-objects"), member).toBeDefined();
+      expect(await admin[member]!.get(CLUSTER_ROLES, "yunshu-operator"), member).toBeDefined();
+      expect((await admin[member]!.get(NAMESPACES, "monitoring"))?.metadata.labels?.["yunshu.io/platform"], member).toBe("true");
+    }
+
+    // The registered kubeconfig is the member's own yunshu-operator, and it works.
+    const secret = await admin.hunan!.get<KubeObject & { data: { kubeconfig: string } }>(SECRETS, "cluster-changsha", OPERATOR_NAMESPACE);
+    const kubeconfig = Buffer.from(secret!.data.kubeconfig, "base64").toString();
+    const asOperator = new KubeClient(parseKubeConfig(kubeconfig, "cluster-changsha"));
+    const review = (await asOperator.create(
+      { group: "authentication.k8s.io", version: "v1", kind: "SelfSubjectReview", plural: "selfsubjectreviews", namespaced: false },
+      { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview", metadata: { name: "" } } as KubeObject,
+    )) as KubeObject & { status: { userInfo: { username: string } } };
+    expect(review.status.userInfo.username).toBe(`system:serviceaccount:${OPERATOR_NAMESPACE}:${OPERATOR_SERVICE_ACCOUNT}`);
+    await asOperator.close();
+
+    // Secrets end to end: neither token nor admin credentials in any stack's state in plain text.
+    const token = /token: (\S+)/.exec(kubeconfig)![1]!;
+    const adminToken = planes.changsha!.token("admin");
+    for (const state of await stateFiles()) {
+      expect(state).not.toContain(token);
+      expect(state).not.toContain(adminToken);
+      expect(state).toContain("ciphertext");
+    }
+  });
+
+  it("the operator, run out of cluster as the chart's ServiceAccount, places a tenant on a member registered by Pulumi", async () => {
+    const identity = await planes.hunan!.serviceAccountIdentity(OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT);
+    operator = await startOperator(planes.hunan!, identity, { clusterProbeIntervalMs: 1_000 });
+    await eventually("both members connected", () => operator!.fleet?.runtimes.size === 2 && [...operator!.fleet.runtimes.values()].every((r) => r.synced), {
+      timeoutMs: 60_000,
+    });
+    await tenantsApi(planes.hunan!).create(tenant("finance", { placement: { clusters: ["changsha"] }, quota: { hard: { pods: "10" } } }));
+    const ready = await waitForReady(planes.hunan!, "finance", 60_000);
+    expect(ready.status?.clusters).toEqual([expect.objectContaining({ name: "changsha", ready: true })]);
+    expect(await admin.changsha!.get(NAMESPACES, "finance-prod")).toBeDefined();
+    expect(await admin.zhuzhou!.get(NAMESPACES, "finance-prod")).toBeUndefined();
+
+    await tenantsApi(planes.hunan!).delete("finance");
+    await eventually("the tenant gone", async () => (await admin.hunan!.get(TENANTS, "finance")) === undefined, { timeoutMs: 60_000 });
+    await operator.stop();
+    operator = undefined;
+  });
+
+  it("a second `up` changes nothing", async () => {
+    const run = await driver("up");
+    timings.upAgain = run.seconds;
+    expect(run.code, run.output).toBe(0);
+    for (const stack of ["e2e.hunan", "e2e.changsha", "e2e.zhuzhou"]) {
+      expect(run.output).toMatch(new RegExp(`^${stack.replace(".", "\\.")}\\s+succeeded\\s+\\S+\\s+no changes$`, "m"));
+    }
+  });
+
+  it("`destroy` removes the members' registrations and installs, then the hub's, leaving nothing behind", async () => {
+    const run = await driver("destroy");
+    timings.destroy = run.seconds;
+    expect(run.code, run.output).toBe(0);
+    expect(summaryRows(run.output)).toEqual({ "e2e.hunan": "succeeded", "e2e.changsha": "succeeded", "e2e.zhuzhou": "succeeded" });
+    // Members first, the hub last.
+    expect(run.output.indexOf("e2e.hunan")).toBeGreaterThan(run.output.indexOf("e2e.changsha"));
+
+    for (const [name, client] of Object.entries(admin)) {
+      expect(await client.get(CRDS, "tenants.yunshu.io"), name).toBeUndefined();
+      expect(await client.get(CLUSTER_ROLES, "yunshu-operator"), name).toBeUndefined();
+      expect(await client.get(POLICIES, "yunshu-managed-objects"), name).toBeUndefined();
+      // The namespace controller finishes deleting what Pulumi deleted.
+      await eventually(`${name}: yunshu-system and monitoring gone`, async () => !(await client.get(NAMESPACES, OPERATOR_NAMESPACE)) && !(await client.get(NAMESPACES, "monitoring")), {
+        timeoutMs: 60_000,
+      });
+    }
+    expect(await admin.hunan!.get(CLUSTER_ROLES, "yunshu-registrar")).toBeUndefined();
+    for (const state of await stateFiles()) {
+      const checkpoint = JSON.parse(state) as { checkpoint: { latest?: { resources?: unknown[] } } };
+      expect(checkpoint.checkpoint.latest?.resources ?? []).toEqual([]);
+    }
+  });
+});
