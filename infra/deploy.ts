@@ -6,10 +6,11 @@
 //
 // The program runs in this process: @pulumi/pulumi serves its language
 // runtime to the Pulumi CLI, which needs no Node.js language plugin then.
-import { copyFile, mkdir } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as automation from "@pulumi/pulumi/automation/index.js";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { stackProgram } from "./program.ts";
 import { INFRA_DIR, loadTopology, PROJECT, rolloutOrder, stackName } from "./stacks.ts";
 import type { Topology } from "./topology/topology.ts";
@@ -41,6 +42,18 @@ export interface StackResult {
   /** Resource operations, e.g. {create: 12, same: 3}. */
   changes?: Record<string, number>;
   error?: string;
+}
+
+/**
+ * Another work directory (a test's, a CI job's) gets infra/Pulumi.yaml, less
+ * `main`: the program runs in this process, and the CLI would look for
+ * index.ts there.
+ */
+async function writeProjectFile(dir: string): Promise<void> {
+  const project = parseYaml(await readFile(join(INFRA_DIR, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+  delete project.main;
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "Pulumi.yaml"), stringifyYaml(project));
 }
 
 /** Lines of engine output, each tagged with its cluster, so parallel stacks stay readable. */
@@ -94,13 +107,18 @@ async function runStack(cluster: string, topology: Topology, opts: DeployOptions
       }
     }
   } catch (err) {
-    const message = err instanceof automation.CommandError ? lastLines(err.message) : (err as Error).message;
-    return result("failed", { error: message });
+    return result("failed", { error: err instanceof automation.CommandError ? engineErrors(err.message) : (err as Error).message });
   }
 }
 
-function lastLines(text: string, n = 12): string {
-  return text.trim().split("\n").slice(-n).join("\n");
+/**
+ * The engine's own error lines from a failed CLI run: the Automation API's
+ * message repeats the command, stdout and stderr around them.
+ */
+export function engineErrors(message: string): string {
+  const lines = message.split("\n").map((l) => l.trimEnd());
+  const errors = [...new Set(lines.filter((l) => /^\s*error: /.test(l)).map((l) => l.trim()))];
+  return errors.length > 0 ? errors.join("\n") : lines.filter((l) => l.trim()).slice(-12).join("\n");
 }
 
 async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -127,10 +145,7 @@ export async function deploy(opts: DeployOptions): Promise<StackResult[]> {
   const order = rolloutOrder(topology, opts.clusters);
   const hub = order.filter((c) => c === topology.hub);
   const members = order.filter((c) => c !== topology.hub);
-  if (opts.workDir !== INFRA_DIR) {
-    await mkdir(opts.workDir, { recursive: true });
-    await copyFile(join(INFRA_DIR, "Pulumi.yaml"), join(opts.workDir, "Pulumi.yaml"));
-  }
+  if (opts.workDir !== INFRA_DIR) await writeProjectFile(opts.workDir);
   const run = (cluster: string) => runStack(cluster, topology, opts);
   const skip = (cluster: string, why: string): StackResult => ({ cluster, stack: stackName(opts.environment, cluster), outcome: "skipped", seconds: 0, error: why });
 

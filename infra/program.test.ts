@@ -136,7 +136,7 @@ describe("the hub's stack", () => {
 
     expect(names(resources, "kubernetes:core/v1:ServiceAccount")).toEqual(["yunshu-registrar"]);
     expect(byType(resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")[0]?.inputs.rules).toEqual([
-      { apiGroups: ["yunshu.io"], resources: ["clusters"], verbs: ["get", "create", "update", "patch", "delete"] },
+      { apiGroups: ["yunshu.io"], resources: ["clusters"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
     ]);
     const [hubCluster] = byType(resources, "kubernetes:yunshu.io/v1alpha1:Cluster");
     expect(hubCluster?.inputs).toMatchObject({ metadata: { name: "hunan" }, spec: { displayName: "hunan cloud", tier: "province", region: "hunan" } });

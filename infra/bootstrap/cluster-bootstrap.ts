@@ -34,6 +34,8 @@ const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.i
 
 /** The ServiceAccount member stacks register with: it may write Cluster objects and Secrets in yunshu-system, nothing else. */
 export const REGISTRAR = "yunshu-registrar";
+/** Pulumi's Kubernetes provider watches what it deletes until it is gone, hence list and watch. */
+const REGISTRAR_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"];
 
 export class ClusterBootstrap extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
@@ -131,12 +133,12 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
     const sa = new k8s.core.v1.ServiceAccount(REGISTRAR, { metadata: meta(REGISTRAR, true) }, on({ dependsOn: foundations }));
     const role = new k8s.rbac.v1.Role(
       REGISTRAR,
-      { metadata: meta(REGISTRAR, true), rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "create", "update", "patch", "delete"] }] },
+      { metadata: meta(REGISTRAR, true), rules: [{ apiGroups: [""], resources: ["secrets"], verbs: REGISTRAR_VERBS }] },
       on({ dependsOn: foundations }),
     );
     const clusterRole = new k8s.rbac.v1.ClusterRole(
       REGISTRAR,
-      { metadata: meta(REGISTRAR, false), rules: [{ apiGroups: ["yunshu.io"], resources: ["clusters"], verbs: ["get", "create", "update", "patch", "delete"] }] },
+      { metadata: meta(REGISTRAR, false), rules: [{ apiGroups: ["yunshu.io"], resources: ["clusters"], verbs: REGISTRAR_VERBS }] },
       on({ dependsOn: foundations }),
     );
     const bindings = [

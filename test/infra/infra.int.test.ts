@@ -5,7 +5,8 @@
 // cluster, places a tenant on a member through the registration Pulumi made;
 // a second `up` changes nothing; `destroy` leaves nothing behind.
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { appendFileSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,8 +61,12 @@ function driver(operation: string, ...args: string[]): Promise<DriverRun> {
       },
     );
     let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    const collect = (c: Buffer) => {
+      output += c.toString();
+      appendFileSync(join(work, "driver.log"), c);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ code: code ?? -1, output, seconds: (Date.now() - started) / 1000 }));
   });
@@ -89,6 +94,7 @@ beforeAll(async () => {
   Object.assign(planes, { hunan, changsha, zhuzhou });
   for (const [name, plane] of Object.entries(planes)) admin[name] = new KubeClient(plane.credentials());
   work = await mkdtemp(join(tmpdir(), "yunshu-infra-e2e-"));
+  await mkdir(join(work, "state"));
   topologyFile = join(work, "topology.yaml");
   const cluster = (name: string, displayName: string, tier: string) => ({
     name,
