@@ -117,7 +117,10 @@ async function runStack(cluster: string, topology: Topology, opts: DeployOptions
  */
 export function engineErrors(message: string): string {
   const lines = message.split("\n").map((l) => l.trimEnd());
-  const errors = [...new Set(lines.filter((l) => /^\s*error: /.test(l)).map((l) => l.trim()))];
+  const generic = (l: string) => /^error: (update|preview|destroy|refresh) failed$/.test(l);
+  const found = [...new Set(lines.filter((l) => /^\s*error: /.test(l)).map((l) => l.trim()))];
+  // The cause first: "update failed" only says that there was one.
+  const errors = [...found.filter((l) => !generic(l)), ...found.filter(generic)];
   return errors.length > 0 ? errors.join("\n") : lines.filter((l) => l.trim()).slice(-12).join("\n");
 }
 
@@ -167,7 +170,7 @@ export function renderSummary(results: StackResult[]): string {
       .filter(([k]) => k !== "same")
       .map(([k, v]) => `${k} ${v}`)
       .join(", ");
-    return [r.stack, r.outcome, `${r.seconds.toFixed(1)}s`, r.error ? r.error.split("\n").at(-1)! : changes || "no changes"];
+    return [r.stack, r.outcome, `${r.seconds.toFixed(1)}s`, r.error ? r.error.split("\n")[0]! : changes || "no changes"];
   });
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length), ["STACK", "RESULT", "TIME"][i]!.length));
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join("  ");

@@ -1,12 +1,13 @@
 // infra/ for real: the Pulumi CLI and Kubernetes provider built from their Go
 // modules, a file:// backend, and the driver (`node infra/deploy.ts`, what
 // the platform team runs) bringing up a hub and two city members, all local
-// control planes, with the existing adapter. Then the operator, out of
-// cluster, places a tenant on a member through the registration Pulumi made;
-// a second `up` changes nothing; `destroy` leaves nothing behind.
+// control planes, with the existing adapter, and a third city that cannot be
+// reached, which must fail alone. Then the operator, out of cluster, places a
+// tenant on a member through the registration Pulumi made; a second `up`
+// changes nothing; `destroy` leaves nothing behind.
 import { spawn } from "node:child_process";
 import { appendFileSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +16,7 @@ import type { Operator } from "../../operator/operator.ts";
 import { parseKubeConfig } from "../../operator/runtime/kubeconfig.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
 import { CLUSTERS, NAMESPACES, SECRETS, TENANTS } from "../../operator/runtime/resources.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
+import { ControlPlane, freePort } from "../controlplane/controlplane.ts";
 import { eventually } from "../support/eventually.ts";
 import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
 import { ensurePulumi, type PulumiToolchain } from "../toolchain/pulumi.ts";
@@ -96,13 +97,15 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "yunshu-infra-e2e-"));
   await mkdir(join(work, "state"));
   topologyFile = join(work, "topology.yaml");
-  const cluster = (name: string, displayName: string, tier: string) => ({
+  const brokenKubeconfig = join(work, "xiangtan.yaml");
+  await writeFile(brokenKubeconfig, planes.zhuzhou!.renderKubeconfig().replace(planes.zhuzhou!.server, `https://127.0.0.1:${await freePort()}`));
+  const cluster = (name: string, displayName: string, tier: string, kubeconfigFile = planes[name]?.kubeconfigPath()) => ({
     name,
     displayName,
     tier,
     region: name,
     adapter: "existing",
-    existing: { kubeconfigFile: planes[name]!.kubeconfigPath() },
+    existing: { kubeconfigFile },
     capacity: { allocatable: { "requests.cpu": "64", pods: "1000" } },
   });
   await writeFile(
@@ -112,13 +115,20 @@ beforeAll(async () => {
       hub: "hunan",
       operator: { image: { repository: "registry.invalid/yunshu/operator", tag: "e2e" }, replicas: 1 },
       platformNamespaces: ["monitoring"],
-      clusters: [cluster("hunan", "湖南省政务云", "province"), cluster("changsha", "长沙市政务云", "city"), cluster("zhuzhou", "株洲市政务云", "city")],
+      clusters: [
+        cluster("hunan", "湖南省政务云", "province"),
+        cluster("changsha", "长沙市政务云", "city"),
+        cluster("zhuzhou", "株洲市政务云", "city"),
+        // A city whose API server cannot be reached: its stack fails, the others must not.
+        cluster("xiangtan", "湘潭市政务云", "city", brokenKubeconfig),
+      ],
     }),
   );
 });
 
 afterAll(async () => {
   await Promise.all(Object.values(planes).map((p) => p.stop()));
+  if (work) await rm(work, { recursive: true, force: true });
   if (Object.keys(timings).length > 0) console.log(`infra e2e timings (s): ${JSON.stringify(timings)}`);
 });
 
@@ -126,17 +136,19 @@ describe("infra/ against a hub and two members", () => {
   let operator: Operator | undefined;
   afterAll(async () => operator?.stop());
 
-  it("`up` bootstraps the hub, then installs yunshu on each member and registers it in the hub", async () => {
+  it("`up` bootstraps the hub, then installs yunshu on each member and registers it in the hub; an unreachable city fails alone", async () => {
     const run = await driver("up");
     timings.up = run.seconds;
-    expect(run.code, run.output).toBe(0);
-    expect(summaryRows(run.output)).toEqual({ "e2e.hunan": "succeeded", "e2e.changsha": "succeeded", "e2e.zhuzhou": "succeeded" });
+    expect(run.code, run.output).toBe(1);
+    expect(summaryRows(run.output)).toEqual({ "e2e.hunan": "succeeded", "e2e.changsha": "succeeded", "e2e.zhuzhou": "succeeded", "e2e.xiangtan": "failed" });
+    expect(run.output).toMatch(/^e2e\.xiangtan\s+failed\s+\S+\s+error: configured Kubernetes cluster is unreachable/m);
 
     // The hub: CRDs from crds/, the chart's operator, its own Cluster and one per member.
     expect(await admin.hunan!.get(CRDS, "tenants.yunshu.io")).toBeDefined();
     const deployment = await admin.hunan!.get<KubeObject & { spec: { template: { spec: { containers: { image: string }[] } } } }>(DEPLOYMENTS, "yunshu-operator", OPERATOR_NAMESPACE);
     expect(deployment?.spec.template.spec.containers[0]?.image).toBe("registry.invalid/yunshu/operator:e2e");
     const clusters = await admin.hunan!.list<KubeObject & { spec: { displayName: string; kubeconfigSecretRef?: { name: string } } }>(CLUSTERS);
+    // xiangtan, never reached, is not registered.
     expect(clusters.items.map((c) => [c.metadata.name, c.spec.displayName, c.spec.kubeconfigSecretRef?.name]).sort()).toEqual([
       ["changsha", "长沙市政务云", "cluster-changsha"],
       ["hunan", "湖南省政务云", undefined],
@@ -189,10 +201,11 @@ describe("infra/ against a hub and two members", () => {
     operator = undefined;
   });
 
-  it("a second `up` changes nothing", async () => {
-    const run = await driver("up");
+  it("a second `up` changes nothing, and a city that is left out is not run at all", async () => {
+    const run = await driver("up", "--clusters", "hunan,changsha,zhuzhou");
     timings.upAgain = run.seconds;
     expect(run.code, run.output).toBe(0);
+    expect(run.output).not.toContain("e2e.xiangtan");
     for (const stack of ["e2e.hunan", "e2e.changsha", "e2e.zhuzhou"]) {
       expect(run.output).toMatch(new RegExp(`^${stack.replace(".", "\\.")}\\s+succeeded\\s+\\S+\\s+no changes$`, "m"));
     }
@@ -202,7 +215,7 @@ describe("infra/ against a hub and two members", () => {
     const run = await driver("destroy");
     timings.destroy = run.seconds;
     expect(run.code, run.output).toBe(0);
-    expect(summaryRows(run.output)).toEqual({ "e2e.hunan": "succeeded", "e2e.changsha": "succeeded", "e2e.zhuzhou": "succeeded" });
+    expect(summaryRows(run.output)).toEqual({ "e2e.hunan": "succeeded", "e2e.changsha": "succeeded", "e2e.zhuzhou": "succeeded", "e2e.xiangtan": "succeeded" });
     // Members first, the hub last.
     expect(run.output.indexOf("e2e.hunan")).toBeGreaterThan(run.output.indexOf("e2e.changsha"));
 
