@@ -13,7 +13,6 @@ import * as automation from "@pulumi/pulumi/automation/index.js";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { stackProgram } from "./program.ts";
 import { INFRA_DIR, loadTopology, PROJECT, rolloutOrder, stackName } from "./stacks.ts";
-import type { Topology } from "./topology/topology.ts";
 
 export type Operation = "up" | "preview" | "destroy" | "refresh";
 const OPERATIONS: Operation[] = ["up", "preview", "destroy", "refresh"];
@@ -67,7 +66,7 @@ function linePrefixer(cluster: string, log: (line: string) => void): (chunk: str
   };
 }
 
-async function runStack(cluster: string, topology: Topology, opts: DeployOptions): Promise<StackResult> {
+async function runStack(cluster: string, opts: DeployOptions): Promise<StackResult> {
   const stack = stackName(opts.environment, cluster);
   const started = Date.now();
   const result = (outcome: StackResult["outcome"], extra: Partial<StackResult> = {}): StackResult => ({
@@ -149,7 +148,7 @@ export async function deploy(opts: DeployOptions): Promise<StackResult[]> {
   const hub = order.filter((c) => c === topology.hub);
   const members = order.filter((c) => c !== topology.hub);
   if (opts.workDir !== INFRA_DIR) await writeProjectFile(opts.workDir);
-  const run = (cluster: string) => runStack(cluster, topology, opts);
+  const run = (cluster: string) => runStack(cluster, opts);
   const skip = (cluster: string, why: string): StackResult => ({ cluster, stack: stackName(opts.environment, cluster), outcome: "skipped", seconds: 0, error: why });
 
   if (opts.operation === "destroy") {
