@@ -17,6 +17,7 @@ import { FIELD_MANAGER, isReleased, MANAGED_BY, MANAGED_BY_LABEL, RELEASED_LABEL
 import type { PlatformSettings } from "./platform.ts";
 import { decideQuota, type TenantDirectory } from "./quota-decision.ts";
 import { renderTenant, type DesiredNamespace } from "./render.ts";
+import { newerObject } from "../runtime/resource-version.ts";
 import { RESOURCE_QUOTA_NAME, renderResourceQuota } from "./resource-quota.ts";
 import { computeStatus, sameStatus, type NamespaceObservation, type TenantObservations } from "./status.ts";
 import type { Tenant } from "./types.ts";
@@ -72,13 +73,11 @@ export class TenantReconciler implements Reconciler {
   private readonly hub: KubeClient;
   private readonly fleet: FleetView;
   /**
-   * What this reconciler last wrote to each namespace's ResourceQuota, with
-   * the resourceVersion the API server answered. Only yunshu writes these
-   * limits, so the newer of this and the cache is the truth: a cache that
-   * has not caught up with our own last write must never make a limit look
-   * lower than it is, or the tenant-wide sum could be exceeded.
+   * The API server's answer to this reconciler's last write of each
+   * namespace's ResourceQuota. Only yunshu writes these limits, so the newer
+   * of this answer and the cache is the truth (see newerObject).
    */
-  private readonly quotaWrites = new Map<string, { version: bigint; hard: Record<string, string> }>();
+  private readonly quotaWrites = new Map<string, QuotaObject>();
 
   constructor(deps: { client: KubeClient; hub?: KubeClient; fleet?: FleetView; caches: TenantCaches; events: EventRecorder; log: Logger; platform: PlatformSettings }) {
     this.client = deps.client;
@@ -326,22 +325,18 @@ export class TenantReconciler implements Reconciler {
     return this.write(errors, desired, () => this.client.mergePatch<QuotaObject>(RESOURCE_QUOTAS, live.metadata.name, patch, live.metadata.namespace));
   }
 
-  /** The namespace's ResourceQuota as it is: the cache, unless our own last write is newer than what the cache holds. */
+  /** The namespace's ResourceQuota as it is: the cache, unless our own last write's answer is newer. */
   private liveQuota(namespace: string): QuotaObject | undefined {
     const cached = this.child(RESOURCE_QUOTAS).get(RESOURCE_QUOTA_NAME, namespace) as QuotaObject | undefined;
     const written = this.quotaWrites.get(namespace);
     if (!written) return cached;
-    const cachedVersion = versionOf(cached);
-    if (cached && cachedVersion !== undefined && cachedVersion >= written.version) {
-      this.quotaWrites.delete(namespace);
-      return cached;
-    }
-    return { ...(cached ?? renderResourceQuota("", namespace, {})), spec: { ...cached?.spec, hard: written.hard } };
+    const live = newerObject(cached, written);
+    if (live === cached) this.quotaWrites.delete(namespace);
+    return live;
   }
 
   private remember<T extends QuotaObject>(answer: T | undefined): T | undefined {
-    const version = versionOf(answer);
-    if (answer?.metadata.namespace && version !== undefined) this.quotaWrites.set(answer.metadata.namespace, { version, hard: { ...answer.spec?.hard } });
+    if (answer?.metadata.namespace) this.quotaWrites.set(answer.metadata.namespace, answer);
     return answer;
   }
 
@@ -503,16 +498,6 @@ function ownershipProblem(ns: KubeObject, tenant: string): NamespaceObservation 
   if (owner !== tenant) return { name, state: "Conflict", message: `namespace ${name} belongs to tenant ${owner}; choose another namespace name` };
   if (ns.metadata.deletionTimestamp) return { name, state: "Terminating" };
   return undefined;
-}
-
-/**
- * resourceVersions are etcd revisions: numbers that only grow. Kubernetes
- * asks clients not to rely on that, so anything else counts as unknown and
- * the cache is believed.
- */
-function versionOf(obj: KubeObject | undefined): bigint | undefined {
-  const v = obj?.metadata.resourceVersion;
-  return v && /^\d+$/.test(v) ? BigInt(v) : undefined;
 }
 
 function sameList(a: ResourceList, b: ResourceList): boolean {
