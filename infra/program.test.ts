@@ -227,10 +227,7 @@ describe("adapters", () => {
     const t = topology([
       existing("hunan", "province"),
       {
-        name: "yueyang",
-        displayName: "岳阳市政务云",
-        tier: "city",
-        region: "yueyang",
+        ...existing("yueyang"),
         adapter: "alicloud",
         alicloud: {
           region: "cn-hunan-gov-1",
@@ -258,14 +255,7 @@ describe("adapters", () => {
   it("openstack: a Magnum cluster from the named template, through the cloud's provider", async () => {
     const t = topology([
       existing("hunan", "province"),
-      {
-        name: "hengyang",
-        displayName: "衡阳市政务云",
-        tier: "city",
-        region: "hengyang",
-        adapter: "openstack",
-        openstack: { cloud: "hengyang", clusterTemplate: "k8s-1.33-ubuntu", masterCount: 3, nodeCount: 6, flavor: "m1.xlarge" },
-      },
+      { ...existing("hengyang"), adapter: "openstack", openstack: { cloud: "hengyang", clusterTemplate: "k8s-1.33-ubuntu", masterCount: 3, nodeCount: 6, flavor: "m1.xlarge" } },
     ]);
     const { resources } = await runProgram(settings(t, "hengyang"));
     expect(byType(resources, "pulumi:providers:openstack")[0]?.inputs.cloud).toBe("hengyang");
