@@ -66,6 +66,23 @@ describe("shrink then grow", () => {
     expect(grown.get("b")!.pods! > pods(5)).toBe(true);
   });
 
+  it("grows nothing into headroom that a lowered limit still enforces, until the quota controller has copied it", () => {
+    const tenant = { pods: pods(6) };
+    // East was lowered from 4 to 2 just now; admission still enforces 4.
+    const lowering: NamespaceQuota[] = [
+      { namespace: "east", hard: { pods: pods(2) }, used: { pods: pods(2) }, enforced: { pods: pods(4) } },
+      { namespace: "west", hard: { pods: pods(2) }, used: { pods: pods(2) }, enforced: { pods: pods(2) } },
+    ];
+    const plan = new Map([
+      ["east", { pods: pods(2) }],
+      ["west", { pods: pods(4) }],
+    ]);
+    expect(growStep(tenant, lowering, plan).get("west")).toEqual({ pods: pods(2) });
+    // Once 2 is enforced in east, west may have the two pods east gave up.
+    const copied = lowering.map((ns) => (ns.namespace === "east" ? { ...ns, enforced: { pods: pods(2) } } : ns));
+    expect(growStep(tenant, copied, plan).get("west")).toEqual({ pods: pods(4) });
+  });
+
   it("holds the invariant under random usage, races and limit changes", () => {
     let seed = 42;
     const random = (n: number) => {

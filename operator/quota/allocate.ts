@@ -19,14 +19,21 @@
 // than all of it to the busiest namespace, because yunshu cannot see demand
 // in a namespace that has none left: a refused pod changes no usage.
 //
+// Admission enforces a quota's status.hard, which kube-controller-manager's
+// quota controller copies from spec.hard some time after yunshu writes it. A
+// namespace's claim on the tenant is therefore the largest of the limit
+// yunshu wrote, the limit still enforced, and its usage: the invariant holds
+// for Σ max(spec.hard, status.hard, used).
+//
 // Moving headroom must not break the invariant in between, so a change is
 // applied in two steps:
 //   1. shrink: lower every hard limit that goes down, and read back from the
 //      API server's answer how much the namespace had already used by then
-//      (admission charged before our write is in that status; admission after
-//      it sees the lower limit);
+//      (admission charged before our write is in that status) and which
+//      limit is still enforced;
 //   2. grow: raise limits only within what is provably free after step 1,
-//      tenantHard - Σ max(hard, used).
+//      tenantHard - Σ max(hard, enforced, used). A lowered limit frees its
+//      headroom only once it is enforced, which the next reconcile sees.
 //
 // The trade-off: a pod can be refused while the tenant as a whole still has
 // headroom, because that headroom sits in another namespace until yunshu moves
@@ -42,6 +49,8 @@ export interface NamespaceQuota {
   hard?: ResourceList;
   /** Usage as the quota controller and admission last reported it; undefined before the first report. */
   used?: ResourceList;
+  /** The limits admission enforces now (status.hard); they lag behind `hard` until the quota controller copies them. */
+  enforced?: ResourceList;
 }
 
 export type Allocation = Map<string, ResourceList>;
@@ -103,24 +112,30 @@ export function shrinkStep(current: NamespaceQuota[], plan: Allocation): Allocat
   return out;
 }
 
+/** What a namespace holds of the tenant's limit: the largest of its written limit, its enforced limit and its usage. */
+export function claimOf(ns: NamespaceQuota, resource: string): bigint {
+  return max(ns.hard?.[resource] ?? 0n, max(ns.enforced?.[resource] ?? 0n, max(0n, ns.used?.[resource] ?? 0n)));
+}
+
 /**
  * Step 2: raise limits towards the plan, but only out of headroom that is
- * free for certain: the tenant's limit minus, per namespace, the larger of
- * its limit after step 1 and the usage the API server reported with it.
+ * free for certain: the tenant's limit minus every namespace's claim after
+ * step 1.
  */
 export function growStep(tenantHard: ResourceList, afterShrink: NamespaceQuota[], plan: Allocation): Allocation {
   const ordered = [...afterShrink].sort((a, b) => a.namespace.localeCompare(b.namespace));
   const out: Allocation = new Map(ordered.map((ns) => [ns.namespace, { ...(ns.hard ?? {}) }]));
   for (const [resource, limit] of Object.entries(tenantHard)) {
-    const claimed = ordered.reduce((sum, ns) => sum + max(ns.hard?.[resource] ?? 0n, max(0n, ns.used?.[resource] ?? 0n)), 0n);
+    const claimed = ordered.reduce((sum, ns) => sum + claimOf(ns, resource), 0n);
     let budget = limit - claimed;
     for (const ns of ordered) {
       const have = ns.hard?.[resource] ?? 0n;
       const want = plan.get(ns.namespace)?.[resource] ?? have;
       if (want <= have || budget <= 0n) continue;
-      // Headroom a namespace already claims through usage above its limit is
-      // counted once: raising its limit up to its usage costs nothing.
-      const alreadyClaimed = max(0n, (ns.used?.[resource] ?? 0n) - have);
+      // What a namespace already claims above its written limit (usage, or
+      // a higher limit still enforced) is counted once: raising its limit up
+      // to that costs nothing.
+      const alreadyClaimed = claimOf(ns, resource) - have;
       const grant = min(want - have, budget + alreadyClaimed);
       out.get(ns.namespace)![resource] = have + grant;
       budget -= max(0n, grant - alreadyClaimed);

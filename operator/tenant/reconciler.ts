@@ -58,7 +58,7 @@ const WAIT_REQUEUE_MS = 15_000;
 
 interface QuotaObject extends KubeObject {
   spec?: { hard?: Record<string, string> };
-  status?: { used?: Record<string, string> };
+  status?: { used?: Record<string, string>; hard?: Record<string, string> };
 }
 
 
@@ -275,7 +275,12 @@ export class TenantReconciler implements Reconciler {
     };
     const current: NamespaceQuota[] = active.map((ns) => {
       const q = this.liveQuota(ns.name);
-      return { namespace: ns.name, hard: q ? pick(q.spec?.hard) : undefined, used: q?.status?.used ? pick(q.status.used) : undefined };
+      return {
+        namespace: ns.name,
+        hard: q ? pick(q.spec?.hard) : undefined,
+        used: q?.status?.used ? pick(q.status.used) : undefined,
+        enforced: q?.status?.hard ? pick(q.status.hard) : undefined,
+      };
     });
     // Every resource the quota names is reported, zero until the quota
     // controller has counted: the status then does not change (and cost a
@@ -293,13 +298,14 @@ export class TenantReconciler implements Reconciler {
         // A namespace without its quota yet has nothing charged to it (its
         // owners get access only after the quota exists): it needs no
         // zero-limit write first.
-        if (!ns.hard || sameList(limits, ns.hard)) return { namespace: ns.namespace, hard: ns.hard ?? {}, used: ns.used };
+        if (!ns.hard || sameList(limits, ns.hard)) return { namespace: ns.namespace, hard: ns.hard ?? {}, used: ns.used, enforced: ns.enforced };
         const desired = renderResourceQuota(tenantName, ns.namespace, limits);
         const answer = this.remember(await this.write(errors, desired, () => this.client.apply<QuotaObject>(RESOURCE_QUOTAS, desired, FIELD_MANAGER)));
         // If the write failed, the old limit still stands and bounds usage.
         if (!answer) return ns;
         lowered.add(ns.namespace);
-        return { namespace: ns.namespace, hard: limits, used: pick(answer.status?.used) };
+        // The answer shows the limit admission still enforces: the quota controller has not copied ours yet.
+        return { namespace: ns.namespace, hard: limits, used: pick(answer.status?.used), enforced: pick(answer.status?.hard) };
       }),
     );
     const grown = growStep(tenantHard, afterShrink, plan);
