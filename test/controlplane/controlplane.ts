@@ -130,6 +130,7 @@ export class ControlPlane {
   private readonly tokens: Map<string, string>;
   private readonly processes: Supervised[];
   private readonly apiServerArgs: string[];
+  private readonly controllerManagerArgs: string[] = [];
   /** Read once: every readiness poll and every kubeconfig needs it. */
   private readonly caPem: Buffer;
 
@@ -234,22 +235,21 @@ export class ControlPlane {
       await plane.waitFor("kube-apiserver /readyz", async () => (await plane.get("/readyz", ADMIN)).status === 200);
       plane.timings.apiServerReadyMs = Date.now() - started;
 
-      processes.push(
-        startSupervised("kube-controller-manager", binaries.path("kube-controller-manager"), [
-          `--kubeconfig=${plane.kubeconfigPath(CONTROLLER_MANAGER)}`,
-          `--controllers=${CONTROLLERS.join(",")}`,
-          `--service-account-private-key-file=${pki.serviceAccountKey}`,
-          `--root-ca-file=${pki.caCert}`,
-          "--use-service-account-credentials=true",
-          "--leader-elect=false",
-          // Its own HTTPS endpoint is not needed; serving it would need
-          // delegated authentication set up for nothing.
-          "--secure-port=0",
-          // Usage is recomputed on pod events anyway; the full resync only
-          // repairs missed events, and tests should not wait minutes for it.
-          "--resource-quota-sync-period=15s",
-        ], logFile("kube-controller-manager")),
+      plane.controllerManagerArgs.push(
+        `--kubeconfig=${plane.kubeconfigPath(CONTROLLER_MANAGER)}`,
+        `--controllers=${CONTROLLERS.join(",")}`,
+        `--service-account-private-key-file=${pki.serviceAccountKey}`,
+        `--root-ca-file=${pki.caCert}`,
+        "--use-service-account-credentials=true",
+        "--leader-elect=false",
+        // Its own HTTPS endpoint is not needed; serving it would need
+        // delegated authentication set up for nothing.
+        "--secure-port=0",
+        // Usage is recomputed on pod events anyway; the full resync only
+        // repairs missed events, and tests should not wait minutes for it.
+        "--resource-quota-sync-period=15s",
       );
+      processes.push(startSupervised("kube-controller-manager", binaries.path("kube-controller-manager"), plane.controllerManagerArgs, logFile("kube-controller-manager")));
       // The service-account controller creating `default` proves the
       // controller manager is up and acting on the API.
       await plane.waitFor(
@@ -401,6 +401,20 @@ export class ControlPlane {
       if (apiServer.hasExited() || Date.now() > deadline) throw new Error(`kube-apiserver did not come back: ${await apiServer.logTail()}`);
       await sleep(100);
     }
+  }
+
+  /**
+   * Stops kube-controller-manager only: quotas keep their enforced limits
+   * (status.hard) and namespaces stop finalizing until
+   * `startControllerManager`, as when the controller manager lags.
+   */
+  async stopControllerManager(): Promise<void> {
+    await this.processes[2]!.stop();
+  }
+
+  async startControllerManager(): Promise<void> {
+    if (!this.processes[2]!.hasExited()) return;
+    this.processes[2] = startSupervised("kube-controller-manager", this.binaries.path("kube-controller-manager"), this.controllerManagerArgs, join(this.dir, "logs", "kube-controller-manager.log"));
   }
 
   /** Stops every process (controller manager first, etcd last) and removes the data directory. */

@@ -97,4 +97,43 @@ describe("the tenant-wide quota", () => {
     expect(await tryPod("budget-east", "one-too-many")).toBe(false);
     expect(await hardSum()).toBeLessThanOrEqual(LIMIT);
   });
+
+  it("moves no headroom while the limit it comes from is still enforced: the quota controller copies a lowered limit late", async () => {
+    // Admission enforces status.hard, which kube-controller-manager copies
+    // from spec.hard. With it stopped, a lowered limit stays enforced at its
+    // old value, and granting that headroom elsewhere would let the sum of
+    // enforced limits pass the tenant's.
+    await tenantsApi(plane).create(tenant("ledger", { namespaces: [{ name: "a" }, { name: "b" }], quota: { hard: { pods: String(LIMIT) } } }));
+    await waitForReady(plane, "ledger");
+    const quotaOf = (namespace: string) => core.readNamespacedResourceQuota({ name: "yunshu-tenant-quota", namespace });
+    for (const namespace of ["ledger-a", "ledger-b"]) {
+      await eventually(`${namespace}'s limit enforced`, async () => (await quotaOf(namespace)).status?.hard?.pods === String(LIMIT / 2));
+    }
+    const claims = async () => {
+      let sum = 0;
+      for (const namespace of ["ledger-a", "ledger-b"]) {
+        const q = await quotaOf(namespace);
+        sum += Math.max(Number(q.spec?.hard?.pods ?? 0), Number(q.status?.hard?.pods ?? 0));
+      }
+      return sum;
+    };
+
+    await plane.stopControllerManager();
+    try {
+      // Fill b: yunshu plans a's headroom for b and lowers a's limit.
+      for (let i = 0; i < LIMIT / 2; i++) expect(await tryPod("ledger-b", `fill-${i}`)).toBe(true);
+      await eventually("a's limit lowered", async () => Number((await quotaOf("ledger-a")).spec?.hard?.pods) < LIMIT / 2);
+      // Several reconciles later, b has been given nothing a still enforces.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(Number((await quotaOf("ledger-a")).status?.hard?.pods)).toBe(LIMIT / 2);
+      expect(await claims()).toBeLessThanOrEqual(LIMIT);
+      expect(Number((await quotaOf("ledger-b")).spec?.hard?.pods)).toBe(LIMIT / 2);
+    } finally {
+      await plane.startControllerManager();
+    }
+    // Once a's lower limit is enforced, b gets the headroom, and never more.
+    await eventually("b's limit raised", async () => Number((await quotaOf("ledger-b")).status?.hard?.pods) > LIMIT / 2, { timeoutMs: 30_000 });
+    expect(await claims()).toBeLessThanOrEqual(LIMIT);
+    expect(await tryPod("ledger-b", "more")).toBe(true);
+  });
 });
