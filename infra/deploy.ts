@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as automation from "@pulumi/pulumi/automation/index.js";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { inParallel } from "../operator/runtime/in-parallel.ts";
 import { stackProgram } from "./program.ts";
 import { INFRA_DIR, loadTopology, PROJECT, rolloutOrder, stackName } from "./stacks.ts";
 
@@ -121,19 +122,6 @@ export function engineErrors(message: string): string {
   // The cause first: "update failed" only says that there was one.
   const errors = [...found.filter((l) => !generic(l)), ...found.filter(generic)];
   return errors.length > 0 ? errors.join("\n") : lines.filter((l) => l.trim()).slice(-12).join("\n");
-}
-
-async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /**

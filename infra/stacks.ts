@@ -6,12 +6,10 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseTopology, type Topology } from "./topology/topology.ts";
+import { DNS_LABEL, parseTopology, type Topology } from "./topology/topology.ts";
 
 export const PROJECT = "yunshu-infra";
 export const INFRA_DIR = dirname(fileURLToPath(import.meta.url));
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function stackName(environment: string, cluster: string): string {
   return `${environment}.${cluster}`;

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubeObject } from "../../operator/runtime/kube-client.ts";
 import type { ClusterSpec, OperatorSpec } from "../topology/topology.ts";
-import { endpointOf, renderTokenKubeconfig } from "./kubeconfig.ts";
+import { endpointOf, renderTokenKubeconfig, type ClusterEndpoint } from "./kubeconfig.ts";
 import { clusterResource, installManifests, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "./manifests.ts";
 
 export type ClusterRole = "hub" | "member";
@@ -105,7 +105,7 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
   }
 
   /** A long-lived token for a ServiceAccount, from a Secret the token controller fills in. */
-  private tokenKubeconfig(serviceAccount: string, opts: pulumi.CustomResourceOptions, endpoint: pulumi.Output<ReturnType<typeof endpointOf>>, cluster: string): pulumi.Output<string> {
+  private tokenKubeconfig(serviceAccount: string, opts: pulumi.CustomResourceOptions, endpoint: pulumi.Output<ClusterEndpoint>, cluster: string): pulumi.Output<string> {
     const secret = new k8s.core.v1.Secret(
       `${serviceAccount}-token`,
       {
@@ -125,7 +125,7 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
   private registrar(
     on: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions,
     foundations: pulumi.Resource[],
-    endpoint: pulumi.Output<ReturnType<typeof endpointOf>>,
+    endpoint: pulumi.Output<ClusterEndpoint>,
     cluster: string,
   ): pulumi.Output<string> {
     const meta = (name: string, namespaced: boolean) => ({ name, labels: MANAGED_BY, ...(namespaced ? { namespace: OPERATOR_NAMESPACE } : {}) });

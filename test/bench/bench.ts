@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { planQuota } from "../../operator/quota/allocate.ts";
 import { parseResourceList } from "../../operator/quota/quantity.ts";
+import { inParallel } from "../../operator/runtime/in-parallel.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
 import { NAMESPACED_CHILD_TYPES, NAMESPACES, RESOURCE_QUOTAS, TENANTS } from "../../operator/runtime/resources.ts";
 import { sleep } from "../../operator/runtime/sleep.ts";
@@ -70,16 +71,6 @@ function benchTenant(i: number): Tenant {
   };
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
-}
-
 /** Exactly what yunshu makes of one tenant, as a bare client would create it: namespaces first. */
 function objectsOf(t: Tenant): { namespaces: KubeObject[]; children: [ResourceType, KubeObject][] } {
   const desired = renderTenant(t, DEFAULT_PLATFORM);
@@ -102,7 +93,7 @@ async function baseline(): Promise<{ seconds: number; objects: number }> {
     let objects = 0;
     say(`baseline: a bare client creates what ${N} tenants become (${CONCURRENCY} tenants in flight)`);
     const started = performance.now();
-    await pool(tenants, CONCURRENCY, async ({ namespaces, children }) => {
+    await inParallel(tenants, CONCURRENCY, async ({ namespaces, children }) => {
       await Promise.all(namespaces.map((ns) => client.create(NAMESPACES, ns)));
       await Promise.all(children.map(([type, obj]) => (process.env.BASELINE_APPLY ? client.apply(type, obj, "yunshu") : client.create(type, obj))));
       objects += namespaces.length + children.length;
@@ -206,7 +197,7 @@ async function yunshu(): Promise<Record<string, number>> {
     const identity = await installYunshu(plane);
     const admin = new KubeClient(plane.credentials(), { qps: 0 });
     say(`creating ${N} Tenant objects (not timed)`);
-    await pool(Array.from({ length: N }, (_, i) => benchTenant(i)), CONCURRENCY, async (t) => {
+    await inParallel(Array.from({ length: N }, (_, i) => benchTenant(i)), CONCURRENCY, async (t) => {
       await admin.create(TENANTS, t as KubeObject);
     });
 

@@ -2,10 +2,9 @@
 // directory when it is complete (envtest users already have one), otherwise a
 // cache built from Go modules at the Kubernetes release pinned in
 // versions.json.
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import versions from "./versions.json" with { type: "json" };
-import { ensureGoTools, missingBinaries, runGo, stderrLog, ToolchainError, type Log } from "../toolchain/go-tools.ts";
+import { downloadModule, ensureGoTools, missingBinaries, stderrLog, ToolchainError, type Log } from "../toolchain/go-tools.ts";
 
 export const BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl"] as const;
 export type BinaryName = (typeof BINARIES)[number];
@@ -89,25 +88,8 @@ function kubernetesTools(version: string) {
 }
 
 async function resolveKubernetesModule(version: string, log: Log): Promise<KubernetesModule> {
-  log(`fetching k8s.io/kubernetes@${version}'s go.mod from the Go module proxy`);
-  let out: string;
-  try {
-    out = await runGo(["mod", "download", "-json", `k8s.io/kubernetes@${version}`], {
-      cwd: process.cwd(),
-      log,
-      label: "go mod download",
-    });
-  } catch (err) {
-    throw new ToolchainError(
-      `could not download k8s.io/kubernetes@${version} (GOPROXY=${process.env.GOPROXY ?? "go's default"}): ${(err as Error).message}\n` +
-        "Make the Go module proxy reachable for this one build, or set KUBEBUILDER_ASSETS to a directory holding " +
-        `${BINARIES.join(", ")}.`,
-      { cause: err },
-    );
-  }
-  const info = JSON.parse(out) as { GoMod?: string; Error?: string };
-  if (!info.GoMod) throw new ToolchainError(`go mod download k8s.io/kubernetes@${version}: ${info.Error ?? "no go.mod"}`);
-  return parseKubernetesGoMod(await readFile(info.GoMod, "utf8"), version);
+  const { goMod } = await downloadModule("k8s.io/kubernetes", version, log, `set KUBEBUILDER_ASSETS to a directory holding ${BINARIES.join(", ")}`);
+  return parseKubernetesGoMod(goMod, version);
 }
 
 function binariesIn(dir: string, source: Binaries["source"], built: boolean): Binaries {

@@ -104,6 +104,35 @@ export async function runGo(
   }
 }
 
+export interface DownloadedModule {
+  /** The module's go.mod. */
+  goMod: string;
+  /** Where its source was extracted in the module cache. */
+  dir?: string;
+}
+
+/**
+ * Fetches `module@version` from the Go module proxy. `alternative` ends the
+ * error a cold cache without a reachable proxy gets: what else to set.
+ */
+export async function downloadModule(module: string, version: string, log: Log, alternative: string): Promise<DownloadedModule> {
+  const target = `${module}@${version}`;
+  log(`fetching ${target} from the Go module proxy`);
+  let out: string;
+  try {
+    out = await runGo(["mod", "download", "-json", target], { cwd: process.cwd(), log, label: "go mod download" });
+  } catch (err) {
+    throw new ToolchainError(
+      `could not download ${target} (GOPROXY=${process.env.GOPROXY ?? "go's default"}): ${(err as Error).message}\n` +
+        `Make the Go module proxy reachable for this one build${alternative ? `, or ${alternative}` : ""}.`,
+      { cause: err },
+    );
+  }
+  const info = JSON.parse(out) as { GoMod?: string; Dir?: string; Error?: string };
+  if (!info.GoMod) throw new ToolchainError(`go mod download ${target}: ${info.Error ?? "no go.mod"}`);
+  return { goMod: await readFile(info.GoMod, "utf8"), ...(info.Dir ? { dir: info.Dir } : {}) };
+}
+
 /** The installed Go version as [major, minor], or undefined without a Go toolchain. */
 export async function installedGoVersion(): Promise<[number, number] | undefined> {
   try {

@@ -2,9 +2,9 @@
 // Kubernetes binaries it is built once from the Go module proxy (these
 // machines have no other way to get it) into the per-version cache.
 import { constants as fsConstants } from "node:fs";
-import { access, readFile } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { join } from "node:path";
-import { ensureGoTools, runGo, stderrLog, ToolchainError, type Log } from "./go-tools.ts";
+import { downloadModule, ensureGoTools, stderrLog, ToolchainError, type Log } from "./go-tools.ts";
 
 export const HELM_VERSION = "v3.22.0";
 
@@ -60,24 +60,7 @@ export function parseHelmGoMod(goMod: string): { goDirective: string } {
 }
 
 async function resolveHelmModule(log: Log): Promise<{ goMod: string; minimumGo: string }> {
-  log(`fetching helm.sh/helm/v3@${HELM_VERSION}'s go.mod from the Go module proxy`);
-  let out: string;
-  try {
-    out = await runGo(["mod", "download", "-json", `helm.sh/helm/v3@${HELM_VERSION}`], {
-      cwd: process.cwd(),
-      log,
-      label: "go mod download",
-    });
-  } catch (err) {
-    throw new ToolchainError(
-      `could not download helm.sh/helm/v3@${HELM_VERSION} (GOPROXY=${process.env.GOPROXY ?? "go's default"}): ${(err as Error).message}\n` +
-        "Make the Go module proxy reachable for this one build, or set HELM to a helm binary.",
-      { cause: err },
-    );
-  }
-  const info = JSON.parse(out) as { GoMod?: string; Error?: string };
-  if (!info.GoMod) throw new ToolchainError(`go mod download helm.sh/helm/v3@${HELM_VERSION}: ${info.Error ?? "no go.mod"}`);
-  const { goDirective } = parseHelmGoMod(await readFile(info.GoMod, "utf8"));
+  const { goDirective } = parseHelmGoMod((await downloadModule("helm.sh/helm/v3", HELM_VERSION, log, "set HELM to a helm binary")).goMod);
   return { goMod: renderHelmGoMod(goDirective), minimumGo: goDirective };
 }
 

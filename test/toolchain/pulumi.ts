@@ -11,7 +11,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureGoTools, runGo, stderrLog, ToolchainError, type Log } from "./go-tools.ts";
+import { downloadModule, ensureGoTools, stderrLog, ToolchainError, type Log } from "./go-tools.ts";
 
 export const PULUMI_VERSION = "v3.274.1";
 
@@ -36,29 +36,6 @@ export interface PulumiToolchain {
   pluginDir: string;
   /** PATH with both directories first. */
   path: string;
-}
-
-interface ModuleInfo {
-  goMod: string;
-  dir?: string;
-}
-
-async function downloadModule(module: string, version: string, log: Log): Promise<ModuleInfo> {
-  const target = `${module}@${version}`;
-  log(`fetching ${target} from the Go module proxy`);
-  let out: string;
-  try {
-    out = await runGo(["mod", "download", "-json", target], { cwd: process.cwd(), log, label: `go mod download ${target}` });
-  } catch (err) {
-    throw new ToolchainError(
-      `could not download ${target} (GOPROXY=${process.env.GOPROXY ?? "go's default"}): ${(err as Error).message}\n` +
-        "Make the Go module proxy reachable for this one build.",
-      { cause: err },
-    );
-  }
-  const info = JSON.parse(out) as { GoMod?: string; Dir?: string; Error?: string };
-  if (!info.GoMod) throw new ToolchainError(`go mod download ${target}: ${info.Error ?? "no go.mod"}`);
-  return { goMod: await readFile(info.GoMod, "utf8"), ...(info.Dir ? { dir: info.Dir } : {}) };
 }
 
 /**
@@ -152,7 +129,7 @@ export async function ensurePulumi(log: Log = stderrLog): Promise<PulumiToolchai
       ],
       env: { CGO_ENABLED: "0" },
       resolveModule: async (log) => {
-        const { goDirective, replaces } = parseUpstreamGoMod((await downloadModule("github.com/pulumi/pulumi/pkg/v3", PULUMI_VERSION, log)).goMod);
+        const { goDirective, replaces } = parseUpstreamGoMod((await downloadModule("github.com/pulumi/pulumi/pkg/v3", PULUMI_VERSION, log, "")).goMod);
         const goMod = renderWrapperGoMod({
           module: "yunshu.local/pulumi",
           goDirective,
@@ -179,7 +156,7 @@ export async function ensurePulumi(log: Log = stderrLog): Promise<PulumiToolchai
       ],
       env: { CGO_ENABLED: "0" },
       resolveModule: async (log) => {
-        const upstream = await downloadModule(KUBERNETES_PROVIDER.module, KUBERNETES_PROVIDER.version, log);
+        const upstream = await downloadModule(KUBERNETES_PROVIDER.module, KUBERNETES_PROVIDER.version, log, "");
         const { goDirective, replaces } = parseUpstreamGoMod(upstream.goMod);
         const sourceDir = join(upstream.dir!, PROVIDER_PACKAGE);
         const schema = JSON.parse(await readFile(join(sourceDir, "schema.json"), "utf8")) as Record<string, unknown>;
