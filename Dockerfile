@@ -20,7 +20,7 @@ FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 # A small young generation: measured with `make bench` (300 tenants x 3
 # namespaces), RSS after convergence 304 MiB instead of 392 MiB at the same
-# CPU; test/bench/bench.ts runs the operator with the same flag.
+# CPU; tools/bench/bench.ts runs the operator with the same flag.
 ENV NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules

@@ -6,7 +6,7 @@ SHELL := /bin/bash
 # Node 24 from the npm package node@24 comes first, whatever node the machine has.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE := $(CURDIR)/node_modules/.bin/node
-CONTROLPLANE := $(NODE) test/controlplane/cli.ts
+CONTROLPLANE := $(NODE) tools/controlplane/cli.ts
 
 YUNSHU := $(NODE) bin/yunshu.js
 
@@ -22,7 +22,7 @@ binaries: deps ## Build (once, cached) or find etcd, kube-apiserver, kube-contro
 	@$(CONTROLPLANE) binaries >/dev/null
 
 pulumi: deps ## Build (once, cached) the Pulumi CLI and Kubernetes provider that infra/ runs with
-	@$(NODE) test/toolchain/pulumi.ts >/dev/null
+	@$(NODE) tools/toolchain/pulumi.ts >/dev/null
 
 test: deps binaries pulumi ## Everything: lint, type-check, unit and integration tests
 	@npm test
@@ -40,12 +40,12 @@ integration: deps binaries pulumi ## Integration tests only (real control planes
 	@npm run -s test:integration
 
 demo: deps binaries ## Run yunshu: a hub and two member control planes, the operator, sample tenants (Ctrl-C to stop)
-	@$(NODE) test/demo.ts
+	@$(NODE) tools/demo.ts
 
 # Clusters as code (infra/): ENV names the stacks (ENV.<cluster>); CLUSTERS=a,b
 # limits a run, e.g. to one city first. PULUMI_BACKEND_URL and
 # PULUMI_CONFIG_PASSPHRASE come from the environment; see README.md.
-INFRA = PATH="$$($(NODE) test/toolchain/pulumi.ts):$$PATH" $(NODE) infra/deploy.ts
+INFRA = PATH="$$($(NODE) tools/toolchain/pulumi.ts):$$PATH" $(NODE) infra/deploy.ts
 INFRA_ARGS = --env $(or $(ENV),$(error set ENV, e.g. make $@ ENV=prod)) $(if $(TOPOLOGY),--topology $(TOPOLOGY)) $(if $(CLUSTERS),--clusters $(CLUSTERS))
 
 infra-preview: deps pulumi ## Preview the stacks of a topology: make infra-preview ENV=prod [CLUSTERS=changsha] [TOPOLOGY=file]
@@ -73,10 +73,10 @@ cluster-down: ## Stop the local control plane and remove its data
 	@if [ -x "$(NODE)" ]; then $(CONTROLPLANE) down; fi
 
 bench: deps binaries ## Benchmark yunshu against a bare client: make bench [TENANTS=2000] [NAMESPACES=3] [WORKERS=32]
-	@$(NODE) test/bench/bench.ts --tenants $(or $(TENANTS),2000) --namespaces $(or $(NAMESPACES),3) --workers $(or $(WORKERS),32)
+	@$(NODE) tools/bench/bench.ts --tenants $(or $(TENANTS),2000) --namespaces $(or $(NAMESPACES),3) --workers $(or $(WORKERS),32)
 
 bench-fleet: deps binaries ## Benchmark a hub and two members: convergence, failure isolation, catch-up: make bench-fleet [TENANTS=300]
-	@$(NODE) test/bench/fleet-bench.ts --tenants $(or $(TENANTS),300)
+	@$(NODE) tools/bench/fleet-bench.ts --tenants $(or $(TENANTS),300)
 
 bench-controlplane: deps ## Benchmark: cold build (if needed), warm start-to-ready and stop times
 	@$(CONTROLPLANE) bench $(or $(ROUNDS),5)

@@ -5,7 +5,7 @@
 # for promtool and the real Prometheus the metrics tests scrape with), then
 # the npm packages, which bring Node 24 (the npm package node@24) into
 # node_modules/.bin. The Kubernetes binaries and helm are built from Go
-# modules on first use (test/toolchain/), not here.
+# modules on first use (tools/toolchain/), not here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

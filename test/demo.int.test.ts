@@ -10,7 +10,7 @@ const run = promisify(execFile);
 
 describe("make demo", () => {
   it("runs a hub and two city members, places the sample Hunan departments, prints where they landed, and removes everything", async () => {
-    const { stdout } = await run(process.execPath, [join(import.meta.dirname, "demo.ts"), "--once"], { timeout: 120_000 });
+    const { stdout } = await run(process.execPath, [join(import.meta.dirname, "../tools/demo.ts"), "--once"], { timeout: 120_000 });
     expect(stdout).toContain("created 5 tenants");
 
     // The fleet overview in the hub: all three clusters reachable.

@@ -1,8 +1,8 @@
 // Builds or finds the Kubernetes binaries and the Pulumi toolchain once,
 // before any test file starts, so that parallel test files never race to
 // build them and no test's timeout includes a build.
-import { ensureBinaries } from "./controlplane/binaries.ts";
-import { ensurePulumi } from "./toolchain/pulumi.ts";
+import { ensureBinaries } from "../tools/controlplane/binaries.ts";
+import { ensurePulumi } from "../tools/toolchain/pulumi.ts";
 
 export default async function setup(): Promise<void> {
   await ensureBinaries();

@@ -18,9 +18,9 @@ import {
   type Tenant,
   type TenantSpec,
 } from "../../operator/api/generated.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { apiFailure } from "../support/api-errors.ts";
-import { eventually } from "../support/eventually.ts";
+import { eventually } from "../../tools/local/eventually.ts";
 
 const crd = (file: string) => fileURLToPath(new URL(`../../crds/${file}`, import.meta.url));
 const SAMPLE = fileURLToPath(new URL("../../crds/samples/fleet.yaml", import.meta.url));

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { ApiError, KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
 import { CAPACITY_POOLS, TENANT_REQUESTS } from "../../operator/runtime/resources.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
-import { eventually } from "../support/eventually.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { eventually } from "../../tools/local/eventually.ts";
 
 const CRDS = ["yunshu.io_tenantrequests.yaml", "yunshu.io_capacitypools.yaml"].map((f) => fileURLToPath(new URL(`../../crds/${f}`, import.meta.url)));
 

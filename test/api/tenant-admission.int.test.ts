@@ -8,9 +8,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { TENANT_GROUP, TENANT_PLURAL, TENANT_VERSION, type Tenant, type TenantSpec } from "../../operator/api/generated.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { apiFailure } from "../support/api-errors.ts";
-import { eventually } from "../support/eventually.ts";
+import { eventually } from "../../tools/local/eventually.ts";
 
 const CRD = fileURLToPath(new URL("../../crds/yunshu.io_tenants.yaml", import.meta.url));
 const SAMPLE = fileURLToPath(new URL("../../crds/samples/tenant.yaml", import.meta.url));

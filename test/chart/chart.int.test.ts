@@ -19,9 +19,9 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ControlPlane } from "../controlplane/controlplane.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { apiFailure } from "../support/api-errors.ts";
-import { ensureHelm } from "../toolchain/helm.ts";
+import { ensureHelm } from "../../tools/toolchain/helm.ts";
 import { CHART_DIR, findObject, Helm, NAMESPACE, objectKey, parseManifests, REPO_ROOT, type KubeObject } from "./helm.ts";
 
 const CRDS_DIR = join(REPO_ROOT, "crds");

@@ -4,10 +4,10 @@
 import { AdmissionregistrationV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { ControlPlane } from "./controlplane.ts";
-import { isAlive } from "./processes.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { isAlive } from "../../tools/controlplane/processes.ts";
 import { apiFailure } from "../support/api-errors.ts";
-import { eventually } from "../support/eventually.ts";
+import { eventually } from "../../tools/local/eventually.ts";
 
 function pod(name: string): V1Pod {
   return {

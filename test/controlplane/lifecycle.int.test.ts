@@ -6,11 +6,11 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ControlPlane } from "./controlplane.ts";
-import { isAlive } from "./processes.ts";
-import { eventually } from "../support/eventually.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { isAlive } from "../../tools/controlplane/processes.ts";
+import { eventually } from "../../tools/local/eventually.ts";
 
-const cli = join(import.meta.dirname, "cli.ts");
+const cli = join(import.meta.dirname, "../../tools/controlplane/cli.ts");
 
 /** Direct children of a process, read from /proc. */
 function childrenOf(pid: number): number[] {

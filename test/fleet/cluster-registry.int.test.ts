@@ -9,10 +9,10 @@ import type { Cluster } from "../../operator/api/generated.ts";
 import type { Operator } from "../../operator/operator.ts";
 import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
 import { CLUSTERS, SECRETS } from "../../operator/runtime/resources.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
-import { eventually } from "../support/eventually.ts";
-import { clusterObject, kubeconfigSecret } from "../support/fleet.ts";
-import { installYunshu, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator } from "../support/yunshu.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { eventually } from "../../tools/local/eventually.ts";
+import { clusterObject, kubeconfigSecret } from "../../tools/local/fleet.ts";
+import { installYunshu, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator } from "../../tools/local/yunshu.ts";
 
 let hub: ControlPlane;
 let member: ControlPlane;

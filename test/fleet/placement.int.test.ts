@@ -13,11 +13,11 @@ import { KubeClient, type KubeObject, type ResourceType } from "../../operator/r
 import { CLUSTERS, NAMESPACES, RESOURCE_QUOTAS, SECRETS, TENANTS } from "../../operator/runtime/resources.ts";
 import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
-import { eventually } from "../support/eventually.ts";
-import { kubeconfigSecret, registerHub, registerMember } from "../support/fleet.ts";
-import { fileRequest, requestCondition, waitForRequestCondition } from "../support/requests.ts";
-import { installYunshu, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { eventually } from "../../tools/local/eventually.ts";
+import { kubeconfigSecret, registerHub, registerMember } from "../../tools/local/fleet.ts";
+import { fileRequest, requestCondition, waitForRequestCondition } from "../../tools/local/requests.ts";
+import { installYunshu, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 
 let hub: ControlPlane;
 const members: Record<string, ControlPlane> = {};

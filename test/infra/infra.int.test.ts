@@ -16,10 +16,10 @@ import type { Operator } from "../../operator/operator.ts";
 import { parseKubeConfig } from "../../operator/runtime/kubeconfig.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
 import { CLUSTERS, NAMESPACES, SECRETS, TENANTS } from "../../operator/runtime/resources.ts";
-import { ControlPlane, freePort } from "../controlplane/controlplane.ts";
-import { eventually } from "../support/eventually.ts";
-import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
-import { ensurePulumi, type PulumiToolchain } from "../toolchain/pulumi.ts";
+import { ControlPlane, freePort } from "../../tools/controlplane/controlplane.ts";
+import { eventually } from "../../tools/local/eventually.ts";
+import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
+import { ensurePulumi, type PulumiToolchain } from "../../tools/toolchain/pulumi.ts";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const CRDS: ResourceType = { group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", namespaced: false };

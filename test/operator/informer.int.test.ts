@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Informer } from "../../operator/runtime/informer.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
 import { silentLogger } from "../../operator/runtime/log.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
-import { eventually } from "../support/eventually.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { eventually } from "../../tools/local/eventually.ts";
 
 const CONFIG_MAPS: ResourceType = { group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true };
 

@@ -7,9 +7,9 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CoordinationV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ControlPlane } from "../controlplane/controlplane.ts";
-import { eventually } from "../support/eventually.ts";
-import { installYunshu, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { eventually } from "../../tools/local/eventually.ts";
+import { installYunshu, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 
 const yunshu = join(import.meta.dirname, "../../bin/yunshu.js");
 const LEASE_SECONDS = 15;

@@ -8,10 +8,10 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ControlPlane, freePort } from "../controlplane/controlplane.ts";
-import { startSupervised, type Supervised } from "../controlplane/processes.ts";
-import { eventually } from "../support/eventually.ts";
-import { installYunshu, restrictedPod, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
+import { ControlPlane, freePort } from "../../tools/controlplane/controlplane.ts";
+import { startSupervised, type Supervised } from "../../tools/controlplane/processes.ts";
+import { eventually } from "../../tools/local/eventually.ts";
+import { installYunshu, restrictedPod, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 
 const yunshu = join(import.meta.dirname, "../../bin/yunshu.js");
 const PROMETHEUS = ["/usr/bin/prometheus", "/usr/local/bin/prometheus"].find((p) => existsSync(p)) ?? "prometheus";

@@ -10,8 +10,8 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CRDS_DIR } from "../../operator/install.ts";
 import type { Operator } from "../../operator/operator.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
-import { installYunshu, startOperator, tenant, tenantsApi } from "../support/yunshu.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { installYunshu, startOperator, tenant, tenantsApi } from "../../tools/local/yunshu.ts";
 import { sleep } from "../../operator/runtime/sleep.ts";
 
 interface Rule {

@@ -16,9 +16,9 @@ import { decide } from "../../operator/plugin/commands/decide.ts";
 import { PluginError } from "../../operator/plugin/errors.ts";
 import { KubeClient } from "../../operator/runtime/kube-client.ts";
 import { TENANT_REQUESTS } from "../../operator/runtime/resources.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
-import { eventually } from "../support/eventually.ts";
-import { installYunshu, startOperator, tenantsApi, waitForReady } from "../support/yunshu.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { eventually } from "../../tools/local/eventually.ts";
+import { installYunshu, startOperator, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const execFileAsync = promisify(execFile);

@@ -9,10 +9,10 @@ import { ApiError, KubeClient, type KubeObject } from "../../operator/runtime/ku
 import { CAPACITY_POOLS, NAMESPACES, RESOURCE_QUOTAS, TENANT_REQUESTS, TENANTS } from "../../operator/runtime/resources.ts";
 import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
-import { eventually } from "../support/eventually.ts";
-import { decide, fileRequest, requestCondition, waitForRequestCondition, type Request, type RequestSpec } from "../support/requests.ts";
-import { installYunshu, startOperator, tenant, waitForReady } from "../support/yunshu.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { eventually } from "../../tools/local/eventually.ts";
+import { decide, fileRequest, requestCondition, waitForRequestCondition, type Request, type RequestSpec } from "../../tools/local/requests.ts";
+import { installYunshu, startOperator, tenant, waitForReady } from "../../tools/local/yunshu.ts";
 
 let plane: ControlPlane;
 let operator: Operator;

@@ -13,9 +13,9 @@ import {
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Operator } from "../../operator/operator.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { apiFailure } from "../support/api-errors.ts";
-import { installYunshu, startOperator, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
+import { installYunshu, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 
 let plane: ControlPlane;
 let operator: Operator;

@@ -4,9 +4,9 @@
 import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Operator } from "../../operator/operator.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
-import { eventually } from "../support/eventually.ts";
-import { installYunshu, restrictedPod, startOperator, tenant, tenantsApi, waitForReady } from "../support/yunshu.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { eventually } from "../../tools/local/eventually.ts";
+import { installYunshu, restrictedPod, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 
 let plane: ControlPlane;
 let operator: Operator;

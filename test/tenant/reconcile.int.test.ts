@@ -11,10 +11,10 @@ import {
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Operator } from "../../operator/operator.ts";
-import { ControlPlane } from "../controlplane/controlplane.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { apiFailure } from "../support/api-errors.ts";
-import { eventually } from "../support/eventually.ts";
-import { installYunshu, restrictedPod, startOperator, tenant, tenantsApi, waitForReady, waitForReason } from "../support/yunshu.ts";
+import { eventually } from "../../tools/local/eventually.ts";
+import { installYunshu, restrictedPod, startOperator, tenant, tenantsApi, waitForReady, waitForReason } from "../../tools/local/yunshu.ts";
 
 let plane: ControlPlane;
 let operator: Operator;

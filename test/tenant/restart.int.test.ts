@@ -6,9 +6,9 @@ import { openSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { CoreV1Api, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ControlPlane } from "../controlplane/controlplane.ts";
-import { eventually } from "../support/eventually.ts";
-import { installYunshu, tenant, tenantsApi } from "../support/yunshu.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { eventually } from "../../tools/local/eventually.ts";
+import { installYunshu, tenant, tenantsApi } from "../../tools/local/yunshu.ts";
 
 const yunshu = join(import.meta.dirname, "../../bin/yunshu.js");
 const TENANTS = 40;

@@ -18,10 +18,10 @@ import { KubeClient, type KubeObject } from "../operator/runtime/kube-client.ts"
 import { CLUSTERS, RESOURCE_QUOTAS } from "../operator/runtime/resources.ts";
 import type { Tenant } from "../operator/tenant/types.ts";
 import { ControlPlane } from "./controlplane/controlplane.ts";
-import { eventually } from "./support/eventually.ts";
-import { registerHub, registerMember } from "./support/fleet.ts";
-import { decide, fileRequest, requestCondition, waitForRequestCondition } from "./support/requests.ts";
-import { installYunshu, startOperator, tenantsApi, waitForReady } from "./support/yunshu.ts";
+import { eventually } from "./local/eventually.ts";
+import { registerHub, registerMember } from "./local/fleet.ts";
+import { decide, fileRequest, requestCondition, waitForRequestCondition } from "./local/requests.ts";
+import { installYunshu, startOperator, tenantsApi, waitForReady } from "./local/yunshu.ts";
 
 // Every plane knows every user: a department's owners are bound wherever its tenant lands.
 const USERS = [

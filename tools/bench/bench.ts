@@ -22,7 +22,7 @@ import { renderResourceQuota } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ensureBinaries } from "../controlplane/binaries.ts";
 import { ControlPlane } from "../controlplane/controlplane.ts";
-import { installYunshu } from "../support/yunshu.ts";
+import { installYunshu } from "../local/yunshu.ts";
 
 const repo = resolve(import.meta.dirname, "../..");
 const { values: flags } = parseArgs({

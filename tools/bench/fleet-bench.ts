@@ -17,8 +17,8 @@ import { CLUSTERS, TENANTS } from "../../operator/runtime/resources.ts";
 import { sleep } from "../../operator/runtime/sleep.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ControlPlane } from "../controlplane/controlplane.ts";
-import { registerHub, registerMember } from "../support/fleet.ts";
-import { installYunshu, startOperator, tenant } from "../support/yunshu.ts";
+import { registerHub, registerMember } from "../local/fleet.ts";
+import { installYunshu, startOperator, tenant } from "../local/yunshu.ts";
 
 const { values: flags } = parseArgs({ options: { tenants: { type: "string", default: "300" }, workers: { type: "string", default: "16" } } });
 const N = Number(flags.tenants);
