@@ -1,6 +1,7 @@
 // The `yunshu` command. bin/yunshu.js checks the Node version, then runs this.
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
+import { OPERATOR_GROUPS, OPERATOR_LEASE, OPERATOR_NAMESPACE, OPERATOR_USERNAME } from "./api/names.ts";
 import { install } from "./install.ts";
 import { startHttpServer } from "./metrics/http-server.ts";
 import { Operator } from "./operator.ts";
@@ -9,7 +10,6 @@ import { loadKubeConfig } from "./runtime/kubeconfig.ts";
 import { createLogger, isLogLevel } from "./runtime/log.ts";
 import { DEFAULT_PLATFORM } from "./tenant/platform.ts";
 
-const OPERATOR_IDENTITY = "system:serviceaccount:yunshu-system:yunshu-operator";
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 const HELP = `yunshu — tenancy control plane of the provincial government cloud
@@ -24,9 +24,10 @@ Flags (operator and install):
   --context NAME            kubeconfig context to use
 
 Flags (operator):
-  --as-operator             act as the operator's ServiceAccount (${OPERATOR_IDENTITY})
-                            by impersonation, for running outside the cluster with an admin kubeconfig;
-                            the admission policies let only that identity change managed objects
+  --as-operator             act as the operator's ServiceAccount (${OPERATOR_USERNAME})
+                            on the hub by impersonation, for running outside the cluster with an admin
+                            kubeconfig; the admission policies let only that identity change managed
+                            objects. Member clusters are reached with their registered kubeconfigs as they are
   --workers N               parallel reconciles (default 4)
   --resync DURATION         look at every tenant again this often, in seconds (default 600)
   --qps N, --burst N        client-side rate limit towards the API server (default ${DEFAULT_QPS}, ${DEFAULT_BURST});
@@ -35,7 +36,7 @@ Flags (operator):
   --http-bind-address ADDR  serve /metrics, /healthz and /readyz here (default :8080; "off" disables)
   --leader-elect            run as one of several replicas: only the holder of a Lease writes
   --leader-election-namespace NS, --leader-election-id NAME
-                            where the Lease lives (default yunshu-system/yunshu-operator)
+                            where the Lease lives (default ${OPERATOR_NAMESPACE}/${OPERATOR_LEASE})
   --log-level LEVEL         debug | info | warn | error (default info)
 
 Self-service (also as \`kubectl yunshu …\`; \`yunshu COMMAND --help\` for each):
@@ -71,8 +72,8 @@ async function runOperator(args: string[]): Promise<void> {
       "monitoring-namespace": { type: "string" },
       "http-bind-address": { type: "string", default: ":8080" },
       "leader-elect": { type: "boolean", default: false },
-      "leader-election-namespace": { type: "string", default: "yunshu-system" },
-      "leader-election-id": { type: "string", default: "yunshu-operator" },
+      "leader-election-namespace": { type: "string", default: OPERATOR_NAMESPACE },
+      "leader-election-id": { type: "string", default: OPERATOR_LEASE },
       "log-level": { type: "string", default: "info" },
     },
   });
@@ -84,10 +85,8 @@ async function runOperator(args: string[]): Promise<void> {
     client: {
       qps: values.qps === "0" ? 0 : positiveInt("qps", values.qps, DEFAULT_QPS),
       burst: positiveInt("burst", values.burst, DEFAULT_BURST),
-      impersonate: values["as-operator"]
-        ? { user: OPERATOR_IDENTITY, groups: ["system:serviceaccounts", "system:serviceaccounts:yunshu-system", "system:authenticated"] }
-        : undefined,
     },
+    impersonate: values["as-operator"] ? { user: OPERATOR_USERNAME, groups: OPERATOR_GROUPS } : undefined,
     workers: positiveInt("workers", values.workers, 4),
     resyncMs: positiveInt("resync", values.resync, 600) * 1000,
     platform: { ...DEFAULT_PLATFORM, monitoringNamespace: values["monitoring-namespace"] ?? DEFAULT_PLATFORM.monitoringNamespace },

@@ -1,36 +1,43 @@
-// Wires the operator together: informers for Tenants and for every object
-// yunshu manages, events mapped to the owning tenant's key, one work queue,
-// the tenant reconciler, and an orderly shutdown. Each cluster gets its own
-// client and caches (a `ClusterConnection`), so that member clusters can be
-// added beside the hub without changing the reconcile.
+// Composes the operator: the hub's caches, the controllers (each declares
+// beside itself what it watches and how events map to its keys), one work
+// queue each, leader election, the fleet of member clusters, metrics, and
+// an orderly shutdown.
 import type { CapacityPool, Cluster, TenantRequest } from "./api/generated.ts";
-import { DEFAULT_POOL } from "./capacity/pool.ts";
-import { CapacityPoolReconciler } from "./capacity/reconciler.ts";
-import { ClusterReconciler } from "./fleet/cluster-reconciler.ts";
+import type { KubeObject } from "./api/meta.ts";
+import { OPERATOR_LEASE, OPERATOR_NAMESPACE } from "./api/names.ts";
+import { CAPACITY_POOLS, CLUSTERS, SECRETS, TENANT_REQUESTS, TENANTS } from "./api/resources.ts";
+import { poolController } from "./capacity/controller.ts";
+import { clusterController } from "./fleet/cluster-controller.ts";
 import { Fleet } from "./fleet/fleet.ts";
-import { MemberClients, type Secret } from "./fleet/members.ts";
+import type { Secret } from "./fleet/members.ts";
 import { OperatorMetrics } from "./metrics/metrics.ts";
-import { isFinished } from "./request/conditions.ts";
-import { RequestReconciler } from "./request/reconciler.ts";
-import { Controller } from "./runtime/controller.ts";
+import { requestController } from "./request/controller.ts";
+import { Controller, type ControllerDefinition } from "./runtime/controller.ts";
 import { EventRecorder } from "./runtime/events.ts";
 import { Informer } from "./runtime/informer.ts";
 import type { ClusterCredentials } from "./runtime/kubeconfig.ts";
-import { KubeClient, type KubeClientOptions, type KubeObject } from "./runtime/kube-client.ts";
+import { KubeClient, type KubeClientOptions } from "./runtime/kube-client.ts";
 import { LeaderElector, type LeaderElectionOptions } from "./runtime/leader-election.ts";
 import type { Logger } from "./runtime/log.ts";
-import { CAPACITY_POOLS, CLUSTERS, SECRETS, TENANT_REQUESTS, TENANTS } from "./runtime/resources.ts";
 import { WorkQueue } from "./runtime/workqueue.ts";
+import { managedCaches, type TenantCaches } from "./tenant/caches.ts";
+import { TENANT_CONTROLLER, tenantController } from "./tenant/controller.ts";
+import { indexByParent } from "./tenant/directory.ts";
 import type { PlatformSettings } from "./tenant/platform.ts";
-import { managedCaches, tenantOf } from "./tenant/caches.ts";
-import { BY_PARENT, TenantReconciler, type TenantCaches } from "./tenant/reconciler.ts";
 import type { Tenant } from "./tenant/types.ts";
 
 export type LeaderElectionSettings = Pick<LeaderElectionOptions, "namespace" | "name" | "identity" | "leaseDurationMs" | "renewDeadlineMs" | "retryPeriodMs">;
 
 export interface OperatorOptions {
   kubeConfig: ClusterCredentials;
+  /** Rate limits, for the hub's client and every member's. */
   client?: KubeClientOptions;
+  /**
+   * Whom to act as on the hub (`--as-operator`: the operator's
+   * ServiceAccount, when the kubeconfig is an admin's). Members are never
+   * sent it: their kubeconfigs carry the member operator's own credentials.
+   */
+  impersonate?: KubeClientOptions["impersonate"];
   workers: number;
   /** How often every tenant is looked at again even without events: a safety net, not the mechanism. */
   resyncMs: number;
@@ -46,23 +53,11 @@ export interface OperatorOptions {
   clusterProbeIntervalMs?: number;
 }
 
-export const TENANT_CONTROLLER = "tenant";
-export const REQUEST_CONTROLLER = "tenantrequest";
-export const POOL_CONTROLLER = "capacitypool";
-export const CLUSTER_CONTROLLER = "cluster";
-/** Requests and pools are few and cheap to judge; tenants carry the load. */
-const REQUEST_WORKERS = 2;
-const POOL_WORKERS = 1;
-/** Probes take up to a few seconds against a dead member: enough workers that one does not delay the others. */
-const CLUSTER_WORKERS = 4;
-/** Where member clusters' kubeconfig Secrets live: the operator's own namespace, the only one whose Secrets it may read. */
-export const DEFAULT_CLUSTER_SECRETS_NAMESPACE = "yunshu-system";
-
 /** What running and syncing needs of an informer, whatever it caches. */
 export type RunnableInformer = Pick<Informer<KubeObject>, "run" | "waitForSync" | "type" | "size" | "stats">;
 
-/** One cluster's client and caches. */
-export interface ClusterConnection {
+/** The hub's client and caches. */
+export interface HubConnection {
   client: KubeClient;
   caches: TenantCaches;
   /** Informers of the objects yunshu manages (not Tenants). */
@@ -70,30 +65,27 @@ export interface ClusterConnection {
   informers: RunnableInformer[];
 }
 
-export function connectCluster(kubeConfig: ClusterCredentials, options: KubeClientOptions, log: Logger): ClusterConnection {
-  const client = new KubeClient(kubeConfig, { userAgent: "yunshu-operator", ...options });
+function connectHub(options: OperatorOptions): HubConnection {
+  const { log } = options;
+  const client = new KubeClient(options.kubeConfig, { userAgent: "yunshu-operator", ...options.client, impersonate: options.impersonate });
   const tenants = new Informer<Tenant & KubeObject>(client, TENANTS, { log });
+  indexByParent(tenants);
   const { namespaces, children, managed } = managedCaches(client, log);
-  tenants.addIndex(BY_PARENT, (t) => (t.spec.parent ? [t.spec.parent] : []));
   return { client, caches: { tenants, namespaces, children }, managed, informers: [tenants, ...managed] };
 }
 
+interface RunningController {
+  definition: ControllerDefinition;
+  queue: WorkQueue;
+}
+
 export class Operator {
-  /** The tenant controller's queue. */
-  readonly queue: WorkQueue;
-  readonly requestQueue: WorkQueue;
-  readonly poolQueue: WorkQueue;
-  readonly clusterQueue: WorkQueue;
-  readonly hub: ClusterConnection;
-  /** Self-service lives in the hub only: requests and the capacity pool. */
-  readonly requests: Informer<TenantRequest & KubeObject>;
-  readonly pools: Informer<CapacityPool & KubeObject>;
-  /** The fleet registry: Cluster objects, and the Secrets with their kubeconfigs. */
-  readonly clusters: Informer<Cluster & KubeObject>;
-  readonly clusterSecrets: Informer<Secret>;
+  readonly hub: HubConnection;
   /** Member clusters' runtimes; exists once this replica leads. */
   fleet: Fleet | undefined;
   readonly metrics: OperatorMetrics;
+  private readonly controllers: RunningController[];
+  private readonly clusters: Informer<Cluster & KubeObject>;
   private readonly options: OperatorOptions;
   private readonly abort = new AbortController();
   private running: Promise<unknown> | undefined;
@@ -102,90 +94,64 @@ export class Operator {
 
   constructor(options: OperatorOptions) {
     this.options = options;
-    this.hub = connectCluster(options.kubeConfig, options.client ?? {}, options.log);
-    this.requests = new Informer<TenantRequest & KubeObject>(this.hub.client, TENANT_REQUESTS, { log: options.log });
-    this.pools = new Informer<CapacityPool & KubeObject>(this.hub.client, CAPACITY_POOLS, { log: options.log });
-    this.clusters = new Informer<Cluster & KubeObject>(this.hub.client, CLUSTERS, { log: options.log });
-    this.clusterSecrets = new Informer<Secret>(this.hub.client, SECRETS, {
-      namespace: options.clusterSecretsNamespace ?? DEFAULT_CLUSTER_SECRETS_NAMESPACE,
-      log: options.log,
-    });
-    this.hub.informers.push(this.requests, this.pools, this.clusters, this.clusterSecrets);
+    const { log } = options;
+    this.hub = connectHub(options);
+    const hubClient = this.hub.client;
+    const { tenants } = this.hub.caches;
+    // Self-service and the fleet registry live in the hub only.
+    const requests = new Informer<TenantRequest & KubeObject>(hubClient, TENANT_REQUESTS, { log });
+    const pools = new Informer<CapacityPool & KubeObject>(hubClient, CAPACITY_POOLS, { log });
+    const clusters = new Informer<Cluster & KubeObject>(hubClient, CLUSTERS, { log });
+    this.clusters = clusters;
+    const secretsNamespace = options.clusterSecretsNamespace ?? OPERATOR_NAMESPACE;
+    const clusterSecrets = new Informer<Secret>(hubClient, SECRETS, { namespace: secretsNamespace, log });
+    this.hub.informers.push(requests, pools, clusters, clusterSecrets);
+    const events = new EventRecorder(hubClient, { log });
+    const fleet = () => this.fleet;
+
+    const definitions = [
+      tenantController({ ...this.hub, client: hubClient, clusters, fleet, events, log, platform: options.platform, workers: options.workers }),
+      requestController({ client: hubClient, requests, tenants, pools, clusters, events, log }),
+      poolController({ client: hubClient, pools, tenants }),
+      clusterController({
+        hub: hubClient,
+        clusters,
+        secrets: clusterSecrets,
+        secretsNamespace,
+        memberClientOptions: options.client ?? {},
+        fleet,
+        hubNamespaces: () => this.hub.caches.namespaces.size,
+        events,
+        log,
+        probeIntervalMs: options.clusterProbeIntervalMs,
+      }),
+    ];
     const managed = new Set<unknown>(this.hub.managed);
     this.metrics = new OperatorMetrics({
       version: options.version ?? "dev",
-      controllers: {
-        [TENANT_CONTROLLER]: options.workers,
-        [REQUEST_CONTROLLER]: REQUEST_WORKERS,
-        [POOL_CONTROLLER]: POOL_WORKERS,
-        [CLUSTER_CONTROLLER]: CLUSTER_WORKERS,
-      },
-      leaseName: options.leaderElection?.name ?? "yunshu-operator",
+      controllers: Object.fromEntries(definitions.map((d) => [d.name, d.workers])),
+      leaseName: this.leaseName,
       sources: {
-        tenants: () => this.hub.caches.tenants.list(),
-        requests: () => this.requests.list(),
+        tenants: () => tenants.list(),
+        requests: () => requests.list(),
         informers: () => this.hub.informers.map((i) => ({ type: i.type, size: i.size, stats: i.stats, managed: managed.has(i) })),
         queueDepths: () => [
-          [TENANT_CONTROLLER, this.queue.length],
-          [REQUEST_CONTROLLER, this.requestQueue.length],
-          [POOL_CONTROLLER, this.poolQueue.length],
-          [CLUSTER_CONTROLLER, this.clusterQueue.length],
+          ...this.controllers.map((c): [string, number] => [c.definition.name, c.queue.length]),
           ...[...(this.fleet?.runtimes.values() ?? [])].map((r): [string, number] => [`${TENANT_CONTROLLER}/${r.name}`, r.queue.length]),
         ],
-        apiRequests: () => this.hub.client.requestCounts,
+        apiRequests: () => hubClient.requestCounts,
       },
     });
-    this.queue = new WorkQueue({ hooks: this.metrics.queueHooks(TENANT_CONTROLLER) });
-    this.requestQueue = new WorkQueue({ hooks: this.metrics.queueHooks(REQUEST_CONTROLLER) });
-    this.poolQueue = new WorkQueue({ hooks: this.metrics.queueHooks(POOL_CONTROLLER) });
-    this.clusterQueue = new WorkQueue({ hooks: this.metrics.queueHooks(CLUSTER_CONTROLLER) });
-    const { tenants } = this.hub.caches;
-    // A tenant's quota decision reads its parent, its siblings and its
-    // children (quota-decision.ts), so a change wakes all of them; request
-    // verdicts and the pool's sums read every tenant.
-    tenants.onEvent((_event, tenant, old) => {
-      const name = tenant.metadata.name;
-      const affected = new Set([name, ...tenants.byIndex(BY_PARENT, name).map((c) => c.metadata.name)]);
-      for (const parent of new Set([tenant.spec.parent, old?.spec.parent])) {
-        if (!parent) continue;
-        affected.add(parent);
-        for (const sibling of tenants.byIndex(BY_PARENT, parent)) affected.add(sibling.metadata.name);
-      }
-      for (const key of affected) this.queue.add(key);
-      this.fleet?.enqueue(affected);
-      this.queueOpenRequests();
-      this.poolQueue.add(DEFAULT_POOL);
+    this.controllers = definitions.map((definition) => {
+      const queue = new WorkQueue({ hooks: this.metrics.queueHooks(definition.name) });
+      definition.watch(queue);
+      return { definition, queue };
     });
-    this.requests.onEvent((_event, request) => this.requestQueue.add(request.metadata.name));
-    this.clusters.onEvent((event, cluster, old) => {
-      this.clusterQueue.add(cluster.metadata.name);
-      // A cluster that joins, leaves or changes region or tier can change any tenant's placement.
-      if (event !== "update" || cluster.metadata.generation !== old?.metadata.generation) {
-        this.resyncTenants();
-        this.queueOpenRequests();
-        return;
-      }
-      // The hub's Ready for a placed tenant says whether its clusters are up.
-      const ready = (c: Cluster | undefined) => c?.status?.conditions?.find((x) => x.type === "Ready")?.status;
-      if (ready(cluster) !== ready(old)) for (const t of this.hub.caches.tenants.list()) this.queue.add(t.metadata.name);
-    });
-    // A rotated kubeconfig Secret reconnects its cluster at once.
-    this.clusterSecrets.onEvent((_event, secret) => {
-      for (const cluster of this.clusters.list()) {
-        if (cluster.spec.kubeconfigSecretRef?.name === secret.metadata.name) this.clusterQueue.add(cluster.metadata.name);
-      }
-    });
-    this.pools.onEvent((_event, pool) => {
-      this.poolQueue.add(pool.metadata.name);
-      this.queueOpenRequests();
-    });
-    // A change to anything yunshu manages (drift, deletion, quota usage)
-    // wakes its tenant; level-triggered reconcile works out the rest.
-    for (const informer of this.hub.managed) {
-      informer.onEvent((_event, obj) => {
-        for (const tenant of tenantOf(obj)) this.queue.add(tenant);
-      });
-    }
+  }
+
+  /** The tenant controller's queue. */
+  get queue(): WorkQueue {
+    return this.controllers.find((c) => c.definition.name === TENANT_CONTROLLER)!.queue;
   }
 
   /** True once every cache has synced: a standby is ready too, to take over at once. */
@@ -198,9 +164,13 @@ export class Operator {
     return this.elector ? this.elector.isLeader : this.ready;
   }
 
+  private get leaseName(): string {
+    return this.options.leaderElection?.name ?? OPERATOR_LEASE;
+  }
+
   /** Starts informers, waits for their first list, then runs workers until stop(). */
   async start(): Promise<void> {
-    const { log, workers, resyncMs } = this.options;
+    const { log, resyncMs } = this.options;
     const signal = this.abort.signal;
     const informersDone = Promise.all(this.hub.informers.map((i) => i.run(signal)));
     await Promise.race([Promise.all(this.hub.informers.map((i) => i.waitForSync())), informersDone]);
@@ -212,7 +182,7 @@ export class Operator {
       await Promise.race([electing.leading, new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }))]);
       if (signal.aborted) return electing.done;
     }
-    this.metrics.setLeader(this.options.leaderElection?.name ?? "yunshu-operator", true);
+    this.metrics.setLeader(this.leaseName, true);
     this.fleet = new Fleet({
       hub: this.hub.client,
       tenants: this.hub.caches.tenants,
@@ -225,57 +195,13 @@ export class Operator {
         controller: this.metrics.controllerHooks(`${TENANT_CONTROLLER}/${cluster}`),
       }),
     });
-    const reconciler = new TenantReconciler({
-      client: this.hub.client,
-      fleet: this.fleet.hubView(),
-      caches: this.hub.caches,
-      events: new EventRecorder(this.hub.client, { log }),
-      log,
-      platform: this.options.platform,
-    });
-    const controller = new Controller(TENANT_CONTROLLER, this.queue, reconciler, { log, hooks: this.metrics.controllerHooks(TENANT_CONTROLLER) });
-    const requestReconciler = new RequestReconciler({
-      client: this.hub.client,
-      caches: { requests: this.requests, tenants: this.hub.caches.tenants, pools: this.pools, clusters: this.clusters },
-      events: new EventRecorder(this.hub.client, { log }),
-      log,
-    });
-    const requestController = new Controller(REQUEST_CONTROLLER, this.requestQueue, requestReconciler, {
-      log,
-      hooks: this.metrics.controllerHooks(REQUEST_CONTROLLER),
-    });
-    const poolReconciler = new CapacityPoolReconciler({ client: this.hub.client, pools: this.pools, tenants: this.hub.caches.tenants });
-    const poolController = new Controller(POOL_CONTROLLER, this.poolQueue, poolReconciler, { log, hooks: this.metrics.controllerHooks(POOL_CONTROLLER) });
-    const clusterReconciler = new ClusterReconciler({
-      hub: this.hub.client,
-      clusters: this.clusters,
-      members: new MemberClients({
-        hub: this.hub.client,
-        secrets: this.clusterSecrets,
-        namespace: this.options.clusterSecretsNamespace ?? DEFAULT_CLUSTER_SECRETS_NAMESPACE,
-        options: this.options.client ?? {},
-      }),
-      fleet: this.fleet,
-      hubNamespaces: () => this.hub.caches.namespaces.size,
-      events: new EventRecorder(this.hub.client, { log }),
-      log,
-      probeIntervalMs: this.options.clusterProbeIntervalMs,
-    });
-    const clusterController = new Controller(CLUSTER_CONTROLLER, this.clusterQueue, clusterReconciler, {
-      log,
-      hooks: this.metrics.controllerHooks(CLUSTER_CONTROLLER),
-    });
+    const workers = this.controllers.map(({ definition, queue }) =>
+      new Controller(definition.name, queue, definition.reconciler(), { log, hooks: this.metrics.controllerHooks(definition.name) }).run(definition.workers),
+    );
     const resync = setInterval(() => this.resyncAll(), resyncMs);
     resync.unref();
     signal.addEventListener("abort", () => clearInterval(resync), { once: true });
-    this.running = Promise.all([
-      informersDone,
-      controller.run(workers),
-      requestController.run(REQUEST_WORKERS),
-      poolController.run(POOL_WORKERS),
-      clusterController.run(CLUSTER_WORKERS),
-      electing?.done,
-    ]);
+    this.running = Promise.all([informersDone, ...workers, electing?.done]);
     await this.running;
   }
 
@@ -285,12 +211,12 @@ export class Operator {
    * while this replica leads.
    */
   private campaign(settings: LeaderElectionSettings, signal: AbortSignal): { leading: Promise<void>; done: Promise<void> } {
-    const { log, kubeConfig, client } = this.options;
+    const { log, kubeConfig, client, impersonate } = this.options;
     let started!: () => void;
     const leading = new Promise<void>((resolve) => (started = resolve));
     const elector = new LeaderElector({
       ...settings,
-      client: new KubeClient(kubeConfig, { ...client, userAgent: "yunshu-operator/leader-election" }),
+      client: new KubeClient(kubeConfig, { ...client, impersonate, userAgent: "yunshu-operator/leader-election" }),
       log,
       onStartedLeading: started,
       onStoppedLeading: () => {
@@ -305,27 +231,13 @@ export class Operator {
     return { leading, done: elector.run(signal) };
   }
 
-  /** Queues every tenant, open request and pool: level-triggered reconciles make this safe at any time. */
+  /** Queues every key of every controller: level-triggered reconciles make this safe at any time. */
   resyncAll(): void {
-    this.resyncTenants();
-    this.queueOpenRequests();
-    for (const pool of this.pools.list()) this.poolQueue.add(pool.metadata.name);
-    for (const cluster of this.clusters.list()) this.clusterQueue.add(cluster.metadata.name);
-  }
-
-  private resyncTenants(): void {
-    const names = this.hub.caches.tenants.list().map((t) => t.metadata.name);
-    for (const name of names) this.queue.add(name);
-    this.fleet?.enqueue(names);
-  }
-
-  /** Requests whose verdict may change: finished ones are records and never looked at again. */
-  private queueOpenRequests(): void {
-    for (const request of this.requests.list()) if (!isFinished(request)) this.requestQueue.add(request.metadata.name);
+    for (const { definition, queue } of this.controllers) definition.resync(queue);
   }
 
   private shutdownQueues(): void {
-    for (const queue of [this.queue, this.requestQueue, this.poolQueue, this.clusterQueue]) queue.shutdown();
+    for (const { queue } of this.controllers) queue.shutdown();
   }
 
   /** Graceful: no new keys, in-flight reconciles finish, watches close. */

@@ -26,6 +26,7 @@ interface CustomResourceDefinition {
   kind: string;
   spec: {
     group: string;
+    scope: "Namespaced" | "Cluster";
     names: { kind: string; plural: string; listKind?: string };
     versions: { name: string; storage: boolean; schema?: { openAPIV3Schema?: Schema } }[];
   };
@@ -95,6 +96,9 @@ function renderCrd(crd: CustomResourceDefinition, source: string, names: Set<str
     `export const ${prefix}_VERSION = ${JSON.stringify(version.name)};`,
     `export const ${prefix}_PLURAL = ${JSON.stringify(plural)};`,
     `export const ${prefix}_KIND = ${JSON.stringify(kind)};`,
+    `export const ${prefix}_API_VERSION = ${apiVersion};`,
+    `/** Where the API server serves ${plural}: what the operator's client needs to read and write them. */`,
+    `export const ${prefix}_RESOURCE = { group: ${JSON.stringify(group)}, version: ${JSON.stringify(version.name)}, kind: ${JSON.stringify(kind)}, plural: ${JSON.stringify(plural)}, namespaced: ${crd.spec.scope === "Namespaced"} } as const;`,
     "",
     `${docComment(root, "")}export interface ${kind} {`,
     `  apiVersion: ${apiVersion};`,

@@ -15,7 +15,7 @@ import { hubName } from "../operator/fleet/placement.ts";
 import { CRDS_DIR } from "../operator/install.ts";
 import type { Operator } from "../operator/operator.ts";
 import { KubeClient, type KubeObject } from "../operator/runtime/kube-client.ts";
-import { CLUSTERS, RESOURCE_QUOTAS } from "../operator/runtime/resources.ts";
+import { CLUSTERS, RESOURCE_QUOTAS } from "../operator/api/resources.ts";
 import type { Tenant } from "../operator/tenant/types.ts";
 import { ControlPlane } from "./controlplane/controlplane.ts";
 import { eventually } from "./local/eventually.ts";

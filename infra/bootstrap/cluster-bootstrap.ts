@@ -5,7 +5,7 @@
 // `yunshu install` applies (a member), with a token for that identity.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KubeObject } from "../../operator/runtime/kube-client.ts";
+import type { KubeObject } from "../../operator/api/meta.ts";
 import type { ClusterSpec, OperatorSpec } from "../topology/topology.ts";
 import { endpointOf, renderTokenKubeconfig, type ClusterEndpoint } from "./kubeconfig.ts";
 import { clusterResource, installManifests, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "./manifests.ts";

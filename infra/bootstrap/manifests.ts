@@ -4,12 +4,12 @@
 // `yunshu install` read the same files.
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_CLUSTER_SECRETS_NAMESPACE } from "../../operator/operator.ts";
-import type { KubeObject } from "../../operator/runtime/kube-client.ts";
+import { CLUSTER_API_VERSION, CLUSTER_KIND } from "../../operator/api/generated.ts";
+import type { KubeObject } from "../../operator/api/meta.ts";
+import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "../../operator/api/names.ts";
 import type { ClusterSpec } from "../topology/topology.ts";
 
-export const OPERATOR_NAMESPACE = DEFAULT_CLUSTER_SECRETS_NAMESPACE;
-export const OPERATOR_SERVICE_ACCOUNT = "yunshu-operator";
+export { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT };
 
 type Create = (name: string, obj: never, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -50,8 +50,8 @@ export function clusterResource(cluster: ClusterSpec, kubeconfigSecret: string |
   return new k8s.apiextensions.CustomResource(
     `cluster-${cluster.name}`,
     {
-      apiVersion: "yunshu.io/v1alpha1",
-      kind: "Cluster",
+      apiVersion: CLUSTER_API_VERSION,
+      kind: CLUSTER_KIND,
       metadata: { name: cluster.name, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
       spec: {
         displayName: cluster.displayName,

@@ -18,6 +18,9 @@ export const CAPACITY_POOL_GROUP = "yunshu.io";
 export const CAPACITY_POOL_VERSION = "v1alpha1";
 export const CAPACITY_POOL_PLURAL = "capacitypools";
 export const CAPACITY_POOL_KIND = "CapacityPool";
+export const CAPACITY_POOL_API_VERSION = "yunshu.io/v1alpha1";
+/** Where the API server serves capacitypools: what the operator's client needs to read and write them. */
+export const CAPACITY_POOL_RESOURCE = { group: "yunshu.io", version: "v1alpha1", kind: "CapacityPool", plural: "capacitypools", namespaced: false } as const;
 
 /**
  * The capacity the platform offers to tenants. Top-level tenants (those without spec.parent)
@@ -80,6 +83,9 @@ export const CLUSTER_GROUP = "yunshu.io";
 export const CLUSTER_VERSION = "v1alpha1";
 export const CLUSTER_PLURAL = "clusters";
 export const CLUSTER_KIND = "Cluster";
+export const CLUSTER_API_VERSION = "yunshu.io/v1alpha1";
+/** Where the API server serves clusters: what the operator's client needs to read and write them. */
+export const CLUSTER_RESOURCE = { group: "yunshu.io", version: "v1alpha1", kind: "Cluster", plural: "clusters", namespaced: false } as const;
 
 /**
  * A cluster of the provincial cloud (the provincial cluster, a city's or an industry's) that
@@ -260,6 +266,9 @@ export const TENANT_REQUEST_GROUP = "yunshu.io";
 export const TENANT_REQUEST_VERSION = "v1alpha1";
 export const TENANT_REQUEST_PLURAL = "tenantrequests";
 export const TENANT_REQUEST_KIND = "TenantRequest";
+export const TENANT_REQUEST_API_VERSION = "yunshu.io/v1alpha1";
+/** Where the API server serves tenantrequests: what the operator's client needs to read and write them. */
+export const TENANT_REQUEST_RESOURCE = { group: "yunshu.io", version: "v1alpha1", kind: "TenantRequest", plural: "tenantrequests", namespaced: false } as const;
 
 /**
  * A department's request to the platform team: create a tenant, change a tenant's quota, or add or
@@ -501,6 +510,9 @@ export const TENANT_GROUP = "yunshu.io";
 export const TENANT_VERSION = "v1alpha1";
 export const TENANT_PLURAL = "tenants";
 export const TENANT_KIND = "Tenant";
+export const TENANT_API_VERSION = "yunshu.io/v1alpha1";
+/** Where the API server serves tenants: what the operator's client needs to read and write them. */
+export const TENANT_RESOURCE = { group: "yunshu.io", version: "v1alpha1", kind: "Tenant", plural: "tenants", namespaced: false } as const;
 
 /**
  * A Tenant is a department (or any other organisation) of the provincial government cloud. yunshu

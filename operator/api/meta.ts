@@ -28,3 +28,12 @@ export interface ListMeta {
   resourceVersion?: string;
   continue?: string;
 }
+
+/** Where the API server serves a kind: what a client needs to build its URLs. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}

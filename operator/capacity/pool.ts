@@ -2,7 +2,7 @@
 // what top-level tenants have been promised of it. A child tenant's quota is
 // carved from its parent's, so only top-level tenants count.
 import type { CapacityPool } from "../api/generated.ts";
-import { formatResourceList, parseResourceList, type ResourceList } from "../quota/quantity.ts";
+import { formatResourceList, parseResourceList, type ResourceList } from "../api/quantity.ts";
 import { budgetOf } from "../tenant/quota-decision.ts";
 import type { Tenant } from "../tenant/types.ts";
 

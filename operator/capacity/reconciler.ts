@@ -5,9 +5,9 @@ import type { CapacityPool } from "../api/generated.ts";
 import type { Reconciler } from "../runtime/controller.ts";
 import type { Informer } from "../runtime/informer.ts";
 import type { KubeClient, KubeObject } from "../runtime/kube-client.ts";
-import { CAPACITY_POOLS } from "../runtime/resources.ts";
-import { FIELD_MANAGER } from "../tenant/labels.ts";
-import { sameStatus } from "../tenant/status.ts";
+import { CAPACITY_POOLS } from "../api/resources.ts";
+import { FIELD_MANAGER } from "../api/names.ts";
+import { applyStatus, sameStatus } from "../runtime/status.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { poolStatus } from "./pool.ts";
 
@@ -27,7 +27,6 @@ export class CapacityPoolReconciler implements Reconciler {
     if (!pool) return;
     const status = poolStatus(pool, this.tenants.list());
     if (sameStatus(status, pool.status)) return;
-    const body = { apiVersion: "yunshu.io/v1alpha1", kind: "CapacityPool", metadata: { name }, status };
-    await this.client.apply(CAPACITY_POOLS, body as KubeObject, FIELD_MANAGER, "status");
+    await applyStatus(this.client, CAPACITY_POOLS, { name }, status, FIELD_MANAGER);
   }
 }

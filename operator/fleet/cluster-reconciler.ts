@@ -8,9 +8,9 @@ import type { EventRecorder } from "../runtime/events.ts";
 import type { Informer } from "../runtime/informer.ts";
 import { ApiError, type KubeClient, type KubeObject } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
-import { CLUSTERS, NAMESPACES } from "../runtime/resources.ts";
-import { FIELD_MANAGER } from "../tenant/labels.ts";
-import { sameStatus } from "../tenant/status.ts";
+import { CLUSTERS, NAMESPACES } from "../api/resources.ts";
+import { FIELD_MANAGER } from "../api/names.ts";
+import { applyStatus, sameStatus } from "../runtime/status.ts";
 import { clusterStatus, type ProbeResult } from "./cluster-status.ts";
 import type { Fleet } from "./fleet.ts";
 import type { MemberClients } from "./members.ts";
@@ -69,7 +69,7 @@ export class ClusterReconciler implements Reconciler {
     if (!sameStatus(status, cluster.status)) {
       const before = cluster.status?.conditions?.find((c) => c.type === "Ready");
       const after = status.conditions![0]!;
-      await this.hub.apply(CLUSTERS, { apiVersion: "yunshu.io/v1alpha1", kind: "Cluster", metadata: { name }, status } as KubeObject, FIELD_MANAGER, "status");
+      await applyStatus(this.hub, CLUSTERS, { name }, status, FIELD_MANAGER);
       if (before?.status !== after.status || before?.reason !== after.reason) {
         this.events.record(CLUSTERS, cluster, after.status === "True" ? "Normal" : "Warning", after.reason, after.message);
         this.log.info("cluster readiness changed", { cluster: name, ready: after.status, reason: after.reason });

@@ -2,7 +2,7 @@
 // Pure, so that an unchanged situation gives an identical status and costs
 // no write.
 import type { Cluster } from "../api/generated.ts";
-import { formatResourceList, type ResourceList } from "../quota/quantity.ts";
+import { formatResourceList, type ResourceList } from "../api/quantity.ts";
 import { clusterCapacity } from "./placement.ts";
 
 export type ClusterStatus = NonNullable<Cluster["status"]>;

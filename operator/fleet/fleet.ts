@@ -2,16 +2,19 @@
 // each cluster's share of its quota, how its placed members are doing, and
 // one runtime per reachable member cluster.
 import type { Cluster } from "../api/generated.ts";
-import type { ResourceList } from "../quota/quantity.ts";
-import type { ControllerHooks } from "../runtime/controller.ts";
+import type { ResourceList } from "../api/quantity.ts";
+import type { ControllerHooks, KeySink } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
 import type { Informer } from "../runtime/informer.ts";
 import type { KubeClient, KubeObject } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
 import type { WorkQueueHooks } from "../runtime/workqueue.ts";
 import type { PlatformSettings } from "../tenant/platform.ts";
+import { tenantDirectory } from "../tenant/directory.ts";
+import type { HubFleet } from "../tenant/hub-role.ts";
+import { MemberRole } from "../tenant/member-role.ts";
 import { decideQuota } from "../tenant/quota-decision.ts";
-import { BY_PARENT, type FleetView } from "../tenant/reconciler.ts";
+import type { Placement } from "../tenant/role.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { MemberRuntime } from "./member-runtime.ts";
 import { hubName, placeTenant } from "./placement.ts";
@@ -26,7 +29,7 @@ export interface FleetDeps {
   hooks?: (cluster: string) => { queue?: WorkQueueHooks; controller?: ControllerHooks };
 }
 
-export class Fleet {
+export class Fleet implements KeySink {
   readonly runtimes = new Map<string, MemberRuntime>();
   private readonly deps: FleetDeps;
   private stopped = false;
@@ -36,25 +39,20 @@ export class Fleet {
   }
 
   /** The hub's view: its cluster is whichever Cluster has no kubeconfig (or "hub" before any is registered). */
-  hubView(): FleetView {
+  hubView(): HubFleet {
     const clusters = this.deps.clusters;
     return {
       get cluster() {
         return hubName(clusters.list());
       },
-      isHub: true,
       place: (tenant, own) => this.place(tenant, own, hubName(this.deps.clusters.list())),
       memberProblems: (tenant, others) => this.memberProblems(tenant, others),
       membersPending: (tenant) => [...this.runtimes.values()].filter((r) => r.pendingNamespaces(tenant.metadata.name).length > 0).map((r) => r.name),
     };
   }
 
-  private memberView(name: string): FleetView {
-    return { cluster: name, isHub: false, place: (tenant, own) => this.place(tenant, own, name) };
-  }
-
   /** Where the tenant is placed and `cluster`'s share of `own` (placement.ts's placeTenant). */
-  private place(tenant: Tenant, own: ResourceList, cluster: string): { placed: string[]; share: ResourceList; problems: string[] } {
+  private place(tenant: Tenant, own: ResourceList, cluster: string): Placement {
     const { placed, perCluster, problems } = placeTenant(tenant, own, this.deps.clusters.list());
     return { placed, share: perCluster.get(cluster) ?? {}, problems };
   }
@@ -76,7 +74,7 @@ export class Fleet {
   /** What the cluster carries: the tenants placed on it, the namespaces yunshu manages there, and their quota shares summed. */
   load(cluster: string, hubNamespaces: number): { tenants: number; namespaces: number; allocated: ResourceList } {
     const tenants = this.deps.tenants;
-    const directory = { get: (n: string) => tenants.get(n), childrenOf: (n: string) => tenants.byIndex(BY_PARENT, n) };
+    const directory = tenantDirectory(tenants);
     let count = 0;
     const allocated: ResourceList = {};
     for (const tenant of tenants.list()) {
@@ -102,9 +100,8 @@ export class Fleet {
     const runtime = new MemberRuntime({
       name,
       client,
-      hub: this.deps.hub,
       tenants: this.deps.tenants,
-      fleet: this.memberView(name),
+      role: new MemberRole(name, this.deps.hub, (tenant, own) => this.place(tenant, own, name)),
       events: this.deps.events,
       platform: this.deps.platform,
       log: this.deps.log,
@@ -124,10 +121,9 @@ export class Fleet {
     this.deps.log.info("member cluster disconnected", { cluster: name });
   }
 
-  /** Tenants to look at again on every member. */
-  enqueue(tenants: Iterable<string>): void {
-    const names = [...tenants];
-    for (const runtime of this.runtimes.values()) for (const name of names) runtime.queue.add(name);
+  /** A tenant to look at again on every member. */
+  add(tenant: string): void {
+    for (const runtime of this.runtimes.values()) runtime.queue.add(tenant);
   }
 
   async stop(): Promise<void> {

@@ -3,16 +3,17 @@
 // member mode. Members share nothing but the hub's Tenant cache, so a member
 // that is slow, down or refusing writes backs off on its own queue while the
 // others go on at full speed.
-import { Controller, type ControllerHooks } from "../runtime/controller.ts";
+import { Controller, watch, type ControllerHooks } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
 import type { Informer } from "../runtime/informer.ts";
 import type { KubeClient, KubeObject } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
 import { WorkQueue, type WorkQueueHooks } from "../runtime/workqueue.ts";
-import { managedCaches, tenantOf } from "../tenant/caches.ts";
+import { managedCaches, ownedNamespaces, tenantOf, type TenantCaches } from "../tenant/caches.ts";
 import { isReleased } from "../tenant/labels.ts";
+import type { MemberRole } from "../tenant/member-role.ts";
 import type { PlatformSettings } from "../tenant/platform.ts";
-import { BY_TENANT, TenantReconciler, type FleetView, type TenantCaches } from "../tenant/reconciler.ts";
+import { TenantReconciler } from "../tenant/reconciler.ts";
 import type { Tenant } from "../tenant/types.ts";
 
 export const MEMBER_WORKERS = 4;
@@ -32,9 +33,8 @@ export class MemberRuntime {
   constructor(deps: {
     name: string;
     client: KubeClient;
-    hub: KubeClient;
     tenants: Informer<Tenant & KubeObject>;
-    fleet: FleetView;
+    role: MemberRole;
     events: EventRecorder;
     platform: PlatformSettings;
     log: Logger;
@@ -50,19 +50,15 @@ export class MemberRuntime {
     // A member that refused or failed writes for a while must not leave
     // its tenants minutes away from their next attempt once it is fixed.
     this.queue = new WorkQueue({ hooks: deps.queueHooks, maxDelayMs: MEMBER_MAX_RETRY_DELAY_MS });
-    for (const informer of managed) {
-      informer.onEvent((_event, obj) => {
-        for (const tenant of tenantOf(obj)) this.queue.add(tenant);
-      });
-    }
+    // The hub's tenant controller queues tenant changes here too (Fleet.add).
+    for (const informer of managed) watch(informer, this.queue, (_event, obj) => tenantOf(obj));
     const reconciler = new TenantReconciler({
       client: deps.client,
-      hub: deps.hub,
-      fleet: deps.fleet,
       caches: this.caches,
       events: deps.events,
       log: this.log,
       platform: deps.platform,
+      role: deps.role,
     });
     this.controller = new Controller(`tenant/${deps.name}`, this.queue, reconciler, { log: this.log, hooks: deps.controllerHooks });
   }
@@ -91,7 +87,7 @@ export class MemberRuntime {
 
   /** The tenant's namespaces here that deletionPolicy has not dealt with yet. */
   pendingNamespaces(tenant: string): KubeObject[] {
-    return this.caches.namespaces.byIndex(BY_TENANT, tenant).filter((ns) => !ns.metadata.deletionTimestamp && !isReleased(ns));
+    return ownedNamespaces(this.caches, tenant).filter((ns) => !ns.metadata.deletionTimestamp && !isReleased(ns));
   }
 
   async stop(): Promise<void> {

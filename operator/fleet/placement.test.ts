@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { Cluster, ClusterSpec, Tenant, TenantPlacement } from "../api/generated.ts";
-import { formatResourceList, parseResourceList, type ResourceList } from "../quota/quantity.ts";
+import { formatResourceList, parseResourceList, type ResourceList } from "../api/quantity.ts";
 import { HUB, clusterCapacity, hubName, selectClusters, splitQuota } from "./placement.ts";
 
 function cluster(name: string, region: string, tier: ClusterSpec["tier"], secret = true): Cluster {

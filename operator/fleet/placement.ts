@@ -4,7 +4,7 @@
 // can be tested without a cluster.
 import type { Cluster, Tenant } from "../api/generated.ts";
 import { overcommitted } from "../capacity/pool.ts";
-import { formatQuantity, parseResourceList, type ResourceList } from "../quota/quantity.ts";
+import { formatQuantity, parseResourceList, type ResourceList } from "../api/quantity.ts";
 
 /**
  * The hub's name when no Cluster object describes it: an installation that

@@ -6,7 +6,7 @@
 // bounded: tenant × resource for quota (resources are the few a quota names),
 // never namespace × tenant × resource, never an error string.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { parseQuantity } from "../quota/quantity.ts";
+import { parseQuantity } from "../api/quantity.ts";
 import type { InformerStats } from "../runtime/informer.ts";
 import type { ControllerHooks } from "../runtime/controller.ts";
 import type { WorkQueueHooks } from "../runtime/workqueue.ts";

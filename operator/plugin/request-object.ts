@@ -2,7 +2,7 @@
 // refuse for a reason visible in the flags is refused here first, with the
 // flag's name in the message, before anything is sent.
 import type { TenantRequest, TenantRequestOwner, TenantRequestRequester, TenantRequestSpec } from "../api/generated.ts";
-import { parseQuantity, QuantityError } from "../quota/quantity.ts";
+import { parseQuantity, QuantityError } from "../api/quantity.ts";
 import { UsageError } from "./errors.ts";
 
 export interface RequestFlags {

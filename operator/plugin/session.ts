@@ -1,7 +1,7 @@
 // The plugin's connection to the cluster, and who the cluster says we are.
 import { KubeClient, type KubeObject } from "../runtime/kube-client.ts";
 import { loadKubeConfig } from "../runtime/kubeconfig.ts";
-import { SELF_SUBJECT_REVIEWS } from "../runtime/resources.ts";
+import { SELF_SUBJECT_REVIEWS } from "../api/resources.ts";
 import type { GlobalFlags } from "./flags.ts";
 
 export const FIELD_MANAGER = "kubectl-yunshu";

@@ -3,7 +3,7 @@
 // that they use; then each namespace's share. Pure.
 import type { ResourceQuota } from "../api/core-types.ts";
 import type { Tenant } from "../api/generated.ts";
-import { formatQuantity, parseQuantity } from "../quota/quantity.ts";
+import { formatQuantity, parseQuantity } from "../api/quantity.ts";
 import { renderFields, renderTable } from "./table.ts";
 
 export interface NamespaceQuota {

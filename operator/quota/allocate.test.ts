@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { growStep, planQuota, shrinkStep, sumAllocation, type NamespaceQuota } from "./allocate.ts";
-import type { ResourceList } from "./quantity.ts";
+import type { ResourceList } from "../api/quantity.ts";
 
 const pods = (n: number) => BigInt(n) * 1000n;
 

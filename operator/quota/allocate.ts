@@ -41,7 +41,7 @@
 // reports the new usage. Controllers (Deployments, Jobs) retry, so workloads
 // converge; a person running `kubectl run` may have to retry. We accept a
 // short refusal over a silent overflow: a department's budget is a contract.
-import type { ResourceList } from "./quantity.ts";
+import type { ResourceList } from "../api/quantity.ts";
 
 export interface NamespaceQuota {
   namespace: string;

@@ -11,7 +11,7 @@
 // does not fit is not applied: the child keeps what it had, or waits if it
 // had nothing. Every worker computing this from the same cache reaches the
 // same answer, so two siblings racing cannot both be admitted.
-import { formatQuantity, type ResourceList } from "./quantity.ts";
+import { formatQuantity, type ResourceList } from "../api/quantity.ts";
 
 export interface BudgetHolder {
   name: string;

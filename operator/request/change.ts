@@ -1,6 +1,6 @@
 // What a TenantRequest would make of its Tenant: the whole Tenant after the
 // change, so that the verdict judges exactly what approval would apply.
-import type { TenantRequest } from "../api/generated.ts";
+import { TENANT_API_VERSION, TENANT_KIND, type TenantRequest } from "../api/generated.ts";
 import type { Tenant, TenantOwner } from "../tenant/types.ts";
 
 /** Set on a Tenant that a request created or changed last: the way back to who asked and who approved. */
@@ -17,8 +17,8 @@ export function ownerFromUsername(username: string): TenantOwner {
 function created(request: TenantRequest): Tenant {
   const { spec } = request;
   return {
-    apiVersion: "yunshu.io/v1alpha1",
-    kind: "Tenant",
+    apiVersion: TENANT_API_VERSION,
+    kind: TENANT_KIND,
     metadata: { name: spec.tenant, annotations: { [LAST_REQUEST_ANNOTATION]: request.metadata.name } },
     spec: {
       displayName: spec.displayName!,

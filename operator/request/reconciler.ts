@@ -10,9 +10,9 @@ import type { EventRecorder } from "../runtime/events.ts";
 import type { Informer } from "../runtime/informer.ts";
 import { ApiError, isConflict, type KubeClient, type KubeObject } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
-import { TENANT_REQUESTS, TENANTS } from "../runtime/resources.ts";
-import { BY_PARENT } from "../tenant/reconciler.ts";
-import { sameStatus } from "../tenant/status.ts";
+import { TENANT_REQUESTS, TENANTS } from "../api/resources.ts";
+import { applyStatus, sameStatus } from "../runtime/status.ts";
+import { tenantDirectory } from "../tenant/directory.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { LAST_REQUEST_ANNOTATION } from "./change.ts";
 import { condition, isApproved, isFinished, isPending, type RequestCondition } from "./conditions.ts";
@@ -47,7 +47,7 @@ export class RequestReconciler implements Reconciler {
     this.log = deps.log;
     const { tenants, pools, clusters } = deps.caches;
     this.world = {
-      tenants: { get: (name) => tenants.get(name), childrenOf: (name) => tenants.byIndex(BY_PARENT, name) },
+      tenants: tenantDirectory(tenants),
       allTenants: () => tenants.list(),
       clusters: () => clusters?.list() ?? [],
       get pool() {
@@ -151,9 +151,8 @@ export class RequestReconciler implements Reconciler {
     // (it may not have seen our own last write yet): an Applied outcome must
     // never be overwritten by a judgment made from older information.
     const metadata = { name: request.metadata.name, resourceVersion: request.metadata.resourceVersion };
-    const body = { apiVersion: "yunshu.io/v1alpha1", kind: "TenantRequest", metadata, status: { conditions, capacity } };
     try {
-      await this.client.apply(TENANT_REQUESTS, body as KubeObject, REQUEST_FIELD_MANAGER, "status");
+      await applyStatus(this.client, TENANT_REQUESTS, metadata, { conditions, capacity }, REQUEST_FIELD_MANAGER);
       return "written";
     } catch (err) {
       if (isConflict(err)) return "stale";

@@ -6,7 +6,7 @@ import type { CapacityPool, Cluster, TenantRequest } from "../api/generated.ts";
 import { committed, isTopLevel, poolCapacity } from "../capacity/pool.ts";
 import { clusterCapacity, placeTenant } from "../fleet/placement.ts";
 import { describeShortfalls, shortfalls, type Shortfall } from "../quota/hierarchy.ts";
-import { formatQuantity, parseResourceList, type ResourceList } from "../quota/quantity.ts";
+import { formatQuantity, parseResourceList, type ResourceList } from "../api/quantity.ts";
 import { budgetHolder, budgetOf, type TenantDirectory } from "../tenant/quota-decision.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { changesQuota, isProblem, tenantAfter } from "./change.ts";

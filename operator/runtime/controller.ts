@@ -1,6 +1,7 @@
 // Runs a reconciler over a work queue with N workers. Level-triggered: a
 // key says "look at this object again", never what changed, so a missed or
 // merged event costs nothing but latency.
+import type { EventHandler } from "./informer.ts";
 import type { Logger } from "./log.ts";
 import type { WorkQueue } from "./workqueue.ts";
 
@@ -11,6 +12,39 @@ export interface ReconcileResult {
 
 export interface Reconciler {
   reconcile(key: string): Promise<ReconcileResult | void>;
+}
+
+/** Where keys go: a work queue, or several. */
+export interface KeySink {
+  add(key: string): void;
+}
+
+/** What a controller watches: an informer, as far as events go. */
+export interface EventSource<T> {
+  onEvent(handler: EventHandler<T>): void;
+}
+
+/** Puts the keys `keysOf` maps each event of `source` to on `sink`. */
+export function watch<T>(source: EventSource<T>, sink: KeySink, keysOf: (...event: Parameters<EventHandler<T>>) => Iterable<string>): void {
+  source.onEvent((event, obj, old) => {
+    for (const key of keysOf(event, obj, old)) sink.add(key);
+  });
+}
+
+/**
+ * A controller as the operator composes it: what it watches and how events
+ * map to its keys, declared beside its reconciler, so that the operator
+ * only wires queues and starts workers.
+ */
+export interface ControllerDefinition {
+  readonly name: string;
+  readonly workers: number;
+  /** Registers the mapping from events to keys on `queue`; called before the informers start. */
+  watch(queue: KeySink): void;
+  /** Puts every key it is responsible for on `queue` (the periodic resync, SIGHUP). */
+  resync(queue: KeySink): void;
+  /** Its reconciler, made once this replica leads. */
+  reconciler(): Reconciler;
 }
 
 export interface ControllerHooks {

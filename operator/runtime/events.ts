@@ -3,7 +3,7 @@
 // same event within ten minutes bump a count instead of adding objects.
 import { randomBytes } from "node:crypto";
 import type { KubeClient, KubeObject, ResourceType } from "./kube-client.ts";
-import { EVENTS } from "./resources.ts";
+import { EVENTS } from "../api/resources.ts";
 import type { Logger } from "./log.ts";
 
 export type EventType = "Normal" | "Warning";

@@ -5,20 +5,12 @@
 // control.
 import { readFile } from "node:fs/promises";
 import { Agent, fetch, type Dispatcher } from "undici";
-import type { KubeObject } from "../api/meta.ts";
+import type { KubeObject, ResourceType } from "../api/meta.ts";
 import type { ClusterCredentials } from "./kubeconfig.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import { sleep } from "./sleep.ts";
 
-export type { KubeObject, ObjectMeta } from "../api/meta.ts";
-
-export interface ResourceType {
-  group: string;
-  version: string;
-  kind: string;
-  plural: string;
-  namespaced: boolean;
-}
+export type { KubeObject, ObjectMeta, ResourceType } from "../api/meta.ts";
 
 export interface ListResult<T> {
   items: T[];

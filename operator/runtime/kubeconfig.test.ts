@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { stringify } from "yaml";
 import { KubeClient } from "./kube-client.ts";
 import { loadKubeConfig } from "./kubeconfig.ts";
-import { NAMESPACES } from "./resources.ts";
+import { NAMESPACES } from "../api/resources.ts";
 
 const pem = (what: string) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(what).toString("base64")}\n-----END CERTIFICATE-----\n`;
 const base64 = (text: string) => Buffer.from(text).toString("base64");

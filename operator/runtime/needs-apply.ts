@@ -4,7 +4,7 @@
 // two exceptions: labels and annotations under keys yunshu owns must match
 // exactly (a label yunshu dropped must go), and quantities compare by amount
 // (the API server may write 0.5 back as 500m).
-import { parseQuantity } from "../quota/quantity.ts";
+import { parseQuantity } from "../api/quantity.ts";
 import type { KubeObject } from "./kube-client.ts";
 
 const OWNED_KEY = /^(yunshu\.io\/|pod-security\.kubernetes\.io\/)/;

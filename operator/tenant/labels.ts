@@ -17,11 +17,6 @@ export const RELEASED_LABEL = "yunshu.io/released";
 export const isReleased = (ns: { metadata: { labels?: Record<string, string> } }) => ns.metadata.labels?.[RELEASED_LABEL] === "true";
 export const DISPLAY_NAME_ANNOTATION = "yunshu.io/display-name";
 
-/** One field manager for every write, so server-side apply tracks exactly what yunshu owns. */
-export const FIELD_MANAGER = "yunshu";
-/** Holds a Tenant until its namespaces have been released or deleted per its deletionPolicy. */
-export const TENANT_FINALIZER = "yunshu.io/namespaces";
-
 export function tenantLabels(tenant: string): Record<string, string> {
   return { [MANAGED_BY_LABEL]: MANAGED_BY, [TENANT_LABEL]: tenant };
 }

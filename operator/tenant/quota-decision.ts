@@ -13,7 +13,7 @@ import {
   type BudgetHolder,
   type Shortfall,
 } from "../quota/hierarchy.ts";
-import { formatQuantity, formatResourceList, parseResourceList, type ResourceList } from "../quota/quantity.ts";
+import { formatQuantity, formatResourceList, parseResourceList, type ResourceList } from "../api/quantity.ts";
 import type { Tenant } from "./types.ts";
 
 export interface TenantDirectory {

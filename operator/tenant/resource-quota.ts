@@ -1,7 +1,7 @@
 // The per-namespace share of a tenant's quota. The split itself is decided
 // in operator/quota/allocate.ts; this only shapes the object.
 import type { ResourceQuota } from "../api/core-types.ts";
-import { formatResourceList, type ResourceList } from "../quota/quantity.ts";
+import { formatResourceList, type ResourceList } from "../api/quantity.ts";
 import { tenantLabels } from "./labels.ts";
 
 export const RESOURCE_QUOTA_NAME = "yunshu-tenant-quota";

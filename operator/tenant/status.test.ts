@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { computeStatus, sameStatus, type TenantObservations } from "./status.ts";
+import { sameStatus } from "../runtime/status.ts";
+import { computeStatus, type TenantObservations } from "./status.ts";
 import type { Tenant } from "./types.ts";
 
 const t: Tenant = {

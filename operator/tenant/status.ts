@@ -2,7 +2,7 @@
 // so that "what does the platform team see" is testable without a cluster,
 // and so that an unchanged situation yields an identical status: the
 // operator writes status only when it differs.
-import { formatResourceList, type ResourceList } from "../quota/quantity.ts";
+import { formatResourceList, type ResourceList } from "../api/quantity.ts";
 import type { QuotaDecision } from "./quota-decision.ts";
 import type { Tenant, TenantCondition, TenantStatus } from "./types.ts";
 
@@ -14,7 +14,8 @@ export interface NamespaceObservation {
   message?: string;
 }
 
-export interface TenantObservations {
+/** What one cluster's reconcile observed: enough to say whether the tenant is ready there. */
+export interface ClusterObservations {
   namespaces: NamespaceObservation[];
   /** Usage summed over the tenant's active namespaces, for the resources its quota names. */
   quotaUsed: ResourceList;
@@ -28,6 +29,10 @@ export interface TenantObservations {
   allocation?: Pick<QuotaDecision, "hard" | "children" | "hasChildren" | "allocated">;
   /** Writes that the API server refused, each naming the object and the reason. */
   applyErrors: string[];
+}
+
+/** What the hub reports on a tenant: its own cluster's observations, and the owners' check. */
+export interface TenantObservations extends ClusterObservations {
   missingServiceAccounts: string[];
   /** Users and groups among the owners: Kubernetes keeps no registry of them to check against. */
   externalOwners: number;
@@ -40,7 +45,7 @@ interface ConditionInput {
   message: string;
 }
 
-function readyCondition(obs: TenantObservations): ConditionInput {
+export function readyCondition(obs: ClusterObservations): ConditionInput {
   if (obs.applyErrors.length > 0) {
     return { type: "Ready", status: "False", reason: "ApplyFailed", message: obs.applyErrors.join("; ") };
   }
@@ -140,14 +145,4 @@ function quotaStatus(obs: TenantObservations): NonNullable<TenantStatus["quota"]
     used: formatResourceList(obs.quotaUsed),
     ...(allocation?.hasChildren ? { children: formatResourceList(allocation.children) } : {}),
   };
-}
-
-/** Deep equality of plain JSON, for deciding whether a status write is needed. */
-export function sameStatus(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => sameStatus((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

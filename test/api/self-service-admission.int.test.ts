@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { ApiError, KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
-import { CAPACITY_POOLS, TENANT_REQUESTS } from "../../operator/runtime/resources.ts";
+import { CAPACITY_POOLS, TENANT_REQUESTS } from "../../operator/api/resources.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../../operator/api/generated.ts";
 import type { Operator } from "../../operator/operator.ts";
 import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
-import { CLUSTERS, SECRETS } from "../../operator/runtime/resources.ts";
+import { CLUSTERS, SECRETS } from "../../operator/api/resources.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { clusterObject, kubeconfigSecret } from "../../tools/local/fleet.ts";

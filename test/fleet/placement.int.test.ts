@@ -10,7 +10,7 @@ import { CRDS_DIR } from "../../operator/install.ts";
 import type { Operator } from "../../operator/operator.ts";
 import type { ApiError} from "../../operator/runtime/kube-client.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
-import { CLUSTERS, NAMESPACES, RESOURCE_QUOTAS, SECRETS, TENANTS } from "../../operator/runtime/resources.ts";
+import { CLUSTERS, NAMESPACES, RESOURCE_QUOTAS, SECRETS, TENANTS } from "../../operator/api/resources.ts";
 import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";

@@ -15,7 +15,7 @@ import { stringify } from "yaml";
 import type { Operator } from "../../operator/operator.ts";
 import { parseKubeConfig } from "../../operator/runtime/kubeconfig.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
-import { CLUSTERS, NAMESPACES, SECRETS, TENANTS } from "../../operator/runtime/resources.ts";
+import { CLUSTERS, NAMESPACES, SECRETS, TENANTS } from "../../operator/api/resources.ts";
 import { ControlPlane, freePort } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";

@@ -15,7 +15,7 @@ import type { Operator } from "../../operator/operator.ts";
 import { decide } from "../../operator/plugin/commands/decide.ts";
 import { PluginError } from "../../operator/plugin/errors.ts";
 import { KubeClient } from "../../operator/runtime/kube-client.ts";
-import { TENANT_REQUESTS } from "../../operator/runtime/resources.ts";
+import { TENANT_REQUESTS } from "../../operator/api/resources.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { installYunshu, startOperator, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CapacityPool } from "../../operator/api/generated.ts";
 import type { Operator } from "../../operator/operator.ts";
 import { ApiError, KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
-import { CAPACITY_POOLS, NAMESPACES, RESOURCE_QUOTAS, TENANT_REQUESTS, TENANTS } from "../../operator/runtime/resources.ts";
+import { CAPACITY_POOLS, NAMESPACES, RESOURCE_QUOTAS, TENANT_REQUESTS, TENANTS } from "../../operator/api/resources.ts";
 import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";

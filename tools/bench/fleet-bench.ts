@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import type { Cluster } from "../../operator/api/generated.ts";
 import type { Operator } from "../../operator/operator.ts";
 import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
-import { CLUSTERS, TENANTS } from "../../operator/runtime/resources.ts";
+import { CLUSTERS, TENANTS } from "../../operator/api/resources.ts";
 import { sleep } from "../../operator/runtime/sleep.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ControlPlane } from "../controlplane/controlplane.ts";

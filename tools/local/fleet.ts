@@ -4,7 +4,7 @@
 // kubeconfig Secret in the hub's yunshu-system, and a Cluster naming it.
 import type { Cluster } from "../../operator/api/generated.ts";
 import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
-import { CLUSTERS, SECRETS } from "../../operator/runtime/resources.ts";
+import { CLUSTERS, SECRETS } from "../../operator/api/resources.ts";
 import type { ControlPlane } from "../controlplane/controlplane.ts";
 import { installYunshu, OPERATOR_NAMESPACE } from "./yunshu.ts";
 

@@ -2,7 +2,7 @@
 // and the demo: the same objects `kubectl yunshu request|approve|deny` send.
 import type { TenantRequest } from "../../operator/api/generated.ts";
 import type { KubeClient, KubeObject } from "../../operator/runtime/kube-client.ts";
-import { TENANT_REQUESTS } from "../../operator/runtime/resources.ts";
+import { TENANT_REQUESTS } from "../../operator/api/resources.ts";
 import { decisionApply } from "../../operator/plugin/decision.ts";
 import { condition } from "../../operator/request/conditions.ts";
 import { eventually } from "./eventually.ts";

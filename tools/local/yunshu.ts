@@ -5,6 +5,7 @@
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { CustomObjectsApi } from "@kubernetes/client-node";
+import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "../../operator/api/names.ts";
 import { install } from "../../operator/install.ts";
 import { Operator } from "../../operator/operator.ts";
 import { KubeClient } from "../../operator/runtime/kube-client.ts";
@@ -14,8 +15,7 @@ import type { Tenant, TenantSpec } from "../../operator/tenant/types.ts";
 import type { ControlPlane } from "../controlplane/controlplane.ts";
 import { eventually } from "./eventually.ts";
 
-export const OPERATOR_NAMESPACE = "yunshu-system";
-export const OPERATOR_SERVICE_ACCOUNT = "yunshu-operator";
+export { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT };
 
 /** Installs crds/ and returns the operator ServiceAccount's identity on `plane`. */
 export async function installYunshu(plane: ControlPlane): Promise<string> {

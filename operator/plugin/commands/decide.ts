@@ -1,7 +1,7 @@
 // `approve` / `deny`: a platform admin decides a request, once, with a reason.
 import type { TenantRequest } from "../../api/generated.ts";
 import type { KubeClient } from "../../runtime/kube-client.ts";
-import { TENANT_REQUESTS } from "../../runtime/resources.ts";
+import { TENANT_REQUESTS } from "../../api/resources.ts";
 import type { Command, Context } from "../command.ts";
 import { condition as findCondition } from "../../request/conditions.ts";
 import { decisionApply, decisionOf, type Verdict } from "../decision.ts";

@@ -1,6 +1,6 @@
 // `requests`: the platform team's queue, with yunshu's verdict on each.
 import type { TenantRequest } from "../../api/generated.ts";
-import { TENANT_REQUESTS } from "../../runtime/resources.ts";
+import { TENANT_REQUESTS } from "../../api/resources.ts";
 import type { Command } from "../command.ts";
 import { rethrow } from "../errors.ts";
 import { GLOBAL_FLAGS_HELP, GLOBAL_OPTIONS, globalFlags, parse } from "../flags.ts";

@@ -1,7 +1,7 @@
 // `show NAME`: one request in full, for the department that filed it and the platform team alike.
 import type { KubeClient } from "../../runtime/kube-client.ts";
 import type { TenantRequest } from "../../api/generated.ts";
-import { TENANT_REQUESTS } from "../../runtime/resources.ts";
+import { TENANT_REQUESTS } from "../../api/resources.ts";
 import type { Command, Context } from "../command.ts";
 import { PluginError, rethrow } from "../errors.ts";
 import { GLOBAL_FLAGS_HELP, GLOBAL_OPTIONS, globalFlags, onePositional, parse } from "../flags.ts";

@@ -1,6 +1,6 @@
 // `tree`: every tenant in its place in the hierarchy, with its quota.
 import type { Tenant } from "../../api/generated.ts";
-import { TENANTS } from "../../runtime/resources.ts";
+import { TENANTS } from "../../api/resources.ts";
 import type { Command } from "../command.ts";
 import { rethrow } from "../errors.ts";
 import { GLOBAL_FLAGS_HELP, GLOBAL_OPTIONS, globalFlags, parse } from "../flags.ts";

@@ -2,7 +2,7 @@
 import type { ResourceQuota } from "../../api/core-types.ts";
 import type { Tenant } from "../../api/generated.ts";
 import { ApiError, type KubeClient } from "../../runtime/kube-client.ts";
-import { RESOURCE_QUOTAS, TENANTS } from "../../runtime/resources.ts";
+import { RESOURCE_QUOTAS, TENANTS } from "../../api/resources.ts";
 import { RESOURCE_QUOTA_NAME } from "../../tenant/resource-quota.ts";
 import type { Command } from "../command.ts";
 import { PluginError, rethrow } from "../errors.ts";

@@ -1,0 +1,27 @@
+// The CapacityPool controller: a pool's figures sum every top-level
+// tenant's quota, so any tenant change wakes the default pool.
+import type { CapacityPool } from "../api/generated.ts";
+import type { KubeObject } from "../api/meta.ts";
+import { watch, type ControllerDefinition } from "../runtime/controller.ts";
+import type { Informer } from "../runtime/informer.ts";
+import type { KubeClient } from "../runtime/kube-client.ts";
+import type { Tenant } from "../tenant/types.ts";
+import { DEFAULT_POOL } from "./pool.ts";
+import { CapacityPoolReconciler } from "./reconciler.ts";
+
+export const POOL_CONTROLLER = "capacitypool";
+
+export function poolController(deps: { client: KubeClient; pools: Informer<CapacityPool & KubeObject>; tenants: Informer<Tenant & KubeObject> }): ControllerDefinition {
+  return {
+    name: POOL_CONTROLLER,
+    workers: 1,
+    watch(queue) {
+      watch(deps.pools, queue, (_event, pool) => [pool.metadata.name]);
+      watch(deps.tenants, queue, () => [DEFAULT_POOL]);
+    },
+    resync(queue) {
+      for (const pool of deps.pools.list()) queue.add(pool.metadata.name);
+    },
+    reconciler: () => new CapacityPoolReconciler(deps),
+  };
+}

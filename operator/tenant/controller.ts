@@ -1,0 +1,92 @@
+// The hub's tenant controller: what wakes a tenant, and its reconciler in
+// the hub's role. A tenant's quota decision reads its parent, its siblings
+// and its children (quota-decision.ts), so a change to one wakes all of them,
+// on the hub and on every member; a change to anything yunshu manages wakes
+// its tenant; the fleet changing can move any tenant.
+import type { Cluster } from "../api/generated.ts";
+import type { KubeObject } from "../api/meta.ts";
+import { watch, type ControllerDefinition, type KeySink } from "../runtime/controller.ts";
+import type { EventRecorder } from "../runtime/events.ts";
+import type { Informer } from "../runtime/informer.ts";
+import type { KubeClient } from "../runtime/kube-client.ts";
+import type { Logger } from "../runtime/log.ts";
+import { tenantOf, type TenantCaches } from "./caches.ts";
+import { BY_PARENT } from "./directory.ts";
+import { HubRole, type HubFleet } from "./hub-role.ts";
+import type { PlatformSettings } from "./platform.ts";
+import { TenantReconciler } from "./reconciler.ts";
+
+export const TENANT_CONTROLLER = "tenant";
+
+export interface TenantControllerDeps {
+  client: KubeClient;
+  caches: TenantCaches;
+  /** Informers of what yunshu manages in the hub. */
+  managed: Informer<KubeObject>[];
+  clusters: Informer<Cluster & KubeObject>;
+  /** The fleet once this replica leads: the hub's view of it, and the member runtimes' queues. */
+  fleet: () => (KeySink & { hubView(): HubFleet }) | undefined;
+  events: EventRecorder;
+  log: Logger;
+  platform: PlatformSettings;
+  workers: number;
+}
+
+export function tenantController(deps: TenantControllerDeps): ControllerDefinition {
+  const { tenants } = deps.caches;
+  const everywhere = (hub: KeySink): KeySink => ({
+    add: (key) => {
+      hub.add(key);
+      deps.fleet()?.add(key);
+    },
+  });
+  return {
+    name: TENANT_CONTROLLER,
+    workers: deps.workers,
+    watch(queue) {
+      watch(tenants, everywhere(queue), (_event, tenant, old) => {
+        const name = tenant.metadata.name;
+        const affected = new Set([name, ...tenants.byIndex(BY_PARENT, name).map((c) => c.metadata.name)]);
+        for (const parent of new Set([tenant.spec.parent, old?.spec.parent])) {
+          if (!parent) continue;
+          affected.add(parent);
+          for (const sibling of tenants.byIndex(BY_PARENT, parent)) affected.add(sibling.metadata.name);
+        }
+        return affected;
+      });
+      // Drift, deletion, quota usage: level-triggered reconcile works out the rest.
+      for (const informer of deps.managed) watch(informer, queue, (_event, obj) => tenantOf(obj));
+      // A cluster that joins, leaves or changes region or tier can change any
+      // tenant's placement; one whose readiness changes changes the hub's Ready of the tenants placed on it.
+      watch(deps.clusters, everywhere(queue), (event, cluster, old) => (placementMayChange(event, cluster, old) ? allTenants() : []));
+      watch(deps.clusters, queue, (event, cluster, old) => (!placementMayChange(event, cluster, old) && ready(cluster) !== ready(old) ? allTenants() : []));
+    },
+    resync(queue) {
+      const sink = everywhere(queue);
+      for (const name of allTenants()) sink.add(name);
+    },
+    reconciler() {
+      const fleet = deps.fleet();
+      if (!fleet) throw new Error("the tenant controller starts only once the fleet exists (after this replica leads)");
+      return new TenantReconciler({
+        client: deps.client,
+        caches: deps.caches,
+        events: deps.events,
+        log: deps.log,
+        platform: deps.platform,
+        role: new HubRole(deps.client, fleet.hubView()),
+      });
+    },
+  };
+
+  function allTenants(): string[] {
+    return tenants.list().map((t) => t.metadata.name);
+  }
+}
+
+/** Whether a Cluster event can change where tenants are placed: it came, went, or its spec changed. */
+export function placementMayChange(event: string, cluster: KubeObject, old: KubeObject | undefined): boolean {
+  return event !== "update" || cluster.metadata.generation !== old?.metadata.generation;
+}
+
+const ready = (c: Cluster | undefined) => c?.status?.conditions?.find((x) => x.type === "Ready")?.status;
