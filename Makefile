@@ -10,7 +10,7 @@ CONTROLPLANE := $(NODE) tools/controlplane/cli.ts
 
 YUNSHU := $(NODE) bin/yunshu.js
 
-.PHONY: help deps binaries pulumi infra-preview infra-up infra-destroy test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-fleet bench-controlplane
+.PHONY: help deps binaries pulumi prometheus infra-preview infra-up infra-destroy test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-fleet bench-controlplane
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ binaries: deps ## Build (once, cached) or find etcd, kube-apiserver, kube-contro
 
 pulumi: deps ## Build (once, cached) the Pulumi CLI and Kubernetes provider that infra/ runs with
 	@$(NODE) tools/toolchain/pulumi.ts >/dev/null
+
+prometheus: deps ## Build (once, cached) or find prometheus and promtool
+	@$(NODE) tools/toolchain/prometheus.ts >/dev/null
 
 test: deps binaries pulumi ## Everything: lint, type-check, unit and integration tests
 	@npm test
