@@ -27,7 +27,7 @@ pulumi: deps ## Build (once, cached) the Pulumi CLI and Kubernetes provider that
 prometheus: deps ## Build (once, cached) or find prometheus and promtool
 	@$(NODE) tools/toolchain/prometheus.ts >/dev/null
 
-test: deps binaries pulumi ## Everything: lint, type-check, unit and integration tests
+test: deps binaries pulumi prometheus ## Everything: lint, type-check, unit and integration tests
 	@npm test
 
 lint: deps
@@ -36,10 +36,10 @@ lint: deps
 typecheck: deps
 	@npm run -s typecheck
 
-unit: deps ## Unit tests only (no cluster)
+unit: deps prometheus ## Unit tests only (no cluster)
 	@npm run -s test:unit
 
-integration: deps binaries pulumi ## Integration tests only (real control planes)
+integration: deps binaries pulumi prometheus ## Integration tests only (real control planes)
 	@npm run -s test:integration
 
 demo: deps binaries ## Run yunshu: a hub and two member control planes, the operator, sample tenants (Ctrl-C to stop)
