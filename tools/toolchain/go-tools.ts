@@ -1,8 +1,8 @@
-// Builds Go programs (Kubernetes binaries, later helm and pulumi) from the Go
-// module proxy into a per-version cache outside the work tree. These machines
-// have no Docker and no internet beyond package registries, so building from
-// Go modules is the one way to get real binaries; it is slow once and must be
-// instant afterwards.
+// Builds Go programs (the Kubernetes binaries, helm, Pulumi, Prometheus)
+// from the Go module proxy into a per-version cache outside the work tree.
+// These machines have no Docker and no internet beyond package registries, so
+// building from Go modules is the one way to get real binaries; it is slow
+// once and must be instant afterwards.
 import { spawn } from "node:child_process";
 import { constants as fsConstants } from "node:fs";
 import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
