@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what yunshu's commands need on a fresh machine, and nothing that is
 # already there: Debian packages (openssl for the local control plane's
-# certificates, setpriv so its processes die with their parent, prometheus
-# for promtool and the real Prometheus the metrics tests scrape with), then
+# certificates, setpriv so its processes die with their parent, git), then
 # the npm packages, which bring Node 24 (the npm package node@24) into
-# node_modules/.bin. The Kubernetes binaries and helm are built from Go
-# modules on first use (tools/toolchain/), not here.
+# node_modules/.bin. The Kubernetes binaries, helm, Pulumi, prometheus and
+# promtool are built from Go modules on first use (tools/controlplane/,
+# tools/toolchain/), not installed here: a distribution's package of a server
+# may install and start a system service, which `make test` must never do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,6 @@ missing=()
 command -v openssl >/dev/null || missing+=(openssl)
 command -v setpriv >/dev/null || missing+=(util-linux)
 command -v git >/dev/null || missing+=(git)
-command -v promtool >/dev/null || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
     say "missing Debian packages: ${missing[*]}; install them (apt-get install ${missing[*]}) and run this again"

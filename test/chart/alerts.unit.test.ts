@@ -1,16 +1,22 @@
 // The alerts and the dashboard the chart ships, checked with Prometheus's own
-// promtool (Debian's prometheus package; scripts/install-deps.sh installs
-// it): the rule file is valid, its unit tests pass and cover every alert both
-// firing and not firing, and every query asks for metrics the operator
+// promtool: the rule file is valid, its unit tests pass and cover every alert
+// both firing and not firing, and every query asks for metrics the operator
 // exports, from the operator's job only.
+//
+// promtool comes from tools/toolchain/prometheus.ts (yunshu's cached build,
+// or PROMETHEUS_BIN_DIR). This file stays a unit test, needing no cluster,
+// and asks for promtool itself rather than through a global setup of the
+// unit project: that would make every unit test, however pure, wait for Go
+// and a cold Prometheus build. `make unit` and `make test` build it first, so
+// the long timeout below only matters to a bare `vitest` on a cold cache.
 import { execFile } from "node:child_process";
-import { constants as fsConstants } from "node:fs";
-import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { ensurePrometheus } from "../../tools/toolchain/prometheus.ts";
 
 const FILES = fileURLToPath(new URL("../../charts/yunshu/files/", import.meta.url));
 const ALERTS = join(FILES, "alerts.yaml");
@@ -73,22 +79,6 @@ interface Panel {
   targets?: { expr: string; refId: string }[];
 }
 
-async function findPromtool(): Promise<string> {
-  const candidates = [...(process.env.PATH ?? "").split(delimiter).filter(Boolean).map((dir) => join(dir, "promtool")), "/usr/bin/promtool"];
-  for (const path of candidates) {
-    try {
-      await access(path, fsConstants.X_OK);
-      return path;
-    } catch {
-      // not here
-    }
-  }
-  throw new Error(
-    "promtool is on neither PATH nor /usr/bin: install Debian's prometheus package (apt-get install prometheus), " +
-      "which `make deps` (scripts/install-deps.sh) does",
-  );
-}
-
 function run(binary: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     execFile(binary, args, (err, stdout, stderr) => {
@@ -113,13 +103,13 @@ let panels: Panel[];
 let dashboard: { uid?: string; title?: string; panels: Panel[]; templating: { list: { name: string; query?: unknown }[] } };
 
 beforeAll(async () => {
-  promtool = await findPromtool();
+  promtool = (await ensurePrometheus()).promtool;
   rules = parse(await readFile(ALERTS, "utf8")) as RuleFile;
   alerts = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert);
   alertTests = parse(await readFile(ALERT_TESTS, "utf8")) as AlertTests;
   dashboard = JSON.parse(await readFile(DASHBOARD, "utf8")) as typeof dashboard;
   panels = dashboard.panels;
-});
+}, 1_800_000);
 
 describe("files/alerts.yaml", () => {
   it("is a valid Prometheus rule file (promtool check rules)", async () => {

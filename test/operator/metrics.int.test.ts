@@ -1,9 +1,10 @@
-// The operator's metrics as SREs get them: a real Prometheus (Debian's
-// package) scrapes a running `yunshu operator`, and PromQL answers a
-// tenant's quota used and hard. Also: every documented metric is exported,
-// and a deleted tenant's series disappear.
+// The operator's metrics as SREs get them: a real Prometheus (yunshu's build
+// from its Go module, or PROMETHEUS_BIN_DIR's; tools/toolchain/prometheus.ts)
+// scrapes a running `yunshu operator`, and PromQL answers a tenant's quota
+// used and hard. Also: every documented metric is exported, and a deleted
+// tenant's series disappear.
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
@@ -12,9 +13,9 @@ import { ControlPlane, freePort } from "../../tools/controlplane/controlplane.ts
 import { startSupervised, type Supervised } from "../../tools/controlplane/processes.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { installYunshu, restrictedPod, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
+import { ensurePrometheus } from "../../tools/toolchain/prometheus.ts";
 
 const yunshu = join(import.meta.dirname, "../../bin/yunshu.js");
-const PROMETHEUS = ["/usr/bin/prometheus", "/usr/local/bin/prometheus"].find((p) => existsSync(p)) ?? "prometheus";
 
 let plane: ControlPlane;
 let operator: ChildProcess;
@@ -51,7 +52,7 @@ beforeAll(async () => {
   prometheusPort = await freePort();
   prometheus = startSupervised(
     "prometheus",
-    PROMETHEUS,
+    (await ensurePrometheus()).prometheus,
     [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${prometheusPort}`],
     join(plane.dir, "logs", "prometheus.log"),
   );
