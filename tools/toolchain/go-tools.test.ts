@@ -39,7 +39,7 @@ describe("a wrapper module around upstream commands", () => {
     expect(goMod).toMatch(/^module yunshu\.local\/upstream$/m);
     expect(goMod).toMatch(/^go 1\.26\.7$/m);
     expect(goMod).toContain("require (\n\texample.com/upstream v1.0.0\n)");
-    expect(goMod).toMatch(/^replace example\.com\/dep => example\.com\/fork v1\.2\.1$/m);
-    expect(goMod).toMatch(/^tool example\.com\/upstream\/cmd\/a$/m);
+    expect(goMod).toContain("replace (\n\texample.com/dep => example.com/fork v1.2.1\n)");
+    expect(goMod).toContain("tool (\n\texample.com/upstream/cmd/a\n)");
   });
 });

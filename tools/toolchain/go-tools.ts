@@ -169,13 +169,14 @@ export function renderWrapperGoMod(opts: { module: string; goDirective: string; 
     "",
     `go ${opts.goDirective}`,
     "",
-    "require (",
-    ...opts.requires.map((r) => `\t${r}`),
-    ")",
-    ...opts.replaces.map((r) => `\nreplace ${r}`),
-    ...opts.tools.map((t) => `\ntool ${t}`),
-    "",
+    ...block("require", opts.requires),
+    ...block("tool", opts.tools),
+    ...block("replace", opts.replaces),
   ].join("\n");
+}
+
+function block(directive: string, lines: string[]): string[] {
+  return lines.length === 0 ? [] : [`${directive} (`, ...lines.map((l) => `\t${l}`), ")", ""];
 }
 
 /** The installed Go version as [major, minor], or undefined without a Go toolchain. */

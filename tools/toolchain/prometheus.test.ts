@@ -67,9 +67,9 @@ describe("the wrapper module for prometheus and promtool", () => {
     expect(minimumGo).toBe("1.26.7");
     expect(goMod).toMatch(/^go 1\.26\.7$/m);
     expect(goMod).toContain(`\tgithub.com/prometheus/prometheus ${PROMETHEUS_MODULE_VERSION}\n`);
-    expect(goMod).toMatch(/^tool github\.com\/prometheus\/prometheus\/cmd\/prometheus$/m);
-    expect(goMod).toMatch(/^tool github\.com\/prometheus\/prometheus\/cmd\/promtool$/m);
-    expect(goMod).toMatch(/^replace example\.com\/broken => example\.com\/fixed v1\.0\.1$/m);
+    expect(goMod).toMatch(/^\tgithub\.com\/prometheus\/prometheus\/cmd\/prometheus$/m);
+    expect(goMod).toMatch(/^\tgithub\.com\/prometheus\/prometheus\/cmd\/promtool$/m);
+    expect(goMod).toMatch(/^\texample\.com\/broken => example\.com\/fixed v1\.0\.1$/m);
     expect(goMod).not.toContain("./web/ui");
   });
 });
