@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../runtime/kube-client.ts";
+import { ApiError, TransportError } from "../runtime/kube-client.ts";
 import { admissionMessage, explain, PluginError, rethrow, serverMessage, UsageError } from "./errors.ts";
 
 // As KubeClient builds them: "VERB path: status reason: <the Status message>".
@@ -31,7 +31,7 @@ describe("messages", () => {
     expect(explain(new ApiError(401, "Unauthorized", "GET /x: 401 Unauthorized: Unauthorized"), "https://k")).toMatch(
       /^the API server at https:\/\/k did not accept your credentials \(401 Unauthorized\); check --kubeconfig and --context/,
     );
-    const refused = new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6443"), { code: "ECONNREFUSED" }) });
+    const refused = new TransportError("GET /version", "https://127.0.0.1:6443", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6443"), { code: "ECONNREFUSED" }));
     expect(explain(refused, "https://127.0.0.1:6443")).toBe(
       "cannot reach the API server at https://127.0.0.1:6443 (ECONNREFUSED); is the cluster running, and are --kubeconfig and --context the right ones?",
     );

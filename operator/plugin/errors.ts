@@ -1,6 +1,6 @@
 // How the plugin fails: one line saying what went wrong and what to do.
 // A command line it cannot use exits 2, anything else 1.
-import { ApiError } from "../runtime/kube-client.ts";
+import { ApiError, TransportError } from "../runtime/kube-client.ts";
 
 /** The command line is wrong; nothing was sent to the cluster. */
 export class UsageError extends Error {
@@ -43,13 +43,6 @@ export function rethrow(err: unknown, hints: Hints): never {
   throw err;
 }
 
-/** A network failure from fetch: undici reports "fetch failed" with the system error as the cause. */
-function networkCause(err: unknown): string | undefined {
-  if (!(err instanceof TypeError) || !err.cause) return undefined;
-  const cause = err.cause as { code?: string; message?: string };
-  return cause.code ?? cause.message;
-}
-
 /** The one line a failure becomes; `server` is the API server the command talked to, when it got that far. */
 export function explain(err: unknown, server: string | undefined): string {
   if (err instanceof UsageError || err instanceof PluginError) return err.message;
@@ -61,8 +54,8 @@ export function explain(err: unknown, server: string | undefined): string {
     }
     return serverMessage(err);
   }
-  const cause = networkCause(err);
-  if (cause) {
+  if (err instanceof TransportError) {
+    const cause = err.code ?? (err.cause as Error).message;
     return `cannot reach the API server${server ? ` at ${server}` : ""} (${cause}); is the cluster running, and are --kubeconfig and --context the right ones?`;
   }
   return err instanceof Error ? err.message : String(err);

@@ -2,15 +2,19 @@
 // (get, paginated list, watch, create, server-side apply, delete), with
 // client-side rate limiting and 429/Retry-After handling. Requests go
 // straight through undici so that watches, pagination and apply are under our
-// control.
+// control. Other failures are thrown at once, typed (api-errors.ts): the
+// caller knows whether waiting is worth it (the operator's work queue backs
+// off; `yunshu install` retries).
 import { readFile } from "node:fs/promises";
 import { Agent, fetch, type Dispatcher } from "undici";
 import type { KubeObject, ResourceType } from "../api/meta.ts";
+import { ApiError, asTransportError, isNotFound, toApiError } from "./api-errors.ts";
 import type { ClusterCredentials } from "./kubeconfig.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import { sleep } from "./sleep.ts";
 
 export type { KubeObject, ObjectMeta, ResourceType } from "../api/meta.ts";
+export { ApiError, TransportError, isConflict, isGone, isNotFound, isTransient } from "./api-errors.ts";
 
 export interface ListResult<T> {
   items: T[];
@@ -21,24 +25,6 @@ export interface WatchEvent<T> {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
   object: T;
 }
-
-/** A failed API call: the HTTP status, the Status reason and message, and what it was about. */
-export class ApiError extends Error {
-  override name = "ApiError";
-  readonly status: number;
-  readonly reason: string;
-  readonly retryAfterSeconds: number | undefined;
-  constructor(status: number, reason: string, message: string, retryAfterSeconds?: number) {
-    super(message);
-    this.status = status;
-    this.reason = reason;
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
-}
-
-export const isNotFound = (err: unknown) => err instanceof ApiError && err.status === 404;
-export const isConflict = (err: unknown) => err instanceof ApiError && err.status === 409;
-export const isGone = (err: unknown) => err instanceof ApiError && err.status === 410;
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;
@@ -152,13 +138,18 @@ export class KubeClient {
       const headerList: [string, string][] = Object.entries(requestHeaders);
       for (const group of groups) headerList.push(["impersonate-group", group]);
       this.count(verb);
-      const response = (await fetch(url, {
-        method: init.method ?? "GET",
-        headers: headerList,
-        body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
-        dispatcher,
-        signal: init.signal,
-      })) as unknown as Response;
+      let response: Response;
+      try {
+        response = (await fetch(url, {
+          method: init.method ?? "GET",
+          headers: headerList,
+          body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
+          dispatcher,
+          signal: init.signal,
+        })) as unknown as Response;
+      } catch (err) {
+        throw asTransportError(err, `${verb} ${path}`, this.server);
+      }
       if (response.status === 429 && attempt < MAX_RETRIES_ON_429) {
         // The API server's priority and fairness says when to come back.
         const retryAfter = Number(response.headers.get("retry-after") ?? "1");
@@ -172,7 +163,12 @@ export class KubeClient {
 
   private async call<T>(path: string, init: RequestInit, verb: string): Promise<T> {
     const response = await this.send(path, init, verb);
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      throw asTransportError(err, `${verb} ${path}`, this.server);
+    }
     if (!response.ok) throw toApiError(response, text, `${init.method ?? "GET"} ${path}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
@@ -280,7 +276,7 @@ export class KubeClient {
       // Our own abort (shutdown or inactivity) ends the watch quietly; the
       // caller decides whether to start another.
       if (controller.signal.aborted) return;
-      throw err;
+      throw asTransportError(err, `WATCH ${resourcePath(type, opts.namespace)}`, this.server);
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", abort);
@@ -320,18 +316,4 @@ export class KubeClient {
       if (!isNotFound(err)) throw err;
     }
   }
-}
-
-function toApiError(response: Response, text: string, what: string): ApiError {
-  let reason = response.statusText;
-  let message = text;
-  try {
-    const status = JSON.parse(text) as { reason?: string; message?: string };
-    reason = status.reason ?? reason;
-    message = status.message ?? message;
-  } catch {
-    // Not a Status object (a proxy's error page, say): keep the raw text.
-  }
-  const retryAfter = response.headers.get("retry-after");
-  return new ApiError(response.status, reason, `${what}: ${response.status} ${reason}: ${message}`, retryAfter ? Number(retryAfter) : undefined);
 }
