@@ -5,7 +5,7 @@
 // Kubernetes provider run in test/infra/infra.int.test.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { loadManifests } from "../operator/install.ts";
+import { loadManifests } from "../operator/api/manifests.ts";
 import { clusterProgram } from "./program.ts";
 import { renderTokenKubeconfig } from "./bootstrap/kubeconfig.ts";
 import type { StackSettings } from "./stacks.ts";

@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { resolve } from "node:path";
-import { loadManifests } from "../operator/install.ts";
+import { loadManifests } from "../operator/api/manifests.ts";
 import { ADAPTER_IMPLEMENTATIONS } from "./adapters/index.ts";
 import { ClusterBootstrap } from "./bootstrap/cluster-bootstrap.ts";
 import { MemberRegistration } from "./bootstrap/member-registration.ts";

@@ -12,7 +12,7 @@ import { parseAllDocuments } from "yaml";
 import type { ResourceQuota } from "../operator/api/core-types.ts";
 import type { Cluster } from "../operator/api/generated.ts";
 import { hubName } from "../operator/fleet/placement.ts";
-import { CRDS_DIR } from "../operator/install.ts";
+import { CRDS_DIR } from "../operator/api/manifests.ts";
 import type { Operator } from "../operator/operator.ts";
 import { KubeClient, type KubeObject } from "../operator/runtime/kube-client.ts";
 import { CLUSTERS, RESOURCE_QUOTAS } from "../operator/api/resources.ts";

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import type { Cluster } from "../../operator/api/generated.ts";
-import { CRDS_DIR } from "../../operator/install.ts";
+import { CRDS_DIR } from "../../operator/api/manifests.ts";
 import type { Operator } from "../../operator/operator.ts";
 import type { ApiError} from "../../operator/runtime/kube-client.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";

@@ -7,7 +7,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { INSTALL_RETRY, loadManifests } from "../../operator/install.ts";
+import { loadManifests } from "../../operator/api/manifests.ts";
+import { INSTALL_RETRY } from "../../operator/install.ts";
 import { sleep } from "../../operator/runtime/sleep.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 

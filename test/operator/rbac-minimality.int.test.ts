@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { CoreV1Api, RbacAuthorizationV1Api, type V1ClusterRole } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CRDS_DIR } from "../../operator/install.ts";
+import { CRDS_DIR } from "../../operator/api/manifests.ts";
 import type { Operator } from "../../operator/operator.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { installYunshu, startOperator, tenant, tenantsApi } from "../../tools/local/yunshu.ts";
