@@ -1,13 +1,14 @@
 // No long-lived credentials inside tenants, tested as real token identities:
 // a legacy ServiceAccount token Secret (whose token never expires) is refused
 // in a tenant's namespaces for its owner, a cluster admin and an anonymous
-// client alike. Every refusal is checked to have left nothing behind.
+// client alike, while the tokens that replace it are bounded by the API
+// server. Every refusal is checked to have left nothing behind.
 import { AdmissionregistrationV1Api, ApiException, CoreV1Api, KubeConfig, type V1Secret } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { install } from "../../operator/install.ts";
 import type { Operator } from "../../operator/operator.ts";
 import { KubeClient } from "../../operator/runtime/kube-client.ts";
-import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { ControlPlane, MAX_TOKEN_EXPIRATION_SECONDS } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { installYunshu, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 import { apiFailure } from "../support/api-errors.ts";
@@ -146,5 +147,24 @@ describe("a legacy token Secret that predates the policy", () => {
     expect(labelled.metadata?.labels?.["kubernetes.io/legacy-token-invalid-since"]).toBe("2026-01-01");
     await admin.deleteNamespacedSecret({ namespace: own, name: "old-token" });
     await eventually("old-token to be gone", async () => !(await secretExists(own, "old-token")));
+  });
+});
+
+describe("the tokens that replace it are bounded", () => {
+  it(`the owner's kubectl create token for a year gets one of ${MAX_TOKEN_EXPIRATION_SECONDS / 3600}h, and is told so`, async () => {
+    const year = await plane.kubectl(["-n", own, "create", "token", "ledger", "--duration", "8760h"], "alice");
+    expect(year.code, year.stderr).toBe(0);
+    const { iat, exp, sub } = claims(year.stdout.trim());
+    expect(sub).toBe(`system:serviceaccount:${own}:ledger`);
+    expect(exp - iat).toBe(MAX_TOKEN_EXPIRATION_SECONDS);
+    expect(year.stderr).toContain(`requested expiration of ${365 * 24 * 3600} seconds shortened to ${MAX_TOKEN_EXPIRATION_SECONDS} seconds`);
+  });
+
+  it("a lifetime within the bound is issued as asked", async () => {
+    const twoHours = await plane.kubectl(["-n", own, "create", "token", "ledger", "--duration", "2h"], "alice");
+    expect(twoHours.code, twoHours.stderr).toBe(0);
+    const { iat, exp } = claims(twoHours.stdout.trim());
+    expect(exp - iat).toBe(2 * 3600);
+    expect(twoHours.stderr).not.toContain("shortened");
   });
 });
