@@ -49,6 +49,13 @@ export interface StartTimings {
 export const ADMIN = "admin";
 const CONTROLLER_MANAGER = "system:kube-controller-manager";
 
+/**
+ * The longest a ServiceAccount token issued here lives: a longer TokenRequest
+ * (`kubectl create token --duration 8760h`) gets a token of exactly this
+ * lifetime, as on a production API server that bounds them.
+ */
+export const MAX_TOKEN_EXPIRATION_SECONDS = 24 * 60 * 60;
+
 /** What the tests and the operator need from kube-controller-manager. */
 export const CONTROLLERS = [
   "namespace-controller",
@@ -223,6 +230,12 @@ export class ControlPlane {
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
         `--service-account-key-file=${pki.serviceAccountPublicKey}`,
         `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+        `--service-account-max-token-expiration=${MAX_TOKEN_EXPIRATION_SECONDS}s`,
+        // Otherwise a token the kubelet projects into a pod is valid for a
+        // year whatever the bound says (a transition aid for clients that
+        // never re-read their token file). No kubelet runs here; set as a
+        // production API server should be, so the bound has no exception.
+        "--service-account-extend-token-expiration=false",
         "--allow-privileged=true",
         "--profiling=false",
         ...(options.apiServerFlags ?? []),
@@ -337,13 +350,15 @@ export class ControlPlane {
   /**
    * A real token for a ServiceAccount (TokenRequest API), registered as an
    * identity with its own kubeconfig, e.g. to run the operator as the
-   * ServiceAccount a Helm install would give it. Returns the identity's name.
+   * ServiceAccount a Helm install would give it. It lives as long as the
+   * control plane allows, which outlasts any test run. Returns the
+   * identity's name.
    */
   async serviceAccountIdentity(namespace: string, name: string): Promise<string> {
     const response = await this.request("POST", `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, ADMIN, {
       apiVersion: "authentication.k8s.io/v1",
       kind: "TokenRequest",
-      spec: { expirationSeconds: 86_400 },
+      spec: { expirationSeconds: MAX_TOKEN_EXPIRATION_SECONDS },
     });
     if (response.status !== 201) throw new Error(`TokenRequest for ${namespace}/${name} failed (${response.status}): ${response.body}`);
     const identity = `system:serviceaccount:${namespace}:${name}`;
