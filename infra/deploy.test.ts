@@ -1,5 +1,19 @@
+import { execFileSync } from "node:child_process";
+import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { engineErrors, main, renderSummary } from "./deploy.ts";
+import { engineErrors, main, parseCommandLine, renderSummary } from "./deploy.ts";
+import { INFRA_DIR } from "./stacks.ts";
+
+const REPO = resolve(INFRA_DIR, "..");
+
+/** The driver's arguments in the command `make TARGET VARIABLES…` runs, split as its shell splits them. */
+function driverArgsOfMake(target: string, variables: string[]): string[] {
+  const dryRun = execFileSync("make", ["-n", "--no-print-directory", target, ...variables], { cwd: REPO, env: { PATH: process.env.PATH }, encoding: "utf8" });
+  const line = dryRun.split("\n").find((l) => l.includes(" infra/deploy.ts "));
+  if (!line) throw new Error(`make -n ${target} runs no infra/deploy.ts:\n${dryRun}`);
+  const args = line.slice(line.indexOf(" infra/deploy.ts ") + " infra/deploy.ts ".length);
+  return execFileSync("sh", ["-c", `printf '%s\\0' ${args}`], { encoding: "utf8" }).split("\0").slice(0, -1);
+}
 
 describe("the driver's report", () => {
   it("puts the cause of a failed stack first, not the engine's 'update failed'", () => {
@@ -50,5 +64,72 @@ describe("the driver's command line", () => {
   it("stops at a bad topology before any stack runs, naming the file and the problem", async () => {
     await expect(main(["preview", "--env", "prod", "--topology", "/nonexistent/hunan.yaml"])).rejects.toThrow(/cannot read the topology file \/nonexistent\/hunan\.yaml/);
     await expect(main(["preview", "--env", "prod", "--clusters", "changsa"])).rejects.toThrow(/not in topology hunan: changsa/);
+  });
+});
+
+describe("the driver's settings", () => {
+  it("are read from its command line, paths against the current directory", () => {
+    expect(
+      parseCommandLine([
+        "destroy",
+        "--env",
+        "prod",
+        "--topology",
+        "infra/topology/hunan.yaml",
+        "--clusters",
+        "hunan, changsha",
+        "--parallel",
+        "8",
+        "--set",
+        "awaitOperator=false",
+        "--set",
+        "awaitOperatorTimeoutSeconds=60",
+        "--secrets-provider",
+        "hashivault://yunshu",
+        "--work-dir",
+        "ci",
+      ]),
+    ).toEqual({
+      options: {
+        operation: "destroy",
+        environment: "prod",
+        topologyFile: resolve("infra/topology/hunan.yaml"),
+        clusters: ["hunan", "changsha"],
+        parallel: 8,
+        config: { awaitOperator: "false", awaitOperatorTimeoutSeconds: "60" },
+        secretsProvider: "hashivault://yunshu",
+        workDir: resolve("ci"),
+      },
+    });
+    expect(parseCommandLine(["up", "--env", "e2e"])).toEqual({
+      options: { operation: "up", environment: "e2e", topologyFile: join(INFRA_DIR, "topology/hunan.yaml"), parallel: 4, config: {}, workDir: INFRA_DIR },
+    });
+  });
+
+  it("each have a make variable, passed on as one argument whatever it holds", () => {
+    const args = driverArgsOfMake("infra-up", [
+      "ENV=prod",
+      "CLUSTERS=hunan,changsha",
+      "TOPOLOGY=infra/topology/hunan.yaml",
+      "PARALLEL=2",
+      "SET=awaitOperator=false awaitOperatorTimeoutSeconds=120",
+      "SECRETS_PROVIDER=hashivault://yunshu?namespace=a&b",
+      "WORK_DIR=/tmp/o'brien stacks",
+    ]);
+    expect(args[0]).toBe("up");
+    expect(parseCommandLine(args)).toEqual({
+      options: {
+        operation: "up",
+        environment: "prod",
+        topologyFile: join(REPO, "infra/topology/hunan.yaml"),
+        clusters: ["hunan", "changsha"],
+        parallel: 2,
+        config: { awaitOperator: "false", awaitOperatorTimeoutSeconds: "120" },
+        secretsProvider: "hashivault://yunshu?namespace=a&b",
+        workDir: "/tmp/o'brien stacks",
+      },
+    });
+    expect(driverArgsOfMake("infra-preview", ["ENV=prod"])).toEqual(["preview", "--env", "prod"]);
+    expect(driverArgsOfMake("infra-destroy", ["ENV=prod", "SET=keepCrdsOnDestroy=false"])).toEqual(["destroy", "--env", "prod", "--set", "keepCrdsOnDestroy=false"]);
   });
 });

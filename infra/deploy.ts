@@ -170,18 +170,27 @@ Runs the stacks ENV.<cluster> of a topology: the hub first, then its members
 side by side (destroy: the members, then the hub).
 
   --env ENV               environment: stacks are named ENV.<cluster> (required)
-  --topology FILE         topology file (default: infra/topology/hunan.yaml)
+  --topology FILE         topology file, relative to the current directory
+                          (default: infra/topology/hunan.yaml)
   --clusters a,b          only these clusters, e.g. one city before the rest
   --parallel N            member stacks at once (default 4)
-  --set KEY=VALUE         yunshu-infra config on every stack (repeatable),
-                          e.g. --set keepCrdsOnDestroy=false
+  --set KEY=VALUE         yunshu-infra config on every stack (repeatable):
+                            keepCrdsOnDestroy (default true)
+                            awaitOperator (default true; false on a control plane without nodes)
   --secrets-provider URL  for new stacks, e.g. hashivault://yunshu (default passphrase)
   --work-dir DIR          where the Pulumi.<stack>.yaml files go (default infra/)
+
+make infra-preview|infra-up|infra-destroy take the same settings as
+ENV, TOPOLOGY, CLUSTERS, PARALLEL, SET="KEY=VALUE ...", SECRETS_PROVIDER
+and WORK_DIR.
 
 The backend comes from PULUMI_BACKEND_URL (e.g. an OSS bucket, or file://),
 the passphrase from PULUMI_CONFIG_PASSPHRASE(_FILE).`;
 
-export async function main(argv: string[]): Promise<number> {
+export type CommandLine = { help: true } | { usageError: string } | { options: Omit<DeployOptions, "log"> };
+
+/** The driver's arguments as options; paths are resolved against the current directory. */
+export function parseCommandLine(argv: string[]): CommandLine {
   let parsed;
   try {
     parsed = parseArgs({
@@ -199,40 +208,46 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
+    return { usageError: `${(err as Error).message}\n\n${USAGE}` };
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  if (values.help) return { help: true };
   const operation = positionals[0] as Operation | undefined;
   const parallel = Number(values.parallel);
   const config: Record<string, string> = {};
   for (const kv of values.set) {
     const eq = kv.indexOf("=");
-    if (eq <= 0) {
-      console.error(`--set ${kv}: expected KEY=VALUE\n\n${USAGE}`);
-      return 2;
-    }
+    if (eq <= 0) return { usageError: `--set ${kv}: expected KEY=VALUE\n\n${USAGE}` };
     config[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   if (!operation || !OPERATIONS.includes(operation) || positionals.length > 1 || !values.env || !Number.isInteger(parallel) || parallel < 1) {
-    console.error(USAGE);
+    return { usageError: USAGE };
+  }
+  return {
+    options: {
+      operation,
+      topologyFile: resolve(values.topology),
+      environment: values.env,
+      ...(values.clusters ? { clusters: values.clusters.split(",").map((c) => c.trim()) } : {}),
+      parallel,
+      workDir: resolve(values["work-dir"]),
+      config,
+      ...(values["secrets-provider"] ? { secretsProvider: values["secrets-provider"] } : {}),
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const commandLine = parseCommandLine(argv);
+  if ("help" in commandLine) {
+    console.log(USAGE);
+    return 0;
+  }
+  if ("usageError" in commandLine) {
+    console.error(commandLine.usageError);
     return 2;
   }
-  const results = await deploy({
-    operation,
-    topologyFile: values.topology,
-    environment: values.env,
-    ...(values.clusters ? { clusters: values.clusters.split(",").map((c) => c.trim()) } : {}),
-    parallel,
-    workDir: resolve(values["work-dir"]),
-    config,
-    ...(values["secrets-provider"] ? { secretsProvider: values["secrets-provider"] } : {}),
-    log: (line) => console.log(line),
-  });
+  const results = await deploy({ ...commandLine.options, log: (line) => console.log(line) });
   console.log(`\n${renderSummary(results)}`);
   for (const r of results.filter((r) => r.error && r.outcome === "failed")) console.error(`\n${r.stack} failed:\n${r.error}`);
   return results.every((r) => r.outcome === "succeeded") ? 0 : 1;
