@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import * as automation from "@pulumi/pulumi/automation/index.js";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { inParallel } from "../operator/runtime/in-parallel.ts";
+import { PROGRESS_INTERVAL_MS, StackProgress } from "./progress.ts";
 import { stackProgram } from "./program.ts";
 import { INFRA_DIR, loadTopology, PROJECT, rolloutOrder, stackName } from "./stacks.ts";
 
@@ -77,6 +78,8 @@ async function runStack(cluster: string, opts: DeployOptions): Promise<StackResu
     seconds: (Date.now() - started) / 1000,
     ...extra,
   });
+  const progress = new StackProgress();
+  const ticker = setInterval(() => opts.log(`[${cluster}] ${progress.describe(stack, started, Date.now())}`), PROGRESS_INTERVAL_MS);
   try {
     const s = await automation.LocalWorkspace.createOrSelectStack(
       { stackName: stack, projectName: PROJECT, program: stackProgram },
@@ -87,7 +90,7 @@ async function runStack(cluster: string, opts: DeployOptions): Promise<StackResu
       ...Object.fromEntries(Object.entries(opts.config).map(([k, v]) => [`${PROJECT}:${k}`, { value: v }])),
     });
     const onOutput = linePrefixer(cluster, opts.log);
-    const common = { onOutput, color: "never" as const };
+    const common = { onOutput, onEvent: (event: automation.EngineEvent) => progress.observe(event), color: "never" as const };
     switch (opts.operation) {
       case "up": {
         const r = await s.up(common);
@@ -108,6 +111,8 @@ async function runStack(cluster: string, opts: DeployOptions): Promise<StackResu
     }
   } catch (err) {
     return result("failed", { error: err instanceof automation.CommandError ? engineErrors(err.message) : (err as Error).message });
+  } finally {
+    clearInterval(ticker);
   }
 }
 
@@ -167,7 +172,8 @@ export function renderSummary(results: StackResult[]): string {
 const USAGE = `usage: node infra/deploy.ts <up|preview|destroy|refresh> --env ENV [options]
 
 Runs the stacks ENV.<cluster> of a topology: the hub first, then its members
-side by side (destroy: the members, then the hub).
+side by side (destroy: the members, then the hub). A stack that runs longer
+than ${PROGRESS_INTERVAL_MS / 1000}s says every ${PROGRESS_INTERVAL_MS / 1000}s what it is waiting for.
 
   --env ENV               environment: stacks are named ENV.<cluster> (required)
   --topology FILE         topology file, relative to the current directory
