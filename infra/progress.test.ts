@@ -5,6 +5,8 @@ import { StackProgress } from "./progress.ts";
 const T0 = 1_767_225_600; // engine timestamps are in seconds
 const DEPLOYMENT = "urn:pulumi:prod.hunan::yunshu-infra::yunshu:infra:ClusterBootstrap$kubernetes:helm.sh/v4:Chart$kubernetes:apps/v1:Deployment::yunshu-system/yunshu-operator";
 const SERVICE = "urn:pulumi:prod.hunan::yunshu-infra::yunshu:infra:ClusterBootstrap$kubernetes:helm.sh/v4:Chart$kubernetes:core/v1:Service::yunshu-system/yunshu-operator";
+const STACK = "urn:pulumi:prod.hunan::yunshu-infra::pulumi:pulumi:Stack::yunshu-infra-prod.hunan";
+const CHART = "urn:pulumi:prod.hunan::yunshu-infra::yunshu:infra:ClusterBootstrap$kubernetes:helm.sh/v4:Chart::yunshu";
 const NAMESPACE = "urn:pulumi:prod.hunan::yunshu-infra::yunshu:infra:ClusterBootstrap$kubernetes:core/v1:Namespace::yunshu-system";
 
 let sequence = 0;
@@ -28,7 +30,9 @@ const describeAt = (progress: StackProgress, second: number) => progress.describ
 describe("what a long stack is waiting for", () => {
   it("names the steps under way, oldest first, with how long and the provider's latest word", () => {
     const progress = progressAfter([
+      pre(0, STACK),
       pre(1, NAMESPACE),
+      pre(2, CHART),
       outputs(2, NAMESPACE),
       pre(3, DEPLOYMENT),
       pre(4, SERVICE),
@@ -44,7 +48,7 @@ describe("what a long stack is waiting for", () => {
   });
 
   it("forgets a step once it succeeded or failed, and says when none is under way", () => {
-    expect(describeAt(progressAfter([]), 30)).toBe("still waiting for prod.hunan after 32s: no resource under way yet");
+    expect(describeAt(progressAfter([pre(0, STACK)]), 30)).toBe("still waiting for prod.hunan after 32s: no resource under way yet");
     const progress = progressAfter([pre(1, DEPLOYMENT, "update"), pre(1, SERVICE, "same"), outputs(2, SERVICE), failed(300, DEPLOYMENT)]);
     expect(describeAt(progress, 301)).toBe("still waiting for prod.hunan after 5m3s: no resource under way, 2 done");
   });
@@ -61,5 +65,14 @@ describe("what a long stack is waiting for", () => {
   it("ignores words about resources that are not under way", () => {
     const progress = progressAfter([pre(1, DEPLOYMENT), outputs(2, DEPLOYMENT), status(3, DEPLOYMENT, "late"), at(4, { diagnosticEvent: { message: "warning: no urn", color: "never", severity: "warning" } })]);
     expect(describeAt(progress, 40)).toBe("still waiting for prod.hunan after 42s: no resource under way, 1 done");
+  });
+});
+
+describe("components", () => {
+  it("are named only while nothing in them is under way", () => {
+    const progress = progressAfter([pre(0, STACK), pre(1, CHART), pre(2, DEPLOYMENT)]);
+    expect(describeAt(progress, 30)).toBe("still waiting for prod.hunan after 32s: creating kubernetes:apps/v1:Deployment yunshu-system/yunshu-operator for 28s");
+    progress.observe(outputs(31, DEPLOYMENT));
+    expect(describeAt(progress, 32)).toBe("still waiting for prod.hunan after 34s: creating kubernetes:helm.sh/v4:Chart yunshu for 31s");
   });
 });

@@ -2,7 +2,8 @@
 // resource steps under way, oldest first, with the provider's latest word on
 // each. Pulumi's own non-interactive output says nothing while a step waits
 // (an operator that no node will ever run), so the driver prints this line
-// every PROGRESS_INTERVAL_MS instead.
+// every PROGRESS_INTERVAL_MS instead. The stack and components are under way
+// as long as anything in them is; only what they wait for is named.
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
 import { formatAge } from "../operator/plugin/format.ts";
 
@@ -11,6 +12,11 @@ export const PROGRESS_INTERVAL_MS = 30_000;
 const SHOWN = 3;
 
 const VERBS: Record<string, string> = { create: "creating", update: "updating", delete: "deleting", replace: "replacing", read: "reading", refresh: "refreshing", same: "checking" };
+
+const STACK = "pulumi:pulumi:Stack";
+
+/** A URN's type with its parents' types, e.g. yunshu:infra:ClusterBootstrap$kubernetes:helm.sh/v4:Chart. */
+const qualifiedType = (step: Step) => step.urn.split("::")[2] ?? step.type;
 
 interface Step {
   op: string;
@@ -40,7 +46,8 @@ export class StackProgress {
   describe(stack: string, startedMs: number, nowMs: number): string {
     const age = (ms: number) => formatAge(new Date(ms).toISOString(), new Date(nowMs));
     const head = `still waiting for ${stack} after ${age(startedMs)}`;
-    const steps = [...this.steps.values()].sort((a, b) => a.sinceMs - b.sinceMs);
+    const all = [...this.steps.values()];
+    const steps = all.filter((s) => s.type !== STACK && !all.some((other) => qualifiedType(other).startsWith(`${qualifiedType(s)}$`))).sort((a, b) => a.sinceMs - b.sinceMs);
     if (steps.length === 0) return `${head}: no resource under way${this.finished > 0 ? `, ${this.finished} done` : " yet"}`;
     const shown = steps.slice(0, SHOWN).map((s) => {
       const name = s.urn.slice(s.urn.lastIndexOf("::") + 2);
