@@ -49,7 +49,7 @@ demo: deps binaries ## Run yunshu: a hub and two member control planes, the oper
 #   TOPOLOGY=file           the topology, relative to the repository (default infra/topology/hunan.yaml)
 #   PARALLEL=N              member stacks at once (default 4)
 #   SET="KEY=VALUE ..."     yunshu-infra config on every stack, each a --set: keepCrdsOnDestroy,
-#                           awaitOperator (false on a control plane without nodes)
+#                           awaitOperator (false on a control plane without nodes), awaitOperatorTimeoutSeconds
 #   SECRETS_PROVIDER=URL    for new stacks, e.g. hashivault://yunshu (default: a passphrase)
 #   WORK_DIR=dir            where the Pulumi.<stack>.yaml files go (default infra/)
 # PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE(_FILE) come from the environment; see README.md.

@@ -13,7 +13,7 @@ import * as automation from "@pulumi/pulumi/automation/index.js";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { inParallel } from "../operator/runtime/in-parallel.ts";
 import { PROGRESS_INTERVAL_MS, StackProgress } from "./progress.ts";
-import { stackProgram } from "./program.ts";
+import { AWAIT_OPERATOR_TIMEOUT_SECONDS, stackProgram } from "./program.ts";
 import { INFRA_DIR, loadTopology, PROJECT, rolloutOrder, stackName } from "./stacks.ts";
 
 export type Operation = "up" | "preview" | "destroy" | "refresh";
@@ -183,6 +183,7 @@ than ${PROGRESS_INTERVAL_MS / 1000}s says every ${PROGRESS_INTERVAL_MS / 1000}s 
   --set KEY=VALUE         yunshu-infra config on every stack (repeatable):
                             keepCrdsOnDestroy (default true)
                             awaitOperator (default true; false on a control plane without nodes)
+                            awaitOperatorTimeoutSeconds (default ${AWAIT_OPERATOR_TIMEOUT_SECONDS})
   --secrets-provider URL  for new stacks, e.g. hashivault://yunshu (default passphrase)
   --work-dir DIR          where the Pulumi.<stack>.yaml files go (default infra/)
 
