@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { engineErrors, main, parseCommandLine, renderSummary } from "./deploy.ts";
+import { adviceFor, engineErrors, main, parseCommandLine, renderSummary } from "./deploy.ts";
 import { INFRA_DIR } from "./stacks.ts";
 
 const REPO = resolve(INFRA_DIR, "..");
@@ -27,6 +27,23 @@ describe("the driver's report", () => {
     ].join("\n");
     expect(engineErrors(message)).toBe("error: configured Kubernetes cluster is unreachable: dial tcp 10.3.0.1:6443: i/o timeout\nerror: update failed");
     expect(engineErrors("something odd\n\nlast words")).toBe("something odd\nlast words");
+  });
+
+  it("joins a provider's list of errors to its line, each resource as its type and name", () => {
+    const message = [
+      "  kubernetes:apps/v1:Deployment (yunshu:yunshu-system/yunshu-operator):",
+      "    error: 2 errors occurred:",
+      '    \t* resource "urn:pulumi:prod.hunan::yunshu-infra::yunshu:infra:ClusterBootstrap$kubernetes:helm.sh/v4:Chart$kubernetes:apps/v1:Deployment::yunshu:yunshu-system/yunshu-operator" was successfully created, but the Kubernetes API server reported that it failed to fully initialize or become live: \'yunshu-operator\' timed out waiting to be Ready',
+      "    \t* Minimum number of live Pods was not attained",
+      "error: update failed",
+    ].join("\n");
+    const error = engineErrors(message);
+    expect(error).toBe(
+      "error: 2 errors occurred: resource kubernetes:apps/v1:Deployment yunshu:yunshu-system/yunshu-operator was successfully created, but the Kubernetes API server reported " +
+        "that it failed to fully initialize or become live: 'yunshu-operator' timed out waiting to be Ready; Minimum number of live Pods was not attained\nerror: update failed",
+    );
+    expect(adviceFor(error)).toMatch(/^The operator's chart did not become ready within awaitOperatorTimeoutSeconds \(default 300\)\..* run with --set awaitOperator=false \(make: SET=awaitOperator=false\)\.$/);
+    expect(adviceFor("error: configured Kubernetes cluster is unreachable")).toBeUndefined();
   });
 
   it("lists every stack with its result, time and changes, failures by their cause", () => {

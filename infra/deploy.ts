@@ -110,23 +110,53 @@ async function runStack(cluster: string, opts: DeployOptions): Promise<StackResu
       }
     }
   } catch (err) {
-    return result("failed", { error: err instanceof automation.CommandError ? engineErrors(err.message) : (err as Error).message });
+    const error = err instanceof automation.CommandError ? engineErrors(err.message) : (err as Error).message;
+    const advice = adviceFor(error);
+    return result("failed", { error: advice ? `${error}\n${advice}` : error });
   } finally {
     clearInterval(ticker);
   }
 }
 
+/** A quoted `urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>` as `<type> <name>`. */
+const shortUrns = (text: string) =>
+  text.replace(/"(urn:pulumi:[^"]+)"/g, (quoted, urn: string) => {
+    const parts = urn.split("::");
+    return parts.length === 4 ? `${parts[2]!.split("$").pop()} ${parts[3]}` : quoted;
+  });
+
 /**
  * The engine's own error lines from a failed CLI run: the Automation API's
- * message repeats the command, stdout and stderr around them.
+ * message repeats the command, stdout and stderr around them. A provider's
+ * "2 errors occurred:" lists them on the lines below (`* …`): they join it.
  */
 export function engineErrors(message: string): string {
   const lines = message.split("\n").map((l) => l.trimEnd());
   const generic = (l: string) => /^error: (update|preview|destroy|refresh) failed$/.test(l);
-  const found = [...new Set(lines.filter((l) => /^\s*error: /.test(l)).map((l) => l.trim()))];
+  const withItems = lines.flatMap((l, i) => {
+    if (!/^\s*error: /.test(l)) return [];
+    const items: string[] = [];
+    for (let j = i + 1; j < lines.length && /^\s*\* /.test(lines[j]!); j++) items.push(lines[j]!.trim().slice(2));
+    return [shortUrns([l.trim(), items.join("; ")].filter(Boolean).join(" "))];
+  });
+  const found = [...new Set(withItems)];
   // The cause first: "update failed" only says that there was one.
   const errors = [...found.filter((l) => !generic(l)), ...found.filter(generic)];
   return errors.length > 0 ? errors.join("\n") : lines.filter((l) => l.trim()).slice(-12).join("\n");
+}
+
+/**
+ * What to do about a failure whose cause is known. Objects that never become
+ * ready fail once awaitOperatorTimeoutSeconds is over; on a control plane
+ * without nodes they never can.
+ */
+export function adviceFor(error: string): string | undefined {
+  if (!/failed to fully initialize or become live/.test(error)) return undefined;
+  return (
+    "The operator's chart did not become ready within awaitOperatorTimeoutSeconds (default " + `${AWAIT_OPERATOR_TIMEOUT_SECONDS}). ` +
+    "If the cluster has nodes, look at the pods in yunshu-system (kubectl -n yunshu-system describe pods): an image it cannot pull, no room to schedule; " +
+    "if it has none (a bare control plane, make cluster-up), run with --set awaitOperator=false (make: SET=awaitOperator=false)."
+  );
 }
 
 /**
