@@ -11,7 +11,7 @@ import { INFRA_DIR, loadTopology, parseStackName, PROJECT, stackName, type Stack
 import { clusterNamed } from "./topology/topology.ts";
 
 export const CHART_DIR = resolve(INFRA_DIR, "../charts/yunshu");
-/** Long enough for a rolling update of two replicas with image pulls; a hub that cannot run the operator fails after it. */
+/** Room for image pulls and a rolling update of the operator's replicas; where they can never run, the stack fails after it. */
 export const AWAIT_OPERATOR_TIMEOUT_SECONDS = 300;
 
 export async function clusterProgram(settings: StackSettings): Promise<Record<string, unknown>> {

@@ -46,7 +46,7 @@ const REGISTRAR_VERBS = ["get", "list", "watch", "create", "update", "patch", "d
  * without nodes, a registry the cluster cannot pull from). Options of the
  * Chart itself do not reach the objects it renders; a transform does.
  */
-export function boundedAwait(seconds: number): pulumi.ResourceTransform {
+function boundedAwait(seconds: number): pulumi.ResourceTransform {
   const timeout = `${seconds}s`;
   return ({ custom, props, opts }) => (custom ? { props, opts: { ...opts, customTimeouts: { create: timeout, update: timeout } } } : undefined);
 }
