@@ -153,7 +153,7 @@ export function engineErrors(message: string): string {
 export function adviceFor(error: string): string | undefined {
   if (!/failed to fully initialize or become live/.test(error)) return undefined;
   return (
-    "The operator's chart did not become ready within awaitOperatorTimeoutSeconds (default " + `${AWAIT_OPERATOR_TIMEOUT_SECONDS}). ` +
+    `The operator's chart did not become ready within awaitOperatorTimeoutSeconds (default ${AWAIT_OPERATOR_TIMEOUT_SECONDS}). ` +
     "If the cluster has nodes, look at the pods in yunshu-system (kubectl -n yunshu-system describe pods): an image it cannot pull, no room to schedule; " +
     "if it has none (a bare control plane, make cluster-up), run with --set awaitOperator=false (make: SET=awaitOperator=false)."
   );
