@@ -45,19 +45,35 @@ integration: deps binaries pulumi prometheus ## Integration tests only (real con
 demo: deps binaries ## Run yunshu: a hub and two member control planes, the operator, sample tenants (Ctrl-C to stop)
 	@$(NODE) tools/demo.ts
 
-# Clusters as code (infra/): ENV names the stacks (ENV.<cluster>); CLUSTERS=a,b
-# limits a run, e.g. to one city first. PULUMI_BACKEND_URL and
-# PULUMI_CONFIG_PASSPHRASE come from the environment; see README.md.
+# Clusters as code (infra/): each setting of the driver (node infra/deploy.ts --help)
+# has its variable:
+#   ENV=prod                the stacks ENV.<cluster> (required)
+#   CLUSTERS=a,b            only these clusters, e.g. one city first
+#   TOPOLOGY=file           the topology, relative to the repository (default infra/topology/hunan.yaml)
+#   PARALLEL=N              member stacks at once (default 4)
+#   SET="KEY=VALUE ..."     yunshu-infra config on every stack, each a --set: keepCrdsOnDestroy,
+#                           awaitOperator (false on a control plane without nodes), awaitOperatorTimeoutSeconds
+#   SECRETS_PROVIDER=URL    for new stacks, e.g. hashivault://yunshu (default: a passphrase)
+#   WORK_DIR=dir            where the Pulumi.<stack>.yaml files go (default infra/)
+# PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE(_FILE) come from the environment; see README.md.
 INFRA = PATH="$$($(NODE) tools/toolchain/pulumi.ts):$$PATH" $(NODE) infra/deploy.ts
-INFRA_ARGS = --env $(or $(ENV),$(error set ENV, e.g. make $@ ENV=prod)) $(if $(TOPOLOGY),--topology $(TOPOLOGY)) $(if $(CLUSTERS),--clusters $(CLUSTERS))
+# One shell word, whatever the value holds.
+quote = '$(subst ','\'',$(1))'
+INFRA_ARGS = --env $(call quote,$(or $(ENV),$(error set ENV, e.g. make $@ ENV=prod))) \
+	$(if $(CLUSTERS),--clusters $(call quote,$(CLUSTERS))) \
+	$(if $(TOPOLOGY),--topology $(call quote,$(TOPOLOGY))) \
+	$(if $(PARALLEL),--parallel $(call quote,$(PARALLEL))) \
+	$(foreach setting,$(SET),--set $(call quote,$(setting))) \
+	$(if $(SECRETS_PROVIDER),--secrets-provider $(call quote,$(SECRETS_PROVIDER))) \
+	$(if $(WORK_DIR),--work-dir $(call quote,$(WORK_DIR)))
 
-infra-preview: deps pulumi ## Preview the stacks of a topology: make infra-preview ENV=prod [CLUSTERS=changsha] [TOPOLOGY=file]
+infra-preview: deps pulumi ## Preview the stacks of a topology: make infra-preview ENV=prod [CLUSTERS=a,b] [TOPOLOGY=file] [PARALLEL=N] [SET="KEY=VALUE ..."] [SECRETS_PROVIDER=URL] [WORK_DIR=dir]
 	@$(INFRA) preview $(INFRA_ARGS)
 
-infra-up: deps pulumi ## Provision and bootstrap clusters: the hub, then its members side by side
+infra-up: deps pulumi ## Provision and bootstrap clusters: the hub, then its members side by side (settings as infra-preview)
 	@$(INFRA) up $(INFRA_ARGS)
 
-infra-destroy: deps pulumi ## Destroy clusters' stacks: the members, then the hub
+infra-destroy: deps pulumi ## Destroy clusters' stacks: the members, then the hub (settings as infra-preview)
 	@$(INFRA) destroy $(INFRA_ARGS)
 
 install: deps ## Apply yunshu's CRDs, ClusterRoles and admission policies to the current kubeconfig's cluster

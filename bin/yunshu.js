@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Checks the Node version before importing anything that needs Node 24: static
+// Makes sure a recent enough Node runs this (on an older one it runs again on
+// the repository's) before importing anything that needs Node 24: static
 // imports would be parsed (and fail obscurely) before any check could run.
 import "../scripts/require-node.js";
 

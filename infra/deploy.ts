@@ -12,7 +12,8 @@ import { parseArgs } from "node:util";
 import * as automation from "@pulumi/pulumi/automation/index.js";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { inParallel } from "../operator/runtime/in-parallel.ts";
-import { stackProgram } from "./program.ts";
+import { PROGRESS_INTERVAL_MS, StackProgress } from "./progress.ts";
+import { AWAIT_OPERATOR_TIMEOUT_SECONDS, stackProgram } from "./program.ts";
 import { INFRA_DIR, loadTopology, PROJECT, rolloutOrder, stackName } from "./stacks.ts";
 
 export type Operation = "up" | "preview" | "destroy" | "refresh";
@@ -77,6 +78,8 @@ async function runStack(cluster: string, opts: DeployOptions): Promise<StackResu
     seconds: (Date.now() - started) / 1000,
     ...extra,
   });
+  const progress = new StackProgress();
+  const ticker = setInterval(() => opts.log(`[${cluster}] ${progress.describe(stack, started, Date.now())}`), PROGRESS_INTERVAL_MS);
   try {
     const s = await automation.LocalWorkspace.createOrSelectStack(
       { stackName: stack, projectName: PROJECT, program: stackProgram },
@@ -87,7 +90,7 @@ async function runStack(cluster: string, opts: DeployOptions): Promise<StackResu
       ...Object.fromEntries(Object.entries(opts.config).map(([k, v]) => [`${PROJECT}:${k}`, { value: v }])),
     });
     const onOutput = linePrefixer(cluster, opts.log);
-    const common = { onOutput, color: "never" as const };
+    const common = { onOutput, onEvent: (event: automation.EngineEvent) => progress.observe(event), color: "never" as const };
     switch (opts.operation) {
       case "up": {
         const r = await s.up(common);
@@ -107,21 +110,53 @@ async function runStack(cluster: string, opts: DeployOptions): Promise<StackResu
       }
     }
   } catch (err) {
-    return result("failed", { error: err instanceof automation.CommandError ? engineErrors(err.message) : (err as Error).message });
+    const error = err instanceof automation.CommandError ? engineErrors(err.message) : (err as Error).message;
+    const advice = adviceFor(error);
+    return result("failed", { error: advice ? `${error}\n${advice}` : error });
+  } finally {
+    clearInterval(ticker);
   }
 }
 
+/** A quoted `urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>` as `<type> <name>`. */
+const shortUrns = (text: string) =>
+  text.replace(/"(urn:pulumi:[^"]+)"/g, (quoted, urn: string) => {
+    const parts = urn.split("::");
+    return parts.length === 4 ? `${parts[2]!.split("$").pop()} ${parts[3]}` : quoted;
+  });
+
 /**
  * The engine's own error lines from a failed CLI run: the Automation API's
- * message repeats the command, stdout and stderr around them.
+ * message repeats the command, stdout and stderr around them. A provider's
+ * "2 errors occurred:" lists them on the lines below (`* …`): they join it.
  */
 export function engineErrors(message: string): string {
   const lines = message.split("\n").map((l) => l.trimEnd());
   const generic = (l: string) => /^error: (update|preview|destroy|refresh) failed$/.test(l);
-  const found = [...new Set(lines.filter((l) => /^\s*error: /.test(l)).map((l) => l.trim()))];
+  const withItems = lines.flatMap((l, i) => {
+    if (!/^\s*error: /.test(l)) return [];
+    const items: string[] = [];
+    for (let j = i + 1; j < lines.length && /^\s*\* /.test(lines[j]!); j++) items.push(lines[j]!.trim().slice(2));
+    return [shortUrns([l.trim(), items.join("; ")].filter(Boolean).join(" "))];
+  });
+  const found = [...new Set(withItems)];
   // The cause first: "update failed" only says that there was one.
   const errors = [...found.filter((l) => !generic(l)), ...found.filter(generic)];
   return errors.length > 0 ? errors.join("\n") : lines.filter((l) => l.trim()).slice(-12).join("\n");
+}
+
+/**
+ * What to do about a failure whose cause is known. Objects that never become
+ * ready fail once awaitOperatorTimeoutSeconds is over; on a control plane
+ * without nodes they never can.
+ */
+export function adviceFor(error: string): string | undefined {
+  if (!/failed to fully initialize or become live/.test(error)) return undefined;
+  return (
+    `The operator's chart did not become ready within awaitOperatorTimeoutSeconds (default ${AWAIT_OPERATOR_TIMEOUT_SECONDS}). ` +
+    "If the cluster has nodes, look at the pods in yunshu-system (kubectl -n yunshu-system describe pods): an image it cannot pull, no room to schedule; " +
+    "if it has none (a bare control plane, make cluster-up), run with --set awaitOperator=false (make: SET=awaitOperator=false)."
+  );
 }
 
 /**
@@ -167,21 +202,32 @@ export function renderSummary(results: StackResult[]): string {
 const USAGE = `usage: node infra/deploy.ts <up|preview|destroy|refresh> --env ENV [options]
 
 Runs the stacks ENV.<cluster> of a topology: the hub first, then its members
-side by side (destroy: the members, then the hub).
+side by side (destroy: the members, then the hub). A stack that runs longer
+than ${PROGRESS_INTERVAL_MS / 1000}s says every ${PROGRESS_INTERVAL_MS / 1000}s what it is waiting for.
 
   --env ENV               environment: stacks are named ENV.<cluster> (required)
-  --topology FILE         topology file (default: infra/topology/hunan.yaml)
+  --topology FILE         topology file, relative to the current directory
+                          (default: infra/topology/hunan.yaml)
   --clusters a,b          only these clusters, e.g. one city before the rest
   --parallel N            member stacks at once (default 4)
-  --set KEY=VALUE         yunshu-infra config on every stack (repeatable),
-                          e.g. --set keepCrdsOnDestroy=false
+  --set KEY=VALUE         yunshu-infra config on every stack (repeatable):
+                            keepCrdsOnDestroy (default true)
+                            awaitOperator (default true; false on a control plane without nodes)
+                            awaitOperatorTimeoutSeconds (default ${AWAIT_OPERATOR_TIMEOUT_SECONDS})
   --secrets-provider URL  for new stacks, e.g. hashivault://yunshu (default passphrase)
   --work-dir DIR          where the Pulumi.<stack>.yaml files go (default infra/)
+
+make infra-preview|infra-up|infra-destroy take the same settings as
+ENV, TOPOLOGY, CLUSTERS, PARALLEL, SET="KEY=VALUE ...", SECRETS_PROVIDER
+and WORK_DIR.
 
 The backend comes from PULUMI_BACKEND_URL (e.g. an OSS bucket, or file://),
 the passphrase from PULUMI_CONFIG_PASSPHRASE(_FILE).`;
 
-export async function main(argv: string[]): Promise<number> {
+export type CommandLine = { help: true } | { usageError: string } | { options: Omit<DeployOptions, "log"> };
+
+/** The driver's arguments as options; paths are resolved against the current directory. */
+export function parseCommandLine(argv: string[]): CommandLine {
   let parsed;
   try {
     parsed = parseArgs({
@@ -199,40 +245,46 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
+    return { usageError: `${(err as Error).message}\n\n${USAGE}` };
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  if (values.help) return { help: true };
   const operation = positionals[0] as Operation | undefined;
   const parallel = Number(values.parallel);
   const config: Record<string, string> = {};
   for (const kv of values.set) {
     const eq = kv.indexOf("=");
-    if (eq <= 0) {
-      console.error(`--set ${kv}: expected KEY=VALUE\n\n${USAGE}`);
-      return 2;
-    }
+    if (eq <= 0) return { usageError: `--set ${kv}: expected KEY=VALUE\n\n${USAGE}` };
     config[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   if (!operation || !OPERATIONS.includes(operation) || positionals.length > 1 || !values.env || !Number.isInteger(parallel) || parallel < 1) {
-    console.error(USAGE);
+    return { usageError: USAGE };
+  }
+  return {
+    options: {
+      operation,
+      topologyFile: resolve(values.topology),
+      environment: values.env,
+      ...(values.clusters ? { clusters: values.clusters.split(",").map((c) => c.trim()) } : {}),
+      parallel,
+      workDir: resolve(values["work-dir"]),
+      config,
+      ...(values["secrets-provider"] ? { secretsProvider: values["secrets-provider"] } : {}),
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const commandLine = parseCommandLine(argv);
+  if ("help" in commandLine) {
+    console.log(USAGE);
+    return 0;
+  }
+  if ("usageError" in commandLine) {
+    console.error(commandLine.usageError);
     return 2;
   }
-  const results = await deploy({
-    operation,
-    topologyFile: values.topology,
-    environment: values.env,
-    ...(values.clusters ? { clusters: values.clusters.split(",").map((c) => c.trim()) } : {}),
-    parallel,
-    workDir: resolve(values["work-dir"]),
-    config,
-    ...(values["secrets-provider"] ? { secretsProvider: values["secrets-provider"] } : {}),
-    log: (line) => console.log(line),
-  });
+  const results = await deploy({ ...commandLine.options, log: (line) => console.log(line) });
   console.log(`\n${renderSummary(results)}`);
   for (const r of results.filter((r) => r.error && r.outcome === "failed")) console.error(`\n${r.stack} failed:\n${r.error}`);
   return results.every((r) => r.outcome === "succeeded") ? 0 : 1;

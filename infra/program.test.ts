@@ -5,8 +5,12 @@
 // Kubernetes provider run in test/infra/infra.int.test.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
 import { loadManifests } from "../operator/api/manifests.ts";
-import { clusterProgram } from "./program.ts";
+import { clusterProgram, stackProgram } from "./program.ts";
 import { renderTokenKubeconfig } from "./bootstrap/kubeconfig.ts";
 import type { StackSettings } from "./stacks.ts";
 import { validateTopology, type ClusterSpec, type Topology } from "./topology/topology.ts";
@@ -44,9 +48,11 @@ function outputsFor(args: { type: string; name: string; inputs: Record<string, u
 async function runProgram(
   settings: StackSettings,
   config: Record<string, string> = {},
-): Promise<{ resources: Registered[]; outputs: Record<string, unknown>; retainedOnDelete: string[] }> {
+  program: () => Promise<Record<string, unknown>> = () => clusterProgram(settings),
+): Promise<{ resources: Registered[]; outputs: Record<string, unknown>; retainedOnDelete: string[]; transforms: Record<string, pulumi.ResourceTransform[]> }> {
   const resources: Registered[] = [];
   const retainedOnDelete: string[] = [];
+  const transforms: Record<string, pulumi.ResourceTransform[]> = {};
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -74,14 +80,15 @@ async function runProgram(
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       if (args.opts.retainOnDelete) retainedOnDelete.push(`${args.type}::${args.name}`);
+      if (args.opts.transforms) transforms[`${args.type}::${args.name}`] = args.opts.transforms;
       return undefined;
     });
-    outputs = await clusterProgram(settings);
+    outputs = await program();
     return outputs;
   });
   // Every registration the program started has reached the mocks once this resolves.
   await pulumi.runtime.disconnect();
-  return { resources, outputs, retainedOnDelete };
+  return { resources, outputs, retainedOnDelete, transforms };
 }
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -110,7 +117,14 @@ function topology(clusters: ClusterSpec[]): Topology {
   });
 }
 
-const settings = (t: Topology, cluster: string): StackSettings => ({ topology: t, environment: "test", cluster, keepCrdsOnDestroy: true, awaitOperator: true });
+const settings = (t: Topology, cluster: string): StackSettings => ({
+  topology: t,
+  environment: "test",
+  cluster,
+  keepCrdsOnDestroy: true,
+  awaitOperator: true,
+  awaitOperatorTimeoutSeconds: 300,
+});
 
 const byType = (resources: Registered[], type: string) => resources.filter((r) => r.type === type);
 const names = (resources: Registered[], type: string) => byType(resources, type).map((r) => r.name).sort();
@@ -168,6 +182,31 @@ describe("the hub's stack", () => {
     expect(byType(waits.resources, "kubernetes:helm.sh/v4:Chart")[0]?.inputs.skipAwait).toBe(false);
     const skips = await runProgram({ ...settings(t, "hunan"), awaitOperator: false }, { kubeconfig: ADMIN_KUBECONFIG });
     expect(byType(skips.resources, "kubernetes:helm.sh/v4:Chart")[0]?.inputs.skipAwait).toBe(true);
+  });
+
+  it("gives up waiting for the chart's objects after awaitOperatorTimeoutSeconds from the stack's config, 300 unless set", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "yunshu-infra-"));
+    const topologyFile = join(dir, "topology.yaml");
+    await writeFile(topologyFile, stringify(t));
+    /** What the chart's transforms do to an object it renders, and to the Chart itself. */
+    const transformed = async (config: Record<string, string>) => {
+      const { transforms } = await runProgram(settings(t, "hunan"), { kubeconfig: ADMIN_KUBECONFIG, topology: topologyFile, ...config }, stackProgram);
+      const chartTransforms = transforms["kubernetes:helm.sh/v4:Chart::yunshu"] ?? [];
+      const apply = async (custom: boolean, type: string) => {
+        let args: pulumi.ResourceTransformArgs = { custom, type, name: "yunshu-system/yunshu-operator", props: { metadata: { name: "yunshu-operator" } }, opts: { dependsOn: [] } };
+        for (const transform of chartTransforms) args = { ...args, ...(await transform(args)) };
+        return { props: args.props, opts: args.opts };
+      };
+      return { deployment: await apply(true, "kubernetes:apps/v1:Deployment"), chart: await apply(false, "kubernetes:helm.sh/v4:Chart") };
+    };
+    const byDefault = await transformed({});
+    expect(byDefault.deployment).toEqual({ props: { metadata: { name: "yunshu-operator" } }, opts: { dependsOn: [], customTimeouts: { create: "300s", update: "300s" } } });
+    expect(byDefault.chart.opts).toEqual({ dependsOn: [] });
+    expect((await transformed({ awaitOperatorTimeoutSeconds: "60" })).deployment.opts.customTimeouts).toEqual({ create: "60s", update: "60s" });
+
+    await pulumi.runtime.setMocks({ newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) }, "yunshu-infra", "test.hunan", false, "organization");
+    pulumi.runtime.setAllConfig({ "yunshu-infra:topology": topologyFile, "yunshu-infra:awaitOperatorTimeoutSeconds": "0" });
+    expect(() => stackProgram()).toThrow(/yunshu-infra:awaitOperatorTimeoutSeconds' value '0' is outside of the legal range \(min 1/);
   });
 });
 
@@ -267,9 +306,6 @@ describe("adapters", () => {
   });
 
   it("existing: the kubeconfig from a file, wrapped as a secret", async () => {
-    const { mkdtemp, writeFile } = await import("node:fs/promises");
-    const { join } = await import("node:path");
-    const { tmpdir } = await import("node:os");
     const dir = await mkdtemp(join(tmpdir(), "yunshu-infra-"));
     await writeFile(join(dir, "changsha.yaml"), ADMIN_KUBECONFIG);
     const t = topology([existing("hunan", "province"), { ...existing("changsha"), existing: { kubeconfigFile: join(dir, "changsha.yaml") } }]);

@@ -11,6 +11,8 @@ import { INFRA_DIR, loadTopology, parseStackName, PROJECT, stackName, type Stack
 import { clusterNamed } from "./topology/topology.ts";
 
 export const CHART_DIR = resolve(INFRA_DIR, "../charts/yunshu");
+/** Room for image pulls and a rolling update of the operator's replicas; where they can never run, the stack fails after it. */
+export const AWAIT_OPERATOR_TIMEOUT_SECONDS = 300;
 
 export async function clusterProgram(settings: StackSettings): Promise<Record<string, unknown>> {
   const { topology } = settings;
@@ -26,7 +28,7 @@ export async function clusterProgram(settings: StackSettings): Promise<Record<st
     platformNamespaces: topology.platformNamespaces,
     keepCrdsOnDestroy: settings.keepCrdsOnDestroy,
     ready: provisioned.ready,
-    ...(role === "hub" ? { chart: { path: CHART_DIR, operator: topology.operator, awaitOperator: settings.awaitOperator } } : {}),
+    ...(role === "hub" ? { chart: { path: CHART_DIR, operator: topology.operator, awaitOperator: settings.awaitOperator, awaitTimeoutSeconds: settings.awaitOperatorTimeoutSeconds } } : {}),
   });
   if (role === "hub") return { cluster: cluster.name, role, registrarKubeconfig: bootstrap.registrarKubeconfig };
 
@@ -50,5 +52,6 @@ export function stackProgram(): Promise<Record<string, unknown>> {
     cluster,
     keepCrdsOnDestroy: config.getBoolean("keepCrdsOnDestroy") ?? true,
     awaitOperator: config.getBoolean("awaitOperator") ?? true,
+    awaitOperatorTimeoutSeconds: config.getNumber("awaitOperatorTimeoutSeconds", { min: 1 }) ?? AWAIT_OPERATOR_TIMEOUT_SECONDS,
   });
 }

@@ -40,6 +40,8 @@ export interface StackSettings {
   keepCrdsOnDestroy: boolean;
   /** Wait for the operator's Deployment to become ready (not on a control plane without nodes). */
   awaitOperator: boolean;
+  /** How long that wait may take before the stack fails. */
+  awaitOperatorTimeoutSeconds: number;
 }
 
 /** Reads a topology file; a relative path is relative to infra/, where Pulumi.yaml is. */

@@ -22,8 +22,11 @@ export interface ClusterBootstrapArgs {
   /** Everything in crds/ (not its samples). */
   manifests: KubeObject[];
   platformNamespaces: string[];
-  /** The hub's chart: charts/yunshu and the operator's settings. */
-  chart?: { path: string; operator: OperatorSpec; awaitOperator: boolean };
+  /**
+   * The hub's chart: charts/yunshu and the operator's settings; whether to
+   * wait for its objects to become ready, and for how long at most.
+   */
+  chart?: { path: string; operator: OperatorSpec; awaitOperator: boolean; awaitTimeoutSeconds: number };
   /** Keep yunshu's CRDs, and so every Tenant, when the stack is destroyed. */
   keepCrdsOnDestroy: boolean;
   /** What must exist before anything is installed (the cluster's nodes). */
@@ -36,6 +39,17 @@ const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.i
 export const REGISTRAR = "yunshu-registrar";
 /** Pulumi's Kubernetes provider watches what it deletes until it is gone, hence list and watch. */
 const REGISTRAR_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"];
+
+/**
+ * A chart's objects give up waiting to become ready after `seconds`, with the
+ * provider's message, where the operator can never run (a control plane
+ * without nodes, a registry the cluster cannot pull from). Options of the
+ * Chart itself do not reach the objects it renders; a transform does.
+ */
+function boundedAwait(seconds: number): pulumi.ResourceTransform {
+  const timeout = `${seconds}s`;
+  return ({ custom, props, opts }) => (custom ? { props, opts: { ...opts, customTimeouts: { create: timeout, update: timeout } } } : undefined);
+}
 
 export class ClusterBootstrap extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
@@ -92,7 +106,7 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
           skipAwait: !args.chart.awaitOperator,
           values: { ...operator.values, image: { ...(operator.values?.image as object | undefined), ...operator.image }, ...(operator.replicas ? { replicas: operator.replicas } : {}) },
         },
-        { parent: this, providers: { kubernetes: this.provider }, dependsOn: foundations },
+        { parent: this, providers: { kubernetes: this.provider }, dependsOn: foundations, transforms: [boundedAwait(args.chart.awaitTimeoutSeconds)] },
       );
       this.registrarKubeconfig = this.registrar(on, foundations, endpoint, cluster.name);
       clusterResource(cluster, undefined, on({ dependsOn: crds }));

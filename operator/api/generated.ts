@@ -612,8 +612,8 @@ export interface TenantSpec {
    * Network isolation. Every tenant namespace denies all ingress and egress by default; always
    * allowed are traffic among the tenant's own namespaces (only within the same namespace at
    * securityLevel 4), DNS to the cluster's DNS service, and scraping by the platform's monitoring
-   * namespace. Traffic to other tenants exists only through a Share. This field adds egress outside
-   * the cluster.
+   * namespace. Traffic with other tenants' namespaces is not allowed. This field adds egress
+   * outside the cluster.
    */
   network?: TenantNetwork;
   /**
@@ -765,7 +765,7 @@ export interface TenantLimits {
  * Network isolation. Every tenant namespace denies all ingress and egress by default; always
  * allowed are traffic among the tenant's own namespaces (only within the same namespace at
  * securityLevel 4), DNS to the cluster's DNS service, and scraping by the platform's monitoring
- * namespace. Traffic to other tenants exists only through a Share. This field adds egress outside
+ * namespace. Traffic with other tenants' namespaces is not allowed. This field adds egress outside
  * the cluster.
  */
 export interface TenantNetwork {

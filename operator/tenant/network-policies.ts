@@ -3,7 +3,7 @@
 //   rule, so nothing flows unless another policy allows it (policies add up);
 // - yunshu-baseline allows what every department needs: its own traffic, DNS,
 //   scraping by the platform's monitoring, and its declared egress CIDRs.
-// Cross-tenant traffic exists only through a Share, never here.
+// Nothing here lets another tenant's pods in or out.
 import type { NetworkPolicy, NetworkPolicyPeer } from "../api/core-types.ts";
 import type { Tenant } from "./types.ts";
 import { TENANT_LABEL, tenantLabels } from "./labels.ts";

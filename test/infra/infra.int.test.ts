@@ -4,7 +4,9 @@
 // control planes, with the existing adapter, and a third city that cannot be
 // reached, which must fail alone. Then the operator, out of cluster, places a
 // tenant on a member through the registration Pulumi made; a second `up`
-// changes nothing; `destroy` leaves nothing behind.
+// changes nothing; `destroy` leaves nothing behind. Last, a hub that waits
+// for its operator, which no node will ever run, says what it waits for and
+// gives up after awaitOperatorTimeoutSeconds.
 import { spawn } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -233,5 +235,17 @@ describe("infra/ against a hub and two members", () => {
       const checkpoint = JSON.parse(state) as { checkpoint: { latest?: { resources?: unknown[] } } };
       expect(checkpoint.checkpoint.latest?.resources ?? []).toEqual([]);
     }
+  });
+
+  it("a hub waiting for an operator that no node runs says what it waits for, and gives up after awaitOperatorTimeoutSeconds", async () => {
+    const settings = ["--env", "nodes", "--clusters", "hunan", "--set", "awaitOperator=true", "--set", "awaitOperatorTimeoutSeconds=35"];
+    const run = await driver("up", ...settings);
+    timings.upWithoutNodes = run.seconds;
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toMatch(/^\[hunan\] still waiting for nodes\.hunan after \d+s: .*creating kubernetes:apps\/v1:Deployment yunshu:yunshu-system\/yunshu-operator for \d+s/m);
+    expect(run.output).toMatch(/^nodes\.hunan\s+failed\s+\S+\s+error: .*kubernetes:apps\/v1:Deployment yunshu:yunshu-system\/yunshu-operator .*timed out waiting to be Ready/m);
+    expect(run.output).toContain("if it has none (a bare control plane, make cluster-up), run with --set awaitOperator=false");
+    expect(run.seconds).toBeLessThan(90);
+    expect((await driver("destroy", ...settings)).code).toBe(0);
   });
 });
