@@ -24,6 +24,9 @@ export interface MetricsSources {
   apiRequests: () => ReadonlyMap<string, number>;
 }
 
+/** Every action a TenantRequest can name (the CRD's enum): the request series are exactly these. */
+const REQUEST_ACTIONS: readonly TenantRequest["spec"]["action"][] = ["Create", "ChangeQuota", "AddNamespaces", "RemoveNamespaces"];
+
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** A quantity in base units (cores, bytes, counts), as Prometheus convention asks. */
@@ -165,30 +168,37 @@ export class OperatorMetrics {
         for (const t of sources.tenants()) this.set({ tenant: t.metadata.name }, t.status?.namespaceCount ?? 0);
       },
     });
+    // Per action, never per request: a department files as many requests as
+    // it likes, and each must not add a series (nor show its name to whoever
+    // reads the metrics). `kubectl yunshu requests` names them.
+    const pendingByAction = () => {
+      const byAction = new Map(REQUEST_ACTIONS.map((action) => [action, { count: 0, oldest: Infinity }]));
+      for (const r of sources.requests()) {
+        const entry = byAction.get(r.spec.action);
+        if (!entry || !isPending(r)) continue;
+        entry.count++;
+        const created = Date.parse(r.metadata.creationTimestamp ?? "");
+        if (!Number.isNaN(created)) entry.oldest = Math.min(entry.oldest, created);
+      }
+      return byAction;
+    };
     new Gauge({
       name: "yunshu_tenant_requests_pending",
       help: "TenantRequests waiting for a platform admin's decision, by action.",
       labelNames: ["action"],
       registers,
       collect() {
-        this.reset();
-        for (const action of ["Create", "ChangeQuota", "AddNamespaces", "RemoveNamespaces"]) this.set({ action }, 0);
-        for (const r of sources.requests()) if (isPending(r)) this.inc({ action: r.spec.action });
+        for (const [action, { count }] of pendingByAction()) this.set({ action }, count);
       },
     });
-    // One series per pending request, gone once it is decided: departments
-    // file few requests, and an alert can then name the one that waits.
     new Gauge({
-      name: "yunshu_tenant_request_pending_age_seconds",
-      help: "How long a pending TenantRequest has waited for a decision.",
-      labelNames: ["request", "tenant"],
+      name: "yunshu_tenant_requests_oldest_pending_age_seconds",
+      help: "How long the oldest pending TenantRequest of an action has waited for a decision; 0 when none waits.",
+      labelNames: ["action"],
       registers,
       collect() {
-        this.reset();
-        for (const r of sources.requests()) {
-          const created = Date.parse(r.metadata.creationTimestamp ?? "");
-          if (isPending(r) && !Number.isNaN(created)) this.set({ request: r.metadata.name, tenant: r.spec.tenant }, (Date.now() - created) / 1000);
-        }
+        const now = Date.now();
+        for (const [action, { oldest }] of pendingByAction()) this.set({ action }, Number.isFinite(oldest) ? Math.max(0, (now - oldest) / 1000) : 0);
       },
     });
     new Gauge({ name: "yunshu_build_info", help: "Always 1; labels say which build runs.", labelNames: ["version", "node_version"], registers }).set(

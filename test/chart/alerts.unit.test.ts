@@ -48,7 +48,7 @@ const EXPORTED = new Set([
   "yunshu_managed_objects",
   "yunshu_build_info",
   "yunshu_tenant_requests_pending",
-  "yunshu_tenant_request_pending_age_seconds",
+  "yunshu_tenant_requests_oldest_pending_age_seconds",
   ...["controller_runtime_reconcile_time_seconds", "workqueue_queue_duration_seconds", "workqueue_work_duration_seconds"].flatMap((h) =>
     ["bucket", "sum", "count"].map((suffix) => `${h}_${suffix}`),
   ),
