@@ -3,7 +3,8 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { OPERATOR_GROUPS, OPERATOR_LEASE, OPERATOR_NAMESPACE, OPERATOR_USERNAME } from "./api/names.ts";
 import { install } from "./install.ts";
-import { startHttpServer } from "./metrics/http-server.ts";
+import { isLoopback, parseBindAddress, startHttpServer } from "./metrics/http-server.ts";
+import { MetricsAuthorizer } from "./metrics/metrics-auth.ts";
 import { Operator } from "./operator.ts";
 import { DEFAULT_BURST, DEFAULT_QPS, KubeClient } from "./runtime/kube-client.ts";
 import { loadKubeConfig } from "./runtime/kubeconfig.ts";
@@ -34,6 +35,9 @@ Flags (operator):
                             --qps 0 leaves pacing to the API server's priority and fairness (429 + Retry-After)
   --monitoring-namespace NS namespace whose pods may scrape every tenant (default ${DEFAULT_PLATFORM.monitoringNamespace})
   --http-bind-address ADDR  serve /metrics, /healthz and /readyz here (default :8080; "off" disables)
+  --metrics-auth BOOL       /metrics only for callers whose bearer token the API server authorizes to get
+                            the non-resource URL /metrics (ClusterRole yunshu-metrics-reader) (default true);
+                            false is refused unless --http-bind-address is a loopback address
   --leader-elect            run as one of several replicas: only the holder of a Lease writes
   --leader-election-namespace NS, --leader-election-id NAME
                             where the Lease lives (default ${OPERATOR_NAMESPACE}/${OPERATOR_LEASE})
@@ -71,6 +75,7 @@ async function runOperator(args: string[]): Promise<void> {
       burst: { type: "string" },
       "monitoring-namespace": { type: "string" },
       "http-bind-address": { type: "string", default: ":8080" },
+      "metrics-auth": { type: "string", default: "true" },
       "leader-elect": { type: "boolean", default: false },
       "leader-election-namespace": { type: "string", default: OPERATOR_NAMESPACE },
       "leader-election-id": { type: "string", default: OPERATOR_LEASE },
@@ -79,14 +84,24 @@ async function runOperator(args: string[]): Promise<void> {
   });
   const level = values["log-level"];
   if (!isLogLevel(level)) throw new UsageError(`--log-level must be debug, info, warn or error, not ${JSON.stringify(level)}`);
+  const metricsAuth = values["metrics-auth"];
+  if (metricsAuth !== "true" && metricsAuth !== "false") throw new UsageError(`--metrics-auth must be true or false, not ${JSON.stringify(metricsAuth)}`);
+  const bindAddress = values["http-bind-address"];
+  // Open metrics list tenants and pending requests by name: that is only for
+  // a developer's own machine, never for an address others can reach.
+  if (metricsAuth === "false" && bindAddress !== "off" && !isLoopback(parseBindAddress(bindAddress).host)) {
+    throw new UsageError(`--metrics-auth=false needs a loopback --http-bind-address (127.0.0.1:PORT), not ${JSON.stringify(bindAddress)}`);
+  }
   const log = createLogger(level);
+  const kubeConfig = loadKubeConfig(values.kubeconfig, values.context);
+  const impersonate = values["as-operator"] ? { user: OPERATOR_USERNAME, groups: OPERATOR_GROUPS } : undefined;
   const operator = new Operator({
-    kubeConfig: loadKubeConfig(values.kubeconfig, values.context),
+    kubeConfig,
     client: {
       qps: values.qps === "0" ? 0 : positiveInt("qps", values.qps, DEFAULT_QPS),
       burst: positiveInt("burst", values.burst, DEFAULT_BURST),
     },
-    impersonate: values["as-operator"] ? { user: OPERATOR_USERNAME, groups: OPERATOR_GROUPS } : undefined,
+    impersonate,
     workers: positiveInt("workers", values.workers, 4),
     resyncMs: positiveInt("resync", values.resync, 600) * 1000,
     platform: { ...DEFAULT_PLATFORM, monitoringNamespace: values["monitoring-namespace"] ?? DEFAULT_PLATFORM.monitoringNamespace },
@@ -96,9 +111,14 @@ async function runOperator(args: string[]): Promise<void> {
     // A replica that lost its lease exits; its Deployment restarts it as a standby.
     onLostLeadership: () => process.exit(1),
   });
-  if (values["http-bind-address"] !== "off") {
-    const { port } = await startHttpServer(values["http-bind-address"], { registry: operator.metrics.registry, isReady: () => operator.isReady, log });
-    log.info("serving /metrics, /healthz and /readyz", { port });
+  if (bindAddress !== "off") {
+    // A client of its own: reviews are not the leader's writes (a standby must
+    // answer scrapes too), and a flood of scrapes waits on its own rate limit,
+    // never on the reconciles'.
+    const auth =
+      metricsAuth === "true" ? new MetricsAuthorizer(new KubeClient(kubeConfig, { userAgent: "yunshu-metrics-auth", qps: 5, burst: 20, impersonate })) : undefined;
+    const { port } = await startHttpServer(bindAddress, { registry: operator.metrics.registry, isReady: () => operator.isReady, log, auth });
+    log.info("serving /metrics, /healthz and /readyz", { port, metricsAuth: auth !== undefined });
   }
   let stopping = false;
   const stop = (signal: string) => {

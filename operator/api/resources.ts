@@ -37,5 +37,22 @@ export const SELF_SUBJECT_REVIEWS: ResourceType = {
   namespaced: false,
 };
 
+/** Who a bearer token belongs to: the metrics endpoint asks before it answers. */
+export const TOKEN_REVIEWS: ResourceType = {
+  group: "authentication.k8s.io",
+  version: "v1",
+  kind: "TokenReview",
+  plural: "tokenreviews",
+  namespaced: false,
+};
+/** Whether that identity may `get` the non-resource URL /metrics. */
+export const SUBJECT_ACCESS_REVIEWS: ResourceType = {
+  group: "authorization.k8s.io",
+  version: "v1",
+  kind: "SubjectAccessReview",
+  plural: "subjectaccessreviews",
+  namespaced: false,
+};
+
 /** Objects a tenant owns inside its namespaces, which yunshu renders, applies and prunes. */
 export const NAMESPACED_CHILD_TYPES: readonly ResourceType[] = [RESOURCE_QUOTAS, LIMIT_RANGES, NETWORK_POLICIES, ROLE_BINDINGS];

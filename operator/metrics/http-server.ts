@@ -1,14 +1,66 @@
 // The operator's HTTP endpoint: /metrics for Prometheus, /healthz for the
 // liveness probe (the process serves requests), /readyz for the readiness
-// probe (caches synced, so a standby can take over at once).
-import { createServer, type Server } from "node:http";
-import type { Registry } from "prom-client";
+// probe (caches synced, so a standby can take over at once). The probes stay
+// open, since the kubelet sends no token and they tell nothing about tenants;
+// /metrics answers only callers the API server authorizes (metrics-auth.ts).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../runtime/log.ts";
+import { METRICS_PATH, ReviewsBusyError, type MetricsAuthorizer } from "./metrics-auth.ts";
 
 export interface HttpEndpoints {
   registry: Registry;
   isReady: () => boolean;
   log: Logger;
+  /** Undefined: /metrics is open (`--metrics-auth=false`, loopback only). */
+  auth: MetricsAuthorizer | undefined;
+}
+
+/** Loopback hosts: only processes on this machine reach them. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function registerAuthCounters(registry: Registry, auth: MetricsAuthorizer): void {
+  new Counter({
+    name: "yunshu_metrics_auth_decisions_total",
+    help: "Decisions on who may read /metrics, by source: cached (remembered) or reviewed (TokenReview and SubjectAccessReview sent).",
+    labelNames: ["source"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ source: "cached" }, auth.counts.cached);
+      this.inc({ source: "reviewed" }, auth.counts.reviews);
+    },
+  });
+}
+
+async function serveMetrics(req: IncomingMessage, res: ServerResponse, endpoints: HttpEndpoints): Promise<void> {
+  if (endpoints.auth) {
+    let decision;
+    try {
+      decision = await endpoints.auth.decide(req.headers.authorization);
+    } catch (err) {
+      if (err instanceof ReviewsBusyError) {
+        res.writeHead(429, { "content-type": "text/plain", "retry-after": "1" }).end("too many tokens under review\n");
+        return;
+      }
+      // Not the caller's fault and not remembered: the next scrape asks again.
+      endpoints.log.warn("could not review a /metrics caller's token", { error: err });
+      res.writeHead(503, { "content-type": "text/plain" }).end("could not review the token with the API server\n");
+      return;
+    }
+    if (decision === "unauthenticated") {
+      res.writeHead(401, { "content-type": "text/plain", "www-authenticate": 'Bearer realm="yunshu metrics"' }).end("Unauthorized\n");
+      return;
+    }
+    if (decision === "forbidden") {
+      res.writeHead(403, { "content-type": "text/plain" }).end(`Forbidden: needs get on the non-resource URL ${METRICS_PATH} (ClusterRole yunshu-metrics-reader)\n`);
+      return;
+    }
+  }
+  const text = await endpoints.registry.metrics();
+  res.writeHead(200, { "content-type": endpoints.registry.contentType }).end(text);
 }
 
 /** Parses `:8080`, `0.0.0.0:8080` or `127.0.0.1:0` (0: any free port). */
@@ -20,6 +72,7 @@ export function parseBindAddress(address: string): { host: string; port: number 
 
 export async function startHttpServer(address: string, endpoints: HttpEndpoints): Promise<{ server: Server; port: number }> {
   const { host, port } = parseBindAddress(address);
+  if (endpoints.auth) registerAuthCounters(endpoints.registry, endpoints.auth);
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -31,14 +84,11 @@ export async function startHttpServer(address: string, endpoints: HttpEndpoints)
     } else if (path === "/readyz") {
       const ready = endpoints.isReady();
       res.writeHead(ready ? 200 : 503, { "content-type": "text/plain" }).end(ready ? "ok\n" : "caches not synced\n");
-    } else if (path === "/metrics") {
-      endpoints.registry.metrics().then(
-        (text) => res.writeHead(200, { "content-type": endpoints.registry.contentType }).end(text),
-        (err: unknown) => {
-          endpoints.log.error("could not collect metrics", { error: err });
-          res.writeHead(500).end();
-        },
-      );
+    } else if (path === METRICS_PATH) {
+      serveMetrics(req, res, endpoints).catch((err: unknown) => {
+        endpoints.log.error("could not collect metrics", { error: err });
+        res.writeHead(500).end();
+      });
     } else {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /healthz or /readyz\n");
     }
