@@ -41,7 +41,10 @@ async function startReplica(n: number): Promise<Replica> {
 }
 
 async function metric(replica: Replica, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${replica.port}/metrics`)).text();
+  // Admin may get /metrics; the replica asks the API server (TokenReview, SubjectAccessReview), standby or not.
+  const response = await fetch(`http://127.0.0.1:${replica.port}/metrics`, { headers: { authorization: `Bearer ${plane.token("admin")}` } });
+  expect(response.status).toBe(200);
+  const text = await response.text();
   return text
     .split("\n")
     .filter((l) => l.startsWith(name + "{") || l.startsWith(name + " "))

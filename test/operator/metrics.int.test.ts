@@ -1,8 +1,10 @@
 // The operator's metrics as SREs get them: a real Prometheus (yunshu's build
 // from its Go module, or PROMETHEUS_BIN_DIR's; tools/toolchain/prometheus.ts)
-// scrapes a running `yunshu operator`, and PromQL answers a tenant's quota
-// used and hard. Also: every documented metric is exported, and a deleted
-// tenant's series disappear.
+// scrapes a running `yunshu operator` with the token of a ServiceAccount bound
+// to yunshu-metrics-reader, and PromQL answers a tenant's quota used and hard.
+// Also: every documented metric is exported, a deleted tenant's series
+// disappear, nobody else reads them (no token, a bad token, a department's
+// token), and fifty requests from a department add no series.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -12,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ControlPlane, freePort } from "../../tools/controlplane/controlplane.ts";
 import { startSupervised, type Supervised } from "../../tools/controlplane/processes.ts";
 import { eventually } from "../../tools/local/eventually.ts";
+import { fileRequest } from "../../tools/local/requests.ts";
 import { installYunshu, restrictedPod, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
+import { KubeClient } from "../../operator/runtime/kube-client.ts";
 import { ensurePrometheus } from "../../tools/toolchain/prometheus.ts";
 
 const yunshu = join(import.meta.dirname, "../../bin/yunshu.js");
@@ -22,8 +26,20 @@ let operator: ChildProcess;
 let operatorPort: number;
 let prometheus: Supervised;
 let prometheusPort: number;
+let readerToken: string;
 
-const scrape = async () => (await fetch(`http://127.0.0.1:${operatorPort}/metrics`)).text();
+const DEPARTMENT = "changsha-clerk";
+
+const get = (path: string, token?: string) => fetch(`http://127.0.0.1:${operatorPort}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+async function scrape(): Promise<string> {
+  const response = await get("/metrics", readerToken);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+/** Series (sample lines) whose name starts with `prefix`. */
+const series = (text: string, prefix: string) => text.split("\n").filter((l) => l.startsWith(prefix));
 
 async function promql(query: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const response = await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent(query)}`);
@@ -32,8 +48,33 @@ async function promql(query: string): Promise<{ metric: Record<string, string>; 
 }
 
 beforeAll(async () => {
-  plane = await ControlPlane.start({ name: "metrics" });
+  plane = await ControlPlane.start({ name: "metrics", users: [{ name: DEPARTMENT, groups: ["departments", "changsha"] }] });
   const kubeconfig = plane.kubeconfigPath(await installYunshu(plane));
+  // Prometheus's ServiceAccount, bound to the reader role as the README asks; the department files requests.
+  const access = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: monitoring }
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: prometheus, namespace: monitoring }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: prometheus-yunshu-metrics }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: yunshu-metrics-reader }
+subjects: [{ kind: ServiceAccount, name: prometheus, namespace: monitoring }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: departments }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: yunshu-department }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: departments }]
+`;
+  const applied = await plane.kubectl(["apply", "-f", "-"], "admin", access);
+  expect(applied.code, applied.stderr).toBe(0);
+  readerToken = plane.token(await plane.serviceAccountIdentity("monitoring", "prometheus"));
   const logFile = join(plane.dir, "logs", "operator.log");
   const fd = openSync(logFile, "a");
   operator = spawn(process.execPath, [yunshu, "operator", "--kubeconfig", kubeconfig, "--http-bind-address", "127.0.0.1:0"], { stdio: ["ignore", fd, fd] });
@@ -45,9 +86,10 @@ beforeAll(async () => {
 
   const dir = join(plane.dir, "prometheus");
   await mkdir(dir);
+  await writeFile(join(dir, "token"), readerToken, { mode: 0o600 });
   await writeFile(
     join(dir, "prometheus.yml"),
-    `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: yunshu-operator\n    static_configs: [{targets: ["127.0.0.1:${operatorPort}"]}]\n`,
+    `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: yunshu-operator\n    authorization: {credentials_file: ${join(dir, "token")}}\n    static_configs: [{targets: ["127.0.0.1:${operatorPort}"]}]\n`,
   );
   prometheusPort = await freePort();
   prometheus = startSupervised(
@@ -66,7 +108,9 @@ afterAll(async () => {
 
 describe("metrics", () => {
   it("export every documented series", async () => {
-    await tenantsApi(plane).create(tenant("metered", { quota: { hard: { pods: "10", "requests.memory": "2Gi" } }, securityLevel: 3 }));
+    await tenantsApi(plane).create(
+      tenant("metered", { owners: [{ kind: "Group", name: "changsha" }], quota: { hard: { pods: "10", "requests.memory": "2Gi" } }, securityLevel: 3 }),
+    );
     await waitForReady(plane, "metered");
     const text = await scrape();
     for (const name of [
@@ -93,6 +137,9 @@ describe("metrics", () => {
       'yunshu_managed_objects{kind="Namespace"} 1',
       'yunshu_managed_objects{kind="NetworkPolicy"} 2',
       'yunshu_build_info{version="0.1.0"',
+      'yunshu_tenant_requests_pending{action="Create"} 0',
+      'yunshu_tenant_requests_oldest_pending_age_seconds{action="Create"} 0',
+      'yunshu_metrics_auth_decisions_total{source="reviewed"}',
     ]) {
       expect(text).toContain(name);
     }
@@ -118,6 +165,18 @@ describe("metrics", () => {
     expect(Number(ratio[0]?.value[1])).toBeCloseTo(0.2);
     const up = await promql('up{job="yunshu-operator"}');
     expect(up[0]?.value[1]).toBe("1");
+    // Prometheus scrapes every second with one token: after the first, decisions come from memory (30 s).
+    const decisions = await eventually(
+      "most /metrics decisions to come from memory",
+      async () => {
+        const d = Object.fromEntries((await promql("yunshu_metrics_auth_decisions_total")).map((r) => [r.metric.source, Number(r.value[1])]));
+        const cached = d.cached ?? 0;
+        return cached >= 15 ? { ...d, hitRatio: cached / (cached + (d.reviewed ?? 0)) } : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
+    console.log(`/metrics decisions: ${JSON.stringify(decisions)}`);
+    expect(decisions.hitRatio).toBeGreaterThan(0.8);
     const sample = (await scrape()).split("\n").filter((l) => l.startsWith("yunshu_tenant_") || l.startsWith("controller_runtime_reconcile_total"));
     console.log(`sample scrape:\n${sample.join("\n")}`);
   });
@@ -125,5 +184,53 @@ describe("metrics", () => {
   it("drop a deleted tenant's series", async () => {
     await tenantsApi(plane).delete("metered");
     await eventually("the tenant's series to disappear", async () => ((await scrape()).includes('tenant="metered"') ? undefined : true), { timeoutMs: 30_000 });
+  });
+
+  it("file fifty requests from one department without adding a series", async () => {
+    const requestSeries = (text: string) => [...series(text, "yunshu_tenant_request"), ...series(text, "yunshu_tenant_requests")];
+    const before = await scrape();
+    const department = new KubeClient(plane.credentials(DEPARTMENT));
+    const filed: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      filed.push((await fileRequest(department, DEPARTMENT, { tenant: `flood-${i}`, action: "Create", reason: "metrics test", displayName: "x", level: "county" })).metadata.name);
+    }
+    const after = await eventually("the operator to count 50 pending requests", async () => {
+      const text = await scrape();
+      return text.includes('yunshu_tenant_requests_pending{action="Create"} 50') ? text : undefined;
+    });
+    const names = (text: string) => new Set(series(text, "").filter((l) => l && !l.startsWith("#")).map((l) => l.replace(/ [^ ]+$/, "")));
+    const added = [...names(after)].filter((name) => !names(before).has(name));
+    console.log(
+      `request series: ${requestSeries(before).length} before, ${requestSeries(after).length} after 50 requests; all series: ${names(before).size} before, ${names(after).size} after; new: ${[...new Set(added.map((a) => a.replace(/\{.*/, "")))].join(", ")}`,
+    );
+    expect(requestSeries(after).length).toBe(requestSeries(before).length);
+    expect(filed.filter((name) => after.includes(name))).toEqual([]);
+    expect(Number(/yunshu_tenant_requests_oldest_pending_age_seconds\{action="Create"\} (\S+)/.exec(after)?.[1])).toBeGreaterThan(0);
+  });
+});
+
+describe("the metrics endpoint", () => {
+  it("refuses a scrape without a token, or with an invalid one (401), and lists nothing", async () => {
+    for (const token of [undefined, "not-a-token", `${readerToken}x`]) {
+      const response = await get("/metrics", token);
+      expect(response.status).toBe(401);
+      expect(await response.text()).not.toContain("yunshu_");
+    }
+  });
+
+  it("refuses a department's valid token (403), and lists nothing", async () => {
+    // The department owns a tenant and filed requests: it is known, yet not entitled to other tenants' series.
+    const response = await get("/metrics", plane.token(DEPARTMENT));
+    expect(response.status).toBe(403);
+    const body = await response.text();
+    expect(body).not.toContain("yunshu_");
+    expect(body).not.toContain("flood-");
+  });
+
+  it("answers the metrics reader, and keeps the probes open without a token", async () => {
+    const response = await get("/metrics", readerToken);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("yunshu_tenant_requests_pending");
+    for (const probe of ["/healthz", "/readyz"]) expect((await get(probe)).status).toBe(200);
   });
 });

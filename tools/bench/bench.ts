@@ -118,9 +118,10 @@ class OperatorProcess {
   constructor(plane: ControlPlane, kubeconfig: string, n: number) {
     this.logFile = join(plane.dir, "logs", `bench-operator-${n}.log`);
     const fd = openSync(this.logFile, "a");
+    // The benchmark reads its own operator's metrics on loopback, the one place --metrics-auth=false is allowed.
     this.child = spawn(
       process.execPath,
-      [...HEAP_FLAGS, join(repo, "bin/yunshu.js"), "operator", "--kubeconfig", kubeconfig, "--workers", String(WORKERS), "--qps", "0", "--http-bind-address", "127.0.0.1:0", "--resync", "86400", "--log-level", "info"],
+      [...HEAP_FLAGS, join(repo, "bin/yunshu.js"), "operator", "--kubeconfig", kubeconfig, "--workers", String(WORKERS), "--qps", "0", "--http-bind-address", "127.0.0.1:0", "--metrics-auth=false", "--resync", "86400", "--log-level", "info"],
       { stdio: ["ignore", fd, fd] },
     );
     closeSync(fd);
