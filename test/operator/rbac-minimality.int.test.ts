@@ -9,7 +9,11 @@ import { CoreV1Api, RbacAuthorizationV1Api, type V1ClusterRole } from "@kubernet
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CRDS_DIR } from "../../operator/api/manifests.ts";
+import { startHttpServer } from "../../operator/metrics/http-server.ts";
+import { MetricsAuthorizer } from "../../operator/metrics/metrics-auth.ts";
 import type { Operator } from "../../operator/operator.ts";
+import { KubeClient } from "../../operator/runtime/kube-client.ts";
+import { createLogger } from "../../operator/runtime/log.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { installYunshu, startOperator, tenant, tenantsApi } from "../../tools/local/yunshu.ts";
 import { sleep } from "../../operator/runtime/sleep.ts";
@@ -62,7 +66,9 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<boolea
  * (with an owner ServiceAccount to check), record events, write status,
  * judge a TenantRequest and the capacity pool, carry out an approved
  * request, probe a Cluster, release a namespace (deletionPolicy Retain), delete one (Delete),
- * and finalize a deleted tenant. Returns the first step that did not happen.
+ * and finalize a deleted tenant; and answer an authorized /metrics scrape,
+ * which the operator decides with a TokenReview and a SubjectAccessReview.
+ * Returns the first step that did not happen.
  */
 async function scenario(name: string): Promise<string | undefined> {
   let operator: Operator;
@@ -72,7 +78,11 @@ async function scenario(name: string): Promise<string | undefined> {
     return "operator caches synced";
   }
   const tenants = tenantsApi(plane);
+  const auth = new MetricsAuthorizer(new KubeClient(plane.credentials(identity)));
+  const { server, port } = await startHttpServer("127.0.0.1:0", { registry: operator.metrics.registry, isReady: () => operator.isReady, log: createLogger("error"), auth });
   try {
+    const scraped = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${plane.token("admin")}` } });
+    if (scraped.status !== 200) return `/metrics served to an authorized scraper (${scraped.status} ${await scraped.text()})`;
     await tenants.create(
       tenant(name, {
         owners: [{ kind: "ServiceAccount", name: "default", namespace: "default" }],
@@ -114,6 +124,7 @@ async function scenario(name: string): Promise<string | undefined> {
     if (!finalized) return "tenant finalized and its namespace deleted";
     return undefined;
   } finally {
+    server.close();
     await operator.stop();
   }
 }
