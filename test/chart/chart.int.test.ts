@@ -84,6 +84,7 @@ describe("helm's own checks", () => {
     ["resources.requests=null", "/resources", "missing property 'requests'"],
     ["extraArgs[0]=workers", "/extraArgs/0", "'workers' does not match pattern '^--[a-z]'"],
     ["serviceMonitor.interval=often", "/serviceMonitor/interval", "'often' does not match pattern"],
+    ["serviceMonitor.tokenSecret.name=prometheus-token", "/serviceMonitor/tokenSecret", "properties 'key' required, if 'name' exists"],
   ];
   it.each(badValues)("values.schema.json refuses --set %s at %s", async (set, path, message) => {
     const result = await helm.run(["template", "yunshu", CHART_DIR, "--namespace", NAMESPACE, "--set", set]);
@@ -94,7 +95,7 @@ describe("helm's own checks", () => {
   });
 
   it("refuses extra flags that would undo what the chart sets, and says why", async () => {
-    for (const flag of ["--leader-election-id=other", "--http-bind-address=:9090", "--leader-elect=false", "--log-level=debug"]) {
+    for (const flag of ["--leader-election-id=other", "--http-bind-address=:9090", "--leader-elect=false", "--log-level=debug", "--metrics-auth=false"]) {
       const result = await helm.run(["template", "yunshu", CHART_DIR, "--namespace", NAMESPACE, "--set", `extraArgs={${flag}}`]);
       expect(result.code, flag).not.toBe(0);
       expect(result.stderr).toContain(`extraArgs: ${flag} is set by the chart itself`);
@@ -286,6 +287,18 @@ describe("monitoring objects", () => {
     expect(endpoint?.relabelings).toEqual([{ action: "replace", targetLabel: "job", replacement: "yunshu-operator" }]);
   });
 
+  it("scrape with Prometheus's ServiceAccount token, or a token from a Secret", async () => {
+    const endpointOf = async (args: string[]) =>
+      (findObject(await helm.template([...MONITORING_ON, ...args]), "ServiceMonitor", "yunshu-operator") as KubeObject & { spec: { endpoints: Record<string, unknown>[] } }).spec
+        .endpoints[0];
+    const byFile = await endpointOf([]);
+    expect(byFile?.bearerTokenFile).toBe("/var/run/secrets/kubernetes.io/serviceaccount/token");
+    expect(byFile?.authorization).toBeUndefined();
+    const bySecret = await endpointOf(["--set", "serviceMonitor.tokenSecret.name=prometheus-token", "--set", "serviceMonitor.tokenSecret.key=token"]);
+    expect(bySecret?.authorization).toEqual({ type: "Bearer", credentials: { name: "prometheus-token", key: "token" } });
+    expect(bySecret?.bearerTokenFile).toBeUndefined();
+  });
+
   it("carry files/alerts.yaml unchanged in the PrometheusRule", async () => {
     const rule = findObject(await helm.template(MONITORING_ON), "PrometheusRule", "yunshu-operator") as KubeObject & { spec: unknown };
     expect(rule.apiVersion).toBe("monitoring.coreos.com/v1");
@@ -342,6 +355,7 @@ describe("on a real API server", () => {
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "yunshu-operator", namespace: NAMESPACE }]);
     await rbac.readNamespacedRole({ name: "yunshu-operator-leader-election", namespace: NAMESPACE });
     await rbac.readClusterRole({ name: "yunshu-operator" });
+    expect((await rbac.readClusterRole({ name: "yunshu-metrics-reader" })).rules).toEqual([{ nonResourceURLs: ["/metrics"], verbs: ["get"] }]);
     const crd = await plane.kubectl(["wait", "--for=condition=Established", "crd/tenants.yunshu.io", "--timeout=30s"]);
     expect(crd.code, crd.stderr).toBe(0);
   });

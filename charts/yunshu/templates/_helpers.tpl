@@ -21,12 +21,13 @@ refused.
 {{/*
 The chart sets these flags itself, and the rest of the chart depends on them:
 the leader-election Role allows only the Lease yunshu-system/yunshu-operator,
-probes and the Service use port 8080, and logLevel sets the level.
+probes and the Service use port 8080, and logLevel sets the level. Metrics
+stay behind authorization: :8080 is reachable from every pod in the cluster.
 */}}
 {{- define "yunshu.checkExtraArgs" -}}
 {{- range .Values.extraArgs -}}
-{{- if regexMatch "^--(leader-elect|leader-election-namespace|leader-election-id|http-bind-address|log-level)(=|$)" . -}}
-{{- fail (printf "extraArgs: %s is set by the chart itself (leader election on the Lease %s/yunshu-operator, which is all its Role allows; --http-bind-address=:8080, which the probes and the Service use; --log-level from logLevel)" . (include "yunshu.namespace" $)) -}}
+{{- if regexMatch "^--(leader-elect|leader-election-namespace|leader-election-id|http-bind-address|log-level|metrics-auth)(=|$)" . -}}
+{{- fail (printf "extraArgs: %s is set by the chart itself (leader election on the Lease %s/yunshu-operator, which is all its Role allows; --http-bind-address=:8080, which the probes and the Service use; --log-level from logLevel; /metrics only for callers allowed by the ClusterRole yunshu-metrics-reader)" . (include "yunshu.namespace" $)) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
