@@ -37,7 +37,11 @@ export interface ReviewCounts {
 }
 
 export interface MetricsAuthOptions {
-  /** How long a decision is remembered. */
+  /**
+   * How long a decision is remembered. Longer than the chart's 30 s scrape
+   * interval, so a scrape finds the previous one's decision; as long as a
+   * revoked binding keeps working.
+   */
   ttlMs?: number;
   /** How many tokens' decisions are remembered; the oldest is forgotten first. */
   maxEntries?: number;
@@ -60,7 +64,7 @@ export class MetricsAuthorizer {
 
   constructor(client: Pick<KubeClient, "create">, options: MetricsAuthOptions = {}) {
     this.client = client;
-    this.ttlMs = options.ttlMs ?? 30_000;
+    this.ttlMs = options.ttlMs ?? 60_000;
     this.maxEntries = options.maxEntries ?? 1024;
     this.maxInFlight = options.maxInFlight ?? 16;
     this.now = options.now ?? Date.now;

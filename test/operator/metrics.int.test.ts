@@ -165,7 +165,7 @@ describe("metrics", () => {
     expect(Number(ratio[0]?.value[1])).toBeCloseTo(0.2);
     const up = await promql('up{job="yunshu-operator"}');
     expect(up[0]?.value[1]).toBe("1");
-    // Prometheus scrapes every second with one token: after the first, decisions come from memory (30 s).
+    // Prometheus scrapes every second with one token: after the first, decisions come from memory (60 s).
     const decisions = await eventually(
       "most /metrics decisions to come from memory",
       async () => {
