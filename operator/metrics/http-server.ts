@@ -24,13 +24,13 @@ export function isLoopback(host: string): boolean {
 function registerAuthCounters(registry: Registry, auth: MetricsAuthorizer): void {
   new Counter({
     name: "yunshu_metrics_auth_decisions_total",
-    help: "Decisions on who may read /metrics, by source: cached (remembered) or reviewed (TokenReview and SubjectAccessReview sent).",
+    help: "Decisions on who may read /metrics, by source: cached (remembered) or reviewed (asked the API server with a TokenReview and a SubjectAccessReview).",
     labelNames: ["source"],
     registers: [registry],
     collect() {
       this.reset();
       this.inc({ source: "cached" }, auth.counts.cached);
-      this.inc({ source: "reviewed" }, auth.counts.reviews);
+      this.inc({ source: "reviewed" }, auth.counts.reviewed);
     },
   });
 }

@@ -65,7 +65,7 @@ describe("MetricsAuthorizer", () => {
     now = 30_000;
     expect(await auth.decide("Bearer reader-prometheus")).toBe("allowed");
     expect(api.sent.length).toBe(first + 2);
-    expect(auth.counts).toEqual({ cached: 3, reviews: first + 2 });
+    expect(auth.counts).toEqual({ cached: 3, reviewed: 4 });
   });
 
   it("remembers at most maxEntries tokens, forgetting the oldest", async () => {

@@ -30,10 +30,10 @@ interface SubjectAccessReview extends KubeObject {
 }
 
 export interface ReviewCounts {
-  /** Decisions answered from memory. */
+  /** Decisions answered from memory, or by a review already under way for the same token. */
   cached: number;
-  /** TokenReviews and SubjectAccessReviews sent. */
-  reviews: number;
+  /** Decisions that asked the API server: a TokenReview, then a SubjectAccessReview if the token is valid. */
+  reviewed: number;
 }
 
 export interface MetricsAuthOptions {
@@ -53,7 +53,7 @@ export interface MetricsAuthOptions {
 export const METRICS_PATH = "/metrics";
 
 export class MetricsAuthorizer {
-  readonly counts: ReviewCounts = { cached: 0, reviews: 0 };
+  readonly counts: ReviewCounts = { cached: 0, reviewed: 0 };
   private readonly client: Pick<KubeClient, "create">;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
@@ -105,7 +105,7 @@ export class MetricsAuthorizer {
   }
 
   private async review(token: string): Promise<Decision> {
-    this.counts.reviews++;
+    this.counts.reviewed++;
     const tokenReview = await this.client.create<TokenReview>(TOKEN_REVIEWS, {
       apiVersion: "authentication.k8s.io/v1",
       kind: "TokenReview",
@@ -114,7 +114,6 @@ export class MetricsAuthorizer {
     } as TokenReview);
     const user = tokenReview.status?.user;
     if (!tokenReview.status?.authenticated || !user?.username) return "unauthenticated";
-    this.counts.reviews++;
     const access = await this.client.create<SubjectAccessReview>(SUBJECT_ACCESS_REVIEWS, {
       apiVersion: "authorization.k8s.io/v1",
       kind: "SubjectAccessReview",
