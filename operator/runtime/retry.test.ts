@@ -65,7 +65,8 @@ describe("retrying", () => {
     );
     expect(err).toBeInstanceOf(GaveUp);
     expect((err as GaveUp).attempts).toBe(delays.length + 1);
-    expect((err as GaveUp).elapsedMs).toBeGreaterThanOrEqual(200);
+    // All of the time but the last few milliseconds, which no wait is started for.
+    expect((err as GaveUp).elapsedMs).toBeGreaterThanOrEqual(190);
     expect(delays[0]).toBe(40);
     expect(delays.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(200);
     // Generous: this machine may be busy.
@@ -77,7 +78,6 @@ describe("retrying", () => {
     const err = await thrown(retrying(() => Promise.reject(refused()), { initialDelayMs: 5_000, maxDelayMs: 5_000, maxAttempts: 100, maxElapsedMs: 100 }, (_err, _attempt, delay) => delays.push(delay)));
     expect(err).toBeInstanceOf(GaveUp);
     expect(delays[0]).toBeGreaterThan(0);
-    // A timer may fire a millisecond before the clock says it is due, leaving a last wait of about that.
     expect(delays.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100);
   });
 

@@ -16,6 +16,13 @@ export interface RetryPolicy {
   maxElapsedMs: number;
 }
 
+/**
+ * Time left below this ends the retries: timers may fire a millisecond or
+ * two before the clock says they are due, and a last wait squeezed into that
+ * slop would only overrun the bound.
+ */
+const MIN_WAIT_MS = 10;
+
 /** Called before each wait: the failure, which attempt it ended (1 = the first) and how long until the next. */
 export type OnRetry = (err: Error, attempt: number, delayMs: number) => void;
 
@@ -47,7 +54,7 @@ export async function retrying<T>(call: () => Promise<T>, policy: RetryPolicy, o
     } catch (err) {
       if (!isTransient(err)) throw err;
       const remaining = started + policy.maxElapsedMs - Date.now();
-      if (attempt >= policy.maxAttempts || remaining <= 0) throw new GaveUp(err as Error, attempt, Date.now() - started);
+      if (attempt >= policy.maxAttempts || remaining < MIN_WAIT_MS) throw new GaveUp(err as Error, attempt, Date.now() - started);
       const wait = Math.min(Math.max(delay, retryAfterMs(err)), remaining);
       onRetry(err as Error, attempt, wait);
       await sleep(wait);
