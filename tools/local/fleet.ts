@@ -21,15 +21,23 @@ export function kubeconfigSecret(name: string, kubeconfig: string): KubeObject {
 export const clusterObject = (name: string, spec: Cluster["spec"]) => ({ apiVersion: "yunshu.io/v1alpha1", kind: "Cluster", metadata: { name }, spec }) as Cluster & KubeObject;
 
 /**
- * Installs yunshu on `member` and registers it in `hub` as Cluster `name`;
- * returns the member's operator identity. yunshu must be installed on the
- * hub already: the kubeconfig Secret goes into its yunshu-clusters.
+ * Installs yunshu on `member` and registers it in `hub` as Cluster `name`,
+ * acting on the hub as `registrar` (the admin unless given, e.g. the
+ * registrar ServiceAccount the Pulumi bootstrap creates); returns the
+ * member's operator identity. yunshu must be installed on the hub already:
+ * the kubeconfig Secret goes into its yunshu-clusters.
  */
-export async function registerMember(hub: ControlPlane, member: ControlPlane, name: string, spec: Omit<Cluster["spec"], "kubeconfigSecretRef">): Promise<string> {
+export async function registerMember(
+  hub: ControlPlane,
+  member: ControlPlane,
+  name: string,
+  spec: Omit<Cluster["spec"], "kubeconfigSecretRef">,
+  registrar?: string,
+): Promise<string> {
   const identity = await installYunshu(member);
-  const admin = new KubeClient(hub.credentials());
-  await admin.apply(SECRETS, kubeconfigSecret(`cluster-${name}`, member.renderKubeconfig(identity)), "yunshu-test");
-  await admin.apply(CLUSTERS, clusterObject(name, { ...spec, kubeconfigSecretRef: { name: `cluster-${name}` } }), "yunshu-test");
+  const writer = new KubeClient(hub.credentials(registrar));
+  await writer.apply(SECRETS, kubeconfigSecret(`cluster-${name}`, member.renderKubeconfig(identity)), "yunshu-test");
+  await writer.apply(CLUSTERS, clusterObject(name, { ...spec, kubeconfigSecretRef: { name: `cluster-${name}` } }), "yunshu-test");
   return identity;
 }
 
