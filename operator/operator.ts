@@ -4,7 +4,7 @@
 // an orderly shutdown.
 import type { CapacityPool, Cluster, TenantRequest } from "./api/generated.ts";
 import type { KubeObject } from "./api/meta.ts";
-import { CLUSTER_CREDENTIALS_NAMESPACE, OPERATOR_LEASE, OPERATOR_NAMESPACE } from "./api/names.ts";
+import { CLUSTER_CREDENTIALS_NAMESPACE, OPERATOR_LEASE } from "./api/names.ts";
 import { CAPACITY_POOLS, CLUSTERS, SECRETS, TENANT_REQUESTS, TENANTS } from "./api/resources.ts";
 import { poolController } from "./capacity/controller.ts";
 import { clusterController } from "./fleet/cluster-controller.ts";
