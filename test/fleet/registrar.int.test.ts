@@ -162,7 +162,7 @@ describe.each(["anonymous", "alice"])("as %s, a registered member's credentials"
 });
 
 describe("a cluster admin (system:masters)", () => {
-  it("still mints the operator's token: a TokenRequest, and the token Secret the bootstrap creates on members, which kube-controller-manager fills in", async () => {
+  it("still mints the operator's token: a TokenRequest, and the token Secret the bootstrap creates on members, which kube-controller-manager fills in and which can be deleted", async () => {
     const token = await admin.createNamespacedServiceAccountToken({ name: OPERATOR_SERVICE_ACCOUNT, namespace: OPERATOR_NAMESPACE, body: { spec: { audiences: [], expirationSeconds: 600 } } });
     expect(token.status?.token).toBeTruthy();
     await admin.createNamespacedSecret({ namespace: OPERATOR_NAMESPACE, body: tokenSecret(`${OPERATOR_SERVICE_ACCOUNT}-token`, OPERATOR_NAMESPACE) });
@@ -171,6 +171,9 @@ describe("a cluster admin (system:masters)", () => {
       return secret.data?.token;
     });
     expect(filled).toBeTruthy();
+    // As Pulumi deletes it: the garbage collector removes the foreground finalizer, which changes no token.
+    await admin.deleteNamespacedSecret({ name: `${OPERATOR_SERVICE_ACCOUNT}-token`, namespace: OPERATOR_NAMESPACE, propagationPolicy: "Foreground" });
+    await eventually("the operator's token Secret to be gone", () => absent(`${OPERATOR_SERVICE_ACCOUNT}-token`, OPERATOR_NAMESPACE));
   });
 
   it("is refused a token Secret in yunshu-clusters too: nothing there needs one", async () => {
