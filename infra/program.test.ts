@@ -142,16 +142,21 @@ describe("the hub's stack", () => {
 
     const crdNames = manifests.filter((m) => m.kind === "CustomResourceDefinition").map((m) => m.metadata.name);
     expect(names(resources, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition")).toEqual([...crdNames].sort());
-    expect(names(resources, "kubernetes:core/v1:Namespace")).toEqual(["monitoring", "yunshu-system"]);
+    expect(names(resources, "kubernetes:core/v1:Namespace")).toEqual(["monitoring", "yunshu-clusters", "yunshu-system"]);
 
     const [chart] = byType(resources, "kubernetes:helm.sh/v4:Chart");
-    expect(chart?.inputs).toMatchObject({ namespace: "yunshu-system", skipCrds: true, skipAwait: false, values: { image: { repository: "harbor.example/yunshu/operator", tag: "0.1.0" }, replicas: 2 } });
+    expect(chart?.inputs).toMatchObject({ namespace: "yunshu-system", skipCrds: true, skipAwait: false, values: { image: { repository: "harbor.example/yunshu/operator", tag: "0.1.0" }, replicas: 2, clusterCredentials: { createNamespace: false } } });
     expect(String(chart?.inputs.chart)).toMatch(/charts\/yunshu$/);
 
+    // The registrar writes Cluster objects and the Secrets of yunshu-clusters, nothing else; never Secrets where the operator's identity lives.
     expect(names(resources, "kubernetes:core/v1:ServiceAccount")).toEqual(["yunshu-registrar"]);
     expect(byType(resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")[0]?.inputs.rules).toEqual([
       { apiGroups: ["yunshu.io"], resources: ["clusters"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
     ]);
+    const roles = byType(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role");
+    expect(roles.map((r) => r.inputs.metadata)).toMatchObject([{ name: "yunshu-registrar", namespace: "yunshu-clusters" }]);
+    expect(roles[0]?.inputs.rules).toEqual([{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }]);
+    expect(byType(resources, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((r) => r.inputs.metadata)).toMatchObject([{ name: "yunshu-registrar", namespace: "yunshu-clusters" }]);
     const [hubCluster] = byType(resources, "kubernetes:yunshu.io/v1alpha1:Cluster");
     expect(hubCluster?.inputs).toMatchObject({ metadata: { name: "hunan" }, spec: { displayName: "hunan cloud", tier: "province", region: "hunan" } });
     expect((hubCluster?.inputs.spec as Record<string, unknown>).kubeconfigSecretRef).toBeUndefined();
@@ -233,7 +238,7 @@ describe("a member's stack", () => {
     // Registration in the hub, through the hub's provider.
     const [registration] = byType(resources, "kubernetes:core/v1:Secret").filter((s) => s.name === "cluster-changsha");
     expect(registration?.provider).toMatch(/pulumi:providers:kubernetes::hub::/);
-    expect(registration?.inputs.metadata).toMatchObject({ name: "cluster-changsha", namespace: "yunshu-system" });
+    expect(registration?.inputs.metadata).toMatchObject({ name: "cluster-changsha", namespace: "yunshu-clusters" });
     const [clusterObject] = byType(resources, "kubernetes:yunshu.io/v1alpha1:Cluster");
     expect(clusterObject?.provider).toMatch(/pulumi:providers:kubernetes::hub::/);
     expect(clusterObject?.inputs.spec).toEqual({

@@ -4,7 +4,7 @@
 // an orderly shutdown.
 import type { CapacityPool, Cluster, TenantRequest } from "./api/generated.ts";
 import type { KubeObject } from "./api/meta.ts";
-import { OPERATOR_LEASE, OPERATOR_NAMESPACE } from "./api/names.ts";
+import { CLUSTER_CREDENTIALS_NAMESPACE, OPERATOR_LEASE } from "./api/names.ts";
 import { CAPACITY_POOLS, CLUSTERS, SECRETS, TENANT_REQUESTS, TENANTS } from "./api/resources.ts";
 import { poolController } from "./capacity/controller.ts";
 import { clusterController } from "./fleet/cluster-controller.ts";
@@ -103,7 +103,7 @@ export class Operator {
     const pools = new Informer<CapacityPool & KubeObject>(hubClient, CAPACITY_POOLS, { log });
     const clusters = new Informer<Cluster & KubeObject>(hubClient, CLUSTERS, { log });
     this.clusters = clusters;
-    const secretsNamespace = options.clusterSecretsNamespace ?? OPERATOR_NAMESPACE;
+    const secretsNamespace = options.clusterSecretsNamespace ?? CLUSTER_CREDENTIALS_NAMESPACE;
     const clusterSecrets = new Informer<Secret>(hubClient, SECRETS, { namespace: secretsNamespace, log });
     this.hub.informers.push(requests, pools, clusters, clusterSecrets);
     const events = new EventRecorder(hubClient, { log });

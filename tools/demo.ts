@@ -77,7 +77,7 @@ try {
   for (const name of CLUSTER_NAMES) say(`  ${name.padEnd(9)} ${(name === HUB ? "the hub" : "a member").padEnd(9)} ${on(name).server}`);
 
   const identity = await installYunshu(hub);
-  // After the hub's install: registering a member writes its kubeconfig Secret into the hub's yunshu-system.
+  // After the hub's install: registering a member writes its kubeconfig Secret into the hub's yunshu-clusters.
   await Promise.all(MEMBERS.map((name) => registerMember(hub, on(name), name, specOf(name))));
   await registerHub(hub, HUB, specOf(HUB));
   say(`installed yunshu in each (CRDs, ClusterRoles, admission policies: crds/); registered the Clusters of ${FLEET_SAMPLE} in the hub`);

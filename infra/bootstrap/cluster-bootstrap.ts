@@ -1,6 +1,6 @@
 // Everything yunshu needs in one cluster, as one ComponentResource: an
 // explicit Kubernetes provider for it, yunshu's CRDs, its platform
-// namespaces, and then either the operator's chart (the hub) or the
+// namespaces (the credentials namespace among them), and then either the operator's chart (the hub) or the
 // ClusterRoles, admission policies and operator identity that
 // `yunshu install` applies (a member), with a token for that identity.
 import * as k8s from "@pulumi/kubernetes";
@@ -8,7 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KubeObject } from "../../operator/api/meta.ts";
 import type { ClusterSpec, OperatorSpec } from "../topology/topology.ts";
 import { endpointOf, renderTokenKubeconfig, type ClusterEndpoint } from "./kubeconfig.ts";
-import { clusterResource, installManifests, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "./manifests.ts";
+import { CLUSTER_CREDENTIALS_NAMESPACE, clusterResource, installManifests, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "./manifests.ts";
+import { REGISTRAR, registrarObjects } from "./registrar.ts";
 
 export type ClusterRole = "hub" | "member";
 
@@ -34,11 +35,6 @@ export interface ClusterBootstrapArgs {
 }
 
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "yunshu" };
-
-/** The ServiceAccount member stacks register with: it may write Cluster objects and Secrets in yunshu-system, nothing else. */
-export const REGISTRAR = "yunshu-registrar";
-/** Pulumi's Kubernetes provider watches what it deletes until it is gone, hence list and watch. */
-const REGISTRAR_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"];
 
 /**
  * A chart's objects give up waiting to become ready after `seconds`, with the
@@ -72,7 +68,8 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
       .filter((m) => m.kind === "CustomResourceDefinition")
       .map((m) => new k8s.apiextensions.v1.CustomResourceDefinition(m.metadata.name, m as k8s.apiextensions.v1.CustomResourceDefinitionArgs, on({ retainOnDelete: args.keepCrdsOnDestroy })));
 
-    const namespaces = [OPERATOR_NAMESPACE, ...args.platformNamespaces].map(
+    // The credentials namespace on members too: crds/ puts the operator's Role there everywhere.
+    const namespaces = [OPERATOR_NAMESPACE, CLUSTER_CREDENTIALS_NAMESPACE, ...args.platformNamespaces].map(
       (ns) =>
         new k8s.core.v1.Namespace(
           ns,
@@ -82,8 +79,8 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
               labels: {
                 ...MANAGED_BY,
                 "yunshu.io/platform": "true",
-                // The operator needs nothing more than the restricted profile.
-                ...(ns === OPERATOR_NAMESPACE ? { "pod-security.kubernetes.io/enforce": "restricted" } : {}),
+                // The operator needs nothing more than the restricted profile; nothing runs among the credentials.
+                ...(ns === OPERATOR_NAMESPACE || ns === CLUSTER_CREDENTIALS_NAMESPACE ? { "pod-security.kubernetes.io/enforce": "restricted" } : {}),
               },
             },
           },
@@ -104,7 +101,13 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
           // Installed above from crds/, before anything that uses them.
           skipCrds: true,
           skipAwait: !args.chart.awaitOperator,
-          values: { ...operator.values, image: { ...(operator.values?.image as object | undefined), ...operator.image }, ...(operator.replicas ? { replicas: operator.replicas } : {}) },
+          values: {
+            ...operator.values,
+            image: { ...(operator.values?.image as object | undefined), ...operator.image },
+            ...(operator.replicas ? { replicas: operator.replicas } : {}),
+            // Created above with the platform namespaces; two owners of one Namespace would delete it under each other.
+            clusterCredentials: { createNamespace: false },
+          },
         },
         { parent: this, providers: { kubernetes: this.provider }, dependsOn: foundations, transforms: [boundedAwait(args.chart.awaitTimeoutSeconds)] },
       );
@@ -136,32 +139,20 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
     return pulumi.secret(pulumi.all([endpoint, token]).apply(([ep, t]) => renderTokenKubeconfig({ cluster, user: serviceAccount, endpoint: ep, token: t })));
   }
 
+  /** The identity member stacks register with (./registrar.ts), and a kubeconfig for it. */
   private registrar(
     on: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions,
     foundations: pulumi.Resource[],
     endpoint: pulumi.Output<ClusterEndpoint>,
     cluster: string,
   ): pulumi.Output<string> {
-    const meta = (name: string, namespaced: boolean) => ({ name, labels: MANAGED_BY, ...(namespaced ? { namespace: OPERATOR_NAMESPACE } : {}) });
-    const subject = [{ kind: "ServiceAccount", name: REGISTRAR, namespace: OPERATOR_NAMESPACE }];
-    const sa = new k8s.core.v1.ServiceAccount(REGISTRAR, { metadata: meta(REGISTRAR, true) }, on({ dependsOn: foundations }));
-    const role = new k8s.rbac.v1.Role(
-      REGISTRAR,
-      { metadata: meta(REGISTRAR, true), rules: [{ apiGroups: [""], resources: ["secrets"], verbs: REGISTRAR_VERBS }] },
-      on({ dependsOn: foundations }),
-    );
-    const clusterRole = new k8s.rbac.v1.ClusterRole(
-      REGISTRAR,
-      { metadata: meta(REGISTRAR, false), rules: [{ apiGroups: ["yunshu.io"], resources: ["clusters"], verbs: REGISTRAR_VERBS }] },
-      on({ dependsOn: foundations }),
-    );
+    const objects = registrarObjects(MANAGED_BY);
+    const sa = new k8s.core.v1.ServiceAccount(REGISTRAR, objects.serviceAccount, on({ dependsOn: foundations }));
+    const role = new k8s.rbac.v1.Role(REGISTRAR, objects.role, on({ dependsOn: foundations }));
+    const clusterRole = new k8s.rbac.v1.ClusterRole(REGISTRAR, objects.clusterRole, on({ dependsOn: foundations }));
     const bindings = [
-      new k8s.rbac.v1.RoleBinding(REGISTRAR, { metadata: meta(REGISTRAR, true), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: REGISTRAR }, subjects: subject }, on({ dependsOn: [role, sa] })),
-      new k8s.rbac.v1.ClusterRoleBinding(
-        REGISTRAR,
-        { metadata: meta(REGISTRAR, false), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: REGISTRAR }, subjects: subject },
-        on({ dependsOn: [clusterRole, sa] }),
-      ),
+      new k8s.rbac.v1.RoleBinding(REGISTRAR, objects.roleBinding, on({ dependsOn: [role, sa] })),
+      new k8s.rbac.v1.ClusterRoleBinding(REGISTRAR, objects.clusterRoleBinding, on({ dependsOn: [clusterRole, sa] })),
     ];
     return this.tokenKubeconfig(REGISTRAR, on({ dependsOn: [sa, ...bindings] }), endpoint, cluster);
   }

@@ -6,10 +6,10 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_API_VERSION, CLUSTER_KIND } from "../../operator/api/generated.ts";
 import type { KubeObject } from "../../operator/api/meta.ts";
-import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "../../operator/api/names.ts";
+import { CLUSTER_CREDENTIALS_NAMESPACE, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "../../operator/api/names.ts";
 import type { ClusterSpec } from "../topology/topology.ts";
 
-export { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT };
+export { CLUSTER_CREDENTIALS_NAMESPACE, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT };
 
 type Create = (name: string, obj: never, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 

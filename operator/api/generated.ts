@@ -143,11 +143,12 @@ export interface ClusterSpec {
    */
   capacity?: ClusterCapacity;
   /**
-   * The Secret holding a kubeconfig for the cluster, in the operator's namespace (yunshu-system).
-   * yunshu reads the Secret again when it changes, so rotating the credentials needs no restart.
-   * Leave it out for the hub itself, the cluster yunshu runs in, which yunshu reaches with its own
-   * service account: that is how the hub is a member of its own fleet. Only one Cluster should
-   * leave it out.
+   * The Secret holding a kubeconfig for the cluster, in the namespace yunshu-clusters, kept apart
+   * from the operator's yunshu-system so that those who register clusters never write Secrets where
+   * the operator's identity lives. yunshu reads the Secret again when it changes, so rotating the
+   * credentials needs no restart. Leave it out for the hub itself, the cluster yunshu runs in,
+   * which yunshu reaches with its own service account: that is how the hub is a member of its own
+   * fleet. Only one Cluster should leave it out.
    */
   kubeconfigSecretRef?: ClusterKubeconfigSecretRef;
 }
@@ -172,15 +173,16 @@ export interface ClusterCapacity {
 }
 
 /**
- * The Secret holding a kubeconfig for the cluster, in the operator's namespace (yunshu-system).
- * yunshu reads the Secret again when it changes, so rotating the credentials needs no restart.
- * Leave it out for the hub itself, the cluster yunshu runs in, which yunshu reaches with its own
- * service account: that is how the hub is a member of its own fleet. Only one Cluster should leave
- * it out.
+ * The Secret holding a kubeconfig for the cluster, in the namespace yunshu-clusters, kept apart
+ * from the operator's yunshu-system so that those who register clusters never write Secrets where
+ * the operator's identity lives. yunshu reads the Secret again when it changes, so rotating the
+ * credentials needs no restart. Leave it out for the hub itself, the cluster yunshu runs in, which
+ * yunshu reaches with its own service account: that is how the hub is a member of its own fleet.
+ * Only one Cluster should leave it out.
  */
 export interface ClusterKubeconfigSecretRef {
   /**
-   * The Secret's name, in namespace yunshu-system; for example cluster-changsha.
+   * The Secret's name, in namespace yunshu-clusters; for example cluster-changsha.
    */
   name: string;
   /**

@@ -4,8 +4,15 @@
 // or an outage. Plain constants: infra/ imports this without pulling in the
 // operator's runtime.
 
-/** The operator's namespace: its ServiceAccount, its Lease and member clusters' kubeconfig Secrets live here. */
+/** The operator's namespace: its ServiceAccount and its Lease live here. */
 export const OPERATOR_NAMESPACE = "yunshu-system";
+/**
+ * Member clusters' kubeconfig Secrets live here, apart from the operator's
+ * namespace: whoever may write Secrets in a namespace can have
+ * kube-controller-manager mint a token for any ServiceAccount there, so the
+ * registrar must write Secrets only where no privileged ServiceAccount lives.
+ */
+export const CLUSTER_CREDENTIALS_NAMESPACE = "yunshu-clusters";
 /** The operator's ServiceAccount, the one identity every admission policy exempts. */
 export const OPERATOR_SERVICE_ACCOUNT = "yunshu-operator";
 /** The username the API server gives the operator's ServiceAccount. */

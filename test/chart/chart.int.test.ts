@@ -339,6 +339,13 @@ describe("on a real API server", () => {
 
   it("accepts the rendered manifests with a server-side dry run, then for real", async () => {
     const apply = (...flags: string[]) => plane.kubectl(["apply", "--server-side", "--field-manager=yunshu-chart-test", ...flags, "-f", "-"], undefined, manifests);
+    // A dry run creates nothing, so what goes into the namespace the chart
+    // creates (yunshu-clusters) needs that namespace first, as helm install
+    // orders it.
+    const namespaces = objects.filter((o) => o.kind === "Namespace");
+    expect(namespaces.map((o) => o.metadata.name)).toEqual(["yunshu-clusters"]);
+    const created = await plane.kubectl(["apply", "--server-side", "--field-manager=yunshu-chart-test", "-f", "-"], undefined, JSON.stringify({ apiVersion: "v1", kind: "List", items: namespaces }));
+    expect(created.code, created.stderr).toBe(0);
     const dryRun = await apply("--dry-run=server");
     expect(dryRun.code, dryRun.stderr).toBe(0);
     expect(dryRun.stdout.trim().split("\n")).toHaveLength(objects.length);
@@ -354,6 +361,11 @@ describe("on a real API server", () => {
     const binding = await rbac.readClusterRoleBinding({ name: "yunshu-operator" });
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "yunshu-operator", namespace: NAMESPACE }]);
     await rbac.readNamespacedRole({ name: "yunshu-operator-leader-election", namespace: NAMESPACE });
+    // Member kubeconfigs: a namespace of their own, Pod Security restricted, which helm uninstall keeps.
+    const credentials = await kc.makeApiClient(CoreV1Api).readNamespace({ name: "yunshu-clusters" });
+    expect(credentials.metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    expect(credentials.metadata?.annotations?.["helm.sh/resource-policy"]).toBe("keep");
+    await rbac.readNamespacedRole({ name: "yunshu-operator-cluster-credentials", namespace: "yunshu-clusters" });
     await rbac.readClusterRole({ name: "yunshu-operator" });
     expect((await rbac.readClusterRole({ name: "yunshu-metrics-reader" })).rules).toEqual([{ nonResourceURLs: ["/metrics"], verbs: ["get"] }]);
     const crd = await plane.kubectl(["wait", "--for=condition=Established", "crd/tenants.yunshu.io", "--timeout=30s"]);

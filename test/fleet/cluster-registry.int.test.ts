@@ -56,7 +56,7 @@ describe("the fleet registry", () => {
     await admin.create(CLUSTERS, clusterObject("zhuzhou", { region: "zhuzhou", tier: "city", kubeconfigSecretRef: { name: "cluster-zhuzhou" } }));
     const z = await waitForReadiness("zhuzhou", "SecretNotFound");
     expect(z.status).toBe("False");
-    expect(z.message).toContain("Secret yunshu-system/cluster-zhuzhou, which holds this cluster's kubeconfig, does not exist");
+    expect(z.message).toContain("Secret yunshu-clusters/cluster-zhuzhou, which holds this cluster's kubeconfig, does not exist");
   });
 
   it("marks a member whose API server is down Unreachable, keeps the hub Ready, and sees it come back without a restart", async () => {

@@ -40,7 +40,7 @@ beforeAll(async () => {
   ]);
   hub = h;
   Object.assign(members, { changsha, zhuzhou });
-  // The hub first: registering a member writes its kubeconfig Secret into the hub's yunshu-system.
+  // The hub first: registering a member writes its kubeconfig Secret into the hub's yunshu-clusters.
   const identity = await installYunshu(hub);
   await Promise.all([
     registerMember(hub, changsha, "changsha", { region: "changsha", tier: "city" }),

@@ -18,6 +18,7 @@ import type { Operator } from "../../operator/operator.ts";
 import { parseKubeConfig } from "../../operator/runtime/kubeconfig.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
 import { CLUSTERS, NAMESPACES, SECRETS, TENANTS } from "../../operator/api/resources.ts";
+import { CLUSTER_CREDENTIALS_NAMESPACE } from "../../operator/api/names.ts";
 import { ControlPlane, freePort } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
@@ -165,7 +166,9 @@ describe("infra/ against a hub and two members", () => {
     }
 
     // The registered kubeconfig is the member's own yunshu-operator, and it works.
-    const secret = await admin.hunan!.get<KubeObject & { data: { kubeconfig: string } }>(SECRETS, "cluster-changsha", OPERATOR_NAMESPACE);
+    const secret = await admin.hunan!.get<KubeObject & { data: { kubeconfig: string } }>(SECRETS, "cluster-changsha", CLUSTER_CREDENTIALS_NAMESPACE);
+    // Written by the registrar, which may not write Secrets where the operator's ServiceAccount lives.
+    expect(await admin.hunan!.get(SECRETS, "cluster-changsha", OPERATOR_NAMESPACE)).toBeUndefined();
     const kubeconfig = Buffer.from(secret!.data.kubeconfig, "base64").toString();
     const asOperator = new KubeClient(parseKubeConfig(kubeconfig, "cluster-changsha"));
     const review = (await asOperator.create(
@@ -226,9 +229,11 @@ describe("infra/ against a hub and two members", () => {
       expect(await client.get(CLUSTER_ROLES, "yunshu-operator"), name).toBeUndefined();
       expect(await client.get(POLICIES, "yunshu-managed-objects"), name).toBeUndefined();
       // The namespace controller finishes deleting what Pulumi deleted.
-      await eventually(`${name}: yunshu-system and monitoring gone`, async () => !(await client.get(NAMESPACES, OPERATOR_NAMESPACE)) && !(await client.get(NAMESPACES, "monitoring")), {
-        timeoutMs: 60_000,
-      });
+      await eventually(
+        `${name}: yunshu-system, yunshu-clusters and monitoring gone`,
+        async () => !(await client.get(NAMESPACES, OPERATOR_NAMESPACE)) && !(await client.get(NAMESPACES, CLUSTER_CREDENTIALS_NAMESPACE)) && !(await client.get(NAMESPACES, "monitoring")),
+        { timeoutMs: 60_000 },
+      );
     }
     expect(await admin.hunan!.get(CLUSTER_ROLES, "yunshu-registrar")).toBeUndefined();
     for (const state of await stateFiles()) {

@@ -2,13 +2,15 @@
 // chart installs as is) is sufficient and minimal: with it, a scenario that
 // walks every write path of the tenant reconcile succeeds as the operator's
 // ServiceAccount; without any one of its rules, the same scenario fails. So
-// no rule is excess, and none is missing.
+// no rule is excess, and none is missing. Its one Role beyond it, reading
+// member kubeconfig Secrets, is held to the same: needed, and only where they live.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CoreV1Api, RbacAuthorizationV1Api, type V1ClusterRole } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CRDS_DIR } from "../../operator/api/manifests.ts";
+import { CRDS_DIR, loadManifests } from "../../operator/api/manifests.ts";
+import { CLUSTER_CREDENTIALS_NAMESPACE, OPERATOR_NAMESPACE, OPERATOR_USERNAME } from "../../operator/api/names.ts";
 import { startHttpServer } from "../../operator/metrics/http-server.ts";
 import { MetricsAuthorizer } from "../../operator/metrics/metrics-auth.ts";
 import type { Operator } from "../../operator/operator.ts";
@@ -169,5 +171,25 @@ describe("the operator's ClusterRole", () => {
     await setRules(rules);
     console.log(`rules and the first step that fails without each:\n${failures.join("\n")}`);
     expect(failures.filter((f) => f.endsWith("NOTHING FAILED"))).toEqual([]);
+  });
+});
+
+describe("the operator's access to Secrets", () => {
+  it("is reading them in yunshu-clusters, needed there and had nowhere else", async () => {
+    const binding = (await loadManifests()).find((m) => m.kind === "RoleBinding" && m.metadata.name === "yunshu-operator-cluster-credentials");
+    expect(binding?.metadata.namespace).toBe(CLUSTER_CREDENTIALS_NAMESPACE);
+    const canI = async (verb: string, namespace: string) => (await plane.kubectl(["auth", "can-i", verb, "secrets", "-n", namespace, "--as", OPERATOR_USERNAME])).stdout.trim();
+    expect(await canI("list", CLUSTER_CREDENTIALS_NAMESPACE)).toBe("yes");
+    for (const namespace of [OPERATOR_NAMESPACE, "default"]) expect(await canI("get", namespace), namespace).toBe("no");
+    expect(await canI("create", CLUSTER_CREDENTIALS_NAMESPACE)).toBe("no");
+
+    const removed = await plane.kubectl(["delete", "rolebinding", "-n", CLUSTER_CREDENTIALS_NAMESPACE, "yunshu-operator-cluster-credentials"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    await sleep(500);
+    try {
+      expect(await scenario("rbac-no-credentials")).toBe("operator caches synced");
+    } finally {
+      await installYunshu(plane);
+    }
   });
 });

@@ -5,6 +5,12 @@ and crds/operator-clusterrole.yaml names the ClusterRole yunshu-operator.
 */}}
 {{- define "yunshu.namespace" -}}yunshu-system{{- end -}}
 {{- define "yunshu.name" -}}yunshu-operator{{- end -}}
+{{/*
+Where member clusters' kubeconfig Secrets live; fixed as well, since the
+admission policy that keeps token Secrets out of it (crds/credential-policies.yaml)
+names it and the operator reads its kubeconfigs there.
+*/}}
+{{- define "yunshu.credentialsNamespace" -}}yunshu-clusters{{- end -}}
 
 {{/*
 Stops the render in any other namespace: there the operator would run under
