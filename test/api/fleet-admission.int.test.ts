@@ -217,7 +217,7 @@ describe("fleet admission", () => {
     const ref = await eventually("explain ycl.spec.kubeconfigSecretRef", () =>
       plane.kubectl(["explain", "ycl.spec.kubeconfigSecretRef"]).then((r) => r.code === 0 && r.stdout.replace(/\s+/g, " ")),
     );
-    expect(ref).toContain("in the operator's namespace (yunshu-system)");
+    expect(ref).toContain("in the namespace yunshu-clusters, kept apart from the operator's yunshu-system");
     expect(ref).toContain("Leave it out for the hub itself");
     const placement = (await kubectl(["explain", "tenant.spec.placement"])).replace(/\s+/g, " ");
     expect(placement).toContain("Without placement the tenant lives on the hub only");
