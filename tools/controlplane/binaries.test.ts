@@ -1,7 +1,7 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { fakeBinaries, tempDir } from "../toolchain/fake-binaries.ts";
 import { BINARIES, ensureBinaries, KUBERNETES_VERSION, parseKubernetesGoMod, renderWrapperGoMod } from "./binaries.ts";
 
 const GO_MOD = `module k8s.io/kubernetes
@@ -21,25 +21,6 @@ replace (
 )
 `;
 
-const temps: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "yunshu-binaries-"));
-  temps.push(dir);
-  return dir;
-}
-
-async function fakeBinaries(dir: string, names: readonly string[]): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const name of names) {
-    await writeFile(join(dir, name), "#!/bin/sh\n");
-    await chmod(join(dir, name), 0o755);
-  }
-}
-
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  for (const dir of temps.splice(0)) await rm(dir, { recursive: true, force: true });
-});
 
 describe("the wrapper module for Kubernetes binaries", () => {
   it("derives the staging replaces, the etcd version and the go directive from Kubernetes' own go.mod", () => {

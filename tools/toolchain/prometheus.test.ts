@@ -1,7 +1,7 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { fakeBinaries, tempDir } from "./fake-binaries.ts";
 import {
   ensurePrometheus,
   PROMETHEUS_MODULE_VERSION,
@@ -25,25 +25,6 @@ replace example.com/broken => example.com/fixed v1.0.1
 replace github.com/prometheus/prometheus/web/ui => ./web/ui
 `;
 
-const temps: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "yunshu-prometheus-"));
-  temps.push(dir);
-  return dir;
-}
-
-async function fakeBinaries(dir: string, names: readonly string[]): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const name of names) {
-    await writeFile(join(dir, name), "#!/bin/sh\n");
-    await chmod(join(dir, name), 0o755);
-  }
-}
-
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  for (const dir of temps.splice(0)) await rm(dir, { recursive: true, force: true });
-});
 
 describe("the Prometheus release", () => {
   it("is read from the Go module's v0.3MM.P tag", () => {
