@@ -1,4 +1,5 @@
 // The `yunshu` command. bin/yunshu.js checks the Node version, then runs this.
+import { DEFAULT_MAX_PENDING_REQUESTS } from "./request/controller.ts";
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { OPERATOR_GROUPS, OPERATOR_LEASE, OPERATOR_NAMESPACE, OPERATOR_USERNAME } from "./api/names.ts";
@@ -33,6 +34,8 @@ Flags (operator):
   --resync DURATION         look at every tenant again this often, in seconds (default 600)
   --qps N, --burst N        client-side rate limit towards the API server (default ${DEFAULT_QPS}, ${DEFAULT_BURST});
                             --qps 0 leaves pacing to the API server's priority and fairness (429 + Retry-After)
+  --max-pending-requests N  pending TenantRequests judged per requester at a time; the rest wait, not
+                            approvable (default ${DEFAULT_MAX_PENDING_REQUESTS})
   --monitoring-namespace NS namespace whose pods may scrape every tenant (default ${DEFAULT_PLATFORM.monitoringNamespace})
   --http-bind-address ADDR  serve /metrics, /healthz and /readyz here (default :8080; "off" disables)
   --metrics-auth BOOL       /metrics only for callers whose bearer token the API server authorizes to get
@@ -73,6 +76,7 @@ async function runOperator(args: string[]): Promise<void> {
       resync: { type: "string" },
       qps: { type: "string" },
       burst: { type: "string" },
+      "max-pending-requests": { type: "string" },
       "monitoring-namespace": { type: "string" },
       "http-bind-address": { type: "string", default: ":8080" },
       "metrics-auth": { type: "string", default: "true" },
@@ -104,6 +108,7 @@ async function runOperator(args: string[]): Promise<void> {
     impersonate,
     workers: positiveInt("workers", values.workers, 4),
     resyncMs: positiveInt("resync", values.resync, 600) * 1000,
+    maxPendingRequests: positiveInt("max-pending-requests", values["max-pending-requests"], DEFAULT_MAX_PENDING_REQUESTS),
     platform: { ...DEFAULT_PLATFORM, monitoringNamespace: values["monitoring-namespace"] ?? DEFAULT_PLATFORM.monitoringNamespace },
     log,
     version: VERSION,

@@ -49,6 +49,8 @@ export interface OperatorOptions {
   /** Called when this replica loses the lease; the process should exit (a standby takes over). */
   onLostLeadership?: () => void;
   clusterSecretsNamespace?: string;
+  /** How many pending TenantRequests of one requester are judged at a time (request/authority.ts). */
+  maxPendingRequests?: number;
   /** How often each member cluster is probed; tests shorten it. */
   clusterProbeIntervalMs?: number;
 }
@@ -111,7 +113,7 @@ export class Operator {
 
     const definitions = [
       tenantController({ ...this.hub, client: hubClient, clusters, fleet, events, log, platform: options.platform, workers: options.workers }),
-      requestController({ client: hubClient, requests, tenants, pools, clusters, events, log }),
+      requestController({ client: hubClient, requests, tenants, pools, clusters, events, log, maxPendingRequests: options.maxPendingRequests }),
       poolController({ client: hubClient, pools, tenants }),
       clusterController({
         hub: hubClient,

@@ -23,33 +23,41 @@ function req(name: string, created: string, spec: Partial<TenantRequest["spec"]>
   };
 }
 
-const pendingFits = req("yuelu-data-aaaaa", "2025-11-27T11:00:00Z", {}, { conditions: [cond("Fits", "True", "Fits", "fits tenant/changsha-data: requests.cpu 16 of 24 free")] });
+const owner = cond("Authorized", "True", "Owner", "system:serviceaccount:depts:yuelu owns tenant yuelu-data");
+const pendingFits = req("yuelu-data-aaaaa", "2025-11-27T11:00:00Z", {}, { conditions: [owner, cond("Fits", "True", "Fits", "fits tenant/changsha-data: requests.cpu 16 of 24 free")] });
 const pendingTooBig = req("furong-data-bbbbb", "2025-11-27T11:58:00Z", {}, {
-  conditions: [cond("Fits", "False", "ExceedsParentQuota", "requests.cpu: 30 requested + 10 allocated > 32 in tenant changsha-data; ask for less or raise the parent's quota")],
+  conditions: [owner, cond("Fits", "False", "ExceedsParentQuota", "requests.cpu: 30 requested + 10 allocated > 32 in tenant changsha-data; ask for less or raise the parent's quota")],
+});
+const notOwner = req("zhuzhou-data-fffff", "2025-11-27T11:30:00Z", { tenant: "zhuzhou-data" }, {
+  conditions: [
+    cond("Authorized", "False", "NotOwner", "system:serviceaccount:depts:yuelu owns neither tenant zhuzhou-data nor a tenant above it"),
+    cond("Fits", "True", "Fits", "fits"),
+  ],
 });
 const fresh = req("kaifu-data-ccccc", "2025-11-27T11:59:50Z");
 const approved = req("yuelu-data-ddddd", "2025-11-26T12:00:00Z", {}, {
   decidedBy: "platform-li",
-  conditions: [cond("Fits", "True", "Fits", "ok"), cond("Approved", "True", "Approved", "同意"), cond("Applied", "True", "Applied", "tenant changed")],
+  conditions: [owner, cond("Fits", "True", "Fits", "ok"), cond("Approved", "True", "Approved", "同意"), cond("Applied", "True", "Applied", "tenant changed")],
 });
 
 describe("requestsTable", () => {
   it("lists pending requests oldest first with the verdict and a short detail", () => {
-    expect(requestsTable([fresh, pendingTooBig, approved, pendingFits], now, { all: false })).toBe(
+    expect(requestsTable([fresh, pendingTooBig, notOwner, approved, pendingFits], now, { all: false })).toBe(
       [
-        "NAME                TENANT        ACTION        REQUESTER                           AGE   FITS    DETAIL",
-        "yuelu-data-aaaaa    yuelu-data    ChangeQuota   system:serviceaccount:depts:yuelu   60m   True    fits tenant/changsha-data: requests.cpu 16 of 24 free",
-        "furong-data-bbbbb   furong-data   ChangeQuota   system:serviceaccount:depts:yuelu   2m    False   requests.cpu: 30 requested + 10 allocated > 32 in tenant ch…",
-        "kaifu-data-ccccc    kaifu-data    ChangeQuota   system:serviceaccount:depts:yuelu   10s   -       not assessed yet",
+        "NAME                 TENANT         ACTION        REQUESTER                           AGE   AUTHORIZED   FITS    DETAIL",
+        "yuelu-data-aaaaa     yuelu-data     ChangeQuota   system:serviceaccount:depts:yuelu   60m   True         True    fits tenant/changsha-data: requests.cpu 16 of 24 free",
+        "zhuzhou-data-fffff   zhuzhou-data   ChangeQuota   system:serviceaccount:depts:yuelu   30m   False        True    system:serviceaccount:depts:yuelu owns neither tenant zhuzh…",
+        "furong-data-bbbbb    furong-data    ChangeQuota   system:serviceaccount:depts:yuelu   2m    True         False   requests.cpu: 30 requested + 10 allocated > 32 in tenant ch…",
+        "kaifu-data-ccccc     kaifu-data     ChangeQuota   system:serviceaccount:depts:yuelu   10s   -            -       not assessed yet",
       ].join("\n") + "\n",
     );
   });
 
   it("with all, adds decided requests and the DECISION and APPLIED columns", () => {
     const lines = requestsTable([pendingFits, approved], now, { all: true }).split("\n");
-    expect(lines[0]).toMatch(/^NAME +TENANT +ACTION +REQUESTER +AGE +FITS +DECISION +APPLIED +DETAIL$/);
-    expect(lines[1]).toMatch(/^yuelu-data-ddddd .* 24h +True +Approved +Applied +ok$/);
-    expect(lines[2]).toMatch(/^yuelu-data-aaaaa .* 60m +True +Pending +- +fits/);
+    expect(lines[0]).toMatch(/^NAME +TENANT +ACTION +REQUESTER +AGE +AUTHORIZED +FITS +DECISION +APPLIED +DETAIL$/);
+    expect(lines[1]).toMatch(/^yuelu-data-ddddd .* 24h +True +True +Approved +Applied +ok$/);
+    expect(lines[2]).toMatch(/^yuelu-data-aaaaa .* 60m +True +True +Pending +- +fits/);
   });
 });
 
@@ -73,7 +81,10 @@ describe("describeRequest", () => {
         requester: { username: "dept", groups: ["depts", "system:authenticated"] },
       },
       {
-        conditions: [cond("Fits", "False", "ExceedsParentQuota", "requests.cpu does not fit tenant changsha-data")],
+        conditions: [
+          cond("Authorized", "True", "Owner", "dept owns tenant changsha-data, above yuelu-data, through group depts"),
+          cond("Fits", "False", "ExceedsParentQuota", "requests.cpu does not fit tenant changsha-data"),
+        ],
         capacity: [
           { budget: "tenant/changsha-data", resource: "requests.cpu", requested: "8", allocated: "20", limit: "24", fits: false },
           { budget: "tenant/changsha-data", resource: "requests.memory", requested: "16Gi", allocated: "8Gi", limit: "48Gi", fits: true },
@@ -93,6 +104,7 @@ describe("describeRequest", () => {
         "Requester:     dept (groups: depts, system:authenticated)",
         "Filed:         2025-11-27T11:00:00Z (60m ago)",
         "Reason:        年底业务高峰",
+        "Authorized:    True (Owner) — dept owns tenant changsha-data, above yuelu-data, through group depts",
         "Fits:          False (ExceedsParentQuota) — requests.cpu does not fit tenant changsha-data",
         "  BUDGET                 RESOURCE          REQUESTED   ALLOCATED   LIMIT   FITS",
         "  tenant/changsha-data   requests.cpu      8           20          24      no",
@@ -110,5 +122,12 @@ describe("describeRequest", () => {
     expect(text).toContain("Decision reason:  同意\n");
     expect(text).toContain("Applied:          True (Applied) — tenant changed\n");
     expect(text).not.toContain("pending");
+  });
+
+  it("says why a request beyond its requester's cap has no capacity verdict", () => {
+    const capped = req("yuelu-data-ggggg", "2025-11-27T11:00:00Z", {}, { conditions: [cond("Authorized", "False", "TooManyPending", "yuelu has 12 requests waiting")] });
+    const text = describeRequest(capped, now, "yunshu");
+    expect(text).toContain("Authorized:  False (TooManyPending) — yuelu has 12 requests waiting\n");
+    expect(text).toContain("Fits:        not assessed: the requester has too many requests pending\n");
   });
 });

@@ -13,21 +13,25 @@ function byAge(a: TenantRequest, b: TenantRequest): number {
   return (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? "") || a.metadata.name.localeCompare(b.metadata.name);
 }
 
-/** The queue, oldest first: what was asked, whether it fits and, with `all`, what became of it. */
+/** The queue, oldest first: what was asked, whether its requester may ask it and it fits, and, with `all`, what became of it. */
 export function requestsTable(requests: readonly TenantRequest[], now: Date, opts: { all: boolean }): string {
   const shown = requests.filter((r) => opts.all || isPending(r)).sort(byAge);
-  const headers = ["NAME", "TENANT", "ACTION", "REQUESTER", "AGE", "FITS", ...(opts.all ? ["DECISION", "APPLIED"] : []), "DETAIL"];
+  const headers = ["NAME", "TENANT", "ACTION", "REQUESTER", "AGE", "AUTHORIZED", "FITS", ...(opts.all ? ["DECISION", "APPLIED"] : []), "DETAIL"];
   const rows = shown.map((r) => {
+    const authorized = findCondition(r, "Authorized");
     const fits = findCondition(r, "Fits");
+    // Why a request cannot be approved comes first: who asked outranks what it costs.
+    const detail = authorized?.status === "False" ? authorized : fits;
     return [
       r.metadata.name,
       r.spec.tenant,
       r.spec.action,
       r.spec.requester.username,
       formatAge(r.metadata.creationTimestamp, now),
+      authorized?.status ?? "-",
       fits?.status ?? "-",
       ...(opts.all ? [findCondition(r, "Approved")?.reason ?? "Pending", findCondition(r, "Applied")?.reason ?? "-"] : []),
-      fits ? truncate(fits.message, DETAIL_WIDTH) : "not assessed yet",
+      detail ? truncate(detail.message, DETAIL_WIDTH) : "not assessed yet",
     ];
   });
   return renderTable(headers, rows);
@@ -78,7 +82,10 @@ export function describeRequest(request: TenantRequest, now: Date, prog: string)
   const groups = spec.requester.groups?.length ? ` (groups: ${spec.requester.groups.join(", ")})` : "";
   fields.push(["Requester", spec.requester.username + groups], ["Filed", when(metadata.creationTimestamp, now)], ["Reason", spec.reason]);
 
-  fields.push(["Fits", condition(findCondition(request, "Fits"), "not assessed yet (yunshu writes the verdict shortly after a request is filed)")]);
+  const authorized = findCondition(request, "Authorized");
+  fields.push(["Authorized", condition(authorized, "not assessed yet (yunshu writes the verdict shortly after a request is filed)")]);
+  const unjudged = authorized?.reason === "TooManyPending" ? "not assessed: the requester has too many requests pending" : "not assessed yet";
+  fields.push(["Fits", condition(findCondition(request, "Fits"), unjudged)]);
 
   const decision = decisionOf(request);
   const after: Field[] = decision

@@ -4,7 +4,7 @@ import type { TenantRequest } from "../api/generated.ts";
 
 export type RequestCondition = NonNullable<NonNullable<TenantRequest["status"]>["conditions"]>[number];
 
-export function condition(request: TenantRequest, type: "Fits" | "Approved" | "Applied"): RequestCondition | undefined {
+export function condition(request: TenantRequest, type: "Authorized" | "Fits" | "Approved" | "Applied"): RequestCondition | undefined {
   return request.status?.conditions?.find((c) => c.type === type);
 }
 

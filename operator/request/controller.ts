@@ -11,12 +11,14 @@ import type { KubeClient } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
 import { placementMayChange } from "../tenant/controller.ts";
 import type { Tenant } from "../tenant/types.ts";
-import { isFinished } from "./conditions.ts";
-import { RequestReconciler } from "./reconciler.ts";
+import { isFinished, isPending } from "./conditions.ts";
+import { BY_REQUESTER, RequestReconciler } from "./reconciler.ts";
 
 export const REQUEST_CONTROLLER = "tenantrequest";
 /** Requests are few and cheap to judge. */
 const REQUEST_WORKERS = 2;
+/** How many pending requests of one requester are judged at a time, unless the operator is told otherwise. */
+export const DEFAULT_MAX_PENDING_REQUESTS = 10;
 
 export function requestController(deps: {
   client: KubeClient;
@@ -26,13 +28,20 @@ export function requestController(deps: {
   clusters: Informer<Cluster & KubeObject>;
   events: EventRecorder;
   log: Logger;
+  maxPendingRequests?: number;
 }): ControllerDefinition {
   const open = () => deps.requests.list().filter((r) => !isFinished(r)).map((r) => r.metadata.name);
+  deps.requests.addIndex(BY_REQUESTER, (r) => [r.spec.requester.username]);
+  const pendingOf = (username: string) => deps.requests.byIndex(BY_REQUESTER, username).filter(isPending).map((r) => r.metadata.name);
   return {
     name: REQUEST_CONTROLLER,
     workers: REQUEST_WORKERS,
     watch(queue) {
-      watch(deps.requests, queue, (_event, request) => [request.metadata.name]);
+      // A request that stops waiting (decided, withdrawn) frees a place under
+      // its requester's cap of pending requests: the next one gets judged.
+      watch(deps.requests, queue, (event, request) =>
+        event === "delete" || !isPending(request) ? [request.metadata.name, ...pendingOf(request.spec.requester.username)] : [request.metadata.name],
+      );
       watch(deps.tenants, queue, open);
       watch(deps.pools, queue, open);
       watch(deps.clusters, queue, (event, cluster, old) => (placementMayChange(event, cluster, old) ? open() : []));
@@ -46,6 +55,7 @@ export function requestController(deps: {
         caches: { requests: deps.requests, tenants: deps.tenants, pools: deps.pools, clusters: deps.clusters },
         events: deps.events,
         log: deps.log,
+        maxPendingRequests: deps.maxPendingRequests ?? DEFAULT_MAX_PENDING_REQUESTS,
       }),
   };
 }

@@ -1,7 +1,8 @@
-// The TenantRequest reconcile. A pending request gets a fresh capacity
-// verdict (condition Fits) whenever anything it depends on changes; an
-// approved one is judged once more and, if it still fits, applied to its
-// Tenant (condition Applied). Denied and finished requests are records:
+// The TenantRequest reconcile. A pending request gets a fresh verdict on
+// authority (condition Authorized) and capacity (condition Fits) whenever
+// anything it depends on changes; an approved one is judged once more and,
+// if it is still authorized and still fits, applied to its Tenant
+// (condition Applied). Denied and finished requests are records:
 // yunshu never writes them again, so they cost nothing at steady state.
 import type { CapacityPool, Cluster, TenantRequest } from "../api/generated.ts";
 import { DEFAULT_POOL } from "../capacity/pool.ts";
@@ -15,6 +16,7 @@ import { applyStatus, sameStatus } from "../runtime/status.ts";
 import { tenantDirectory } from "../tenant/directory.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { LAST_REQUEST_ANNOTATION } from "./change.ts";
+import { beyondPendingCap, judgeAuthority, type Authority } from "./authority.ts";
 import { condition, isApproved, isFinished, isPending, type RequestCondition } from "./conditions.ts";
 import { computeVerdict, type RequestWorld, type Verdict } from "./verdict.ts";
 
@@ -29,6 +31,15 @@ export interface RequestCaches {
 }
 
 type Outcome = { status: "True" | "False"; reason: string; message: string };
+/** What yunshu says of a pending request; a request beyond its requester's cap gets no capacity verdict. */
+type Judgement = { authorized: Authority; fits?: Verdict };
+
+/** Index name, on the TenantRequest informer, of requests by spec.requester.username (the pending cap counts them). */
+export const BY_REQUESTER = "requester";
+
+/** The conditions yunshu writes; Approved is the platform admin's. */
+const OWN_CONDITIONS = ["Authorized", "Fits", "Applied"] as const;
+type OwnCondition = (typeof OWN_CONDITIONS)[number];
 
 /** A cache behind our own write catches up within milliseconds. */
 const STALE_REQUEUE_MS = 200;
@@ -39,9 +50,11 @@ export class RequestReconciler implements Reconciler {
   private readonly events: EventRecorder;
   private readonly log: Logger;
   private readonly world: RequestWorld;
+  private readonly maxPendingRequests: number;
 
-  constructor(deps: { client: KubeClient; caches: RequestCaches; events: EventRecorder; log: Logger }) {
+  constructor(deps: { client: KubeClient; caches: RequestCaches; events: EventRecorder; log: Logger; maxPendingRequests: number }) {
     this.client = deps.client;
+    this.maxPendingRequests = deps.maxPendingRequests;
     this.caches = deps.caches;
     this.events = deps.events;
     this.log = deps.log;
@@ -60,7 +73,7 @@ export class RequestReconciler implements Reconciler {
     const request = this.caches.requests.get(name);
     if (!request || isFinished(request)) return;
     if (isPending(request)) {
-      const written = await this.writeStatus(request, computeVerdict(request, this.world));
+      const written = await this.writeStatus(request, this.judge(request));
       return written === "stale" ? { requeueAfterMs: STALE_REQUEUE_MS } : undefined;
     }
     if (!isApproved(request)) return; // denied: the decision is the record
@@ -70,11 +83,20 @@ export class RequestReconciler implements Reconciler {
     this.log.info("tenant request carried out", { request: name, tenant: request.spec.tenant, action: request.spec.action, outcome: outcome.reason });
   }
 
+  private judge(request: TenantRequest): Judgement {
+    const capped = beyondPendingCap(request, this.caches.requests.byIndex(BY_REQUESTER, request.spec.requester.username), this.maxPendingRequests);
+    if (capped) return { authorized: capped };
+    return { authorized: judgeAuthority(request, this.world.tenants), fits: computeVerdict(request, this.world) };
+  }
+
   /**
    * Judged again at the moment of applying: approval does not bypass the
-   * budget if something else took the room meanwhile.
+   * budget if something else took the room meanwhile, nor hand a tenant to
+   * someone who stopped owning it.
    */
   private async carryOut(request: TenantRequest): Promise<Outcome> {
+    const authority = judgeAuthority(request, this.world.tenants);
+    if (authority.status === "False") return { status: "False", reason: "NotAuthorized", message: `not applied: ${authority.message}` };
     const verdict = computeVerdict(request, this.world);
     if (verdict.status === "False" || !verdict.after) return { status: "False", reason: "NoLongerFits", message: `not applied: ${verdict.message}` };
     return this.apply(request, verdict.after);
@@ -126,24 +148,32 @@ export class RequestReconciler implements Reconciler {
   }
 
   /**
-   * Applies yunshu's part of the status (Fits, capacity, Applied) only when
-   * it changed; the decision belongs to the platform admin's field manager
-   * and is never part of this apply.
+   * Applies yunshu's part of the status (Authorized, Fits, capacity,
+   * Applied) only when it changed; the decision belongs to the platform
+   * admin's field manager and is never part of this apply. Without a
+   * judgement (carrying out an approved request) the verdicts stay as the
+   * approver saw them.
    */
-  private async writeStatus(request: TenantRequest & KubeObject, verdict: Verdict | undefined, outcome?: Outcome): Promise<"written" | "unchanged" | "stale"> {
+  private async writeStatus(request: TenantRequest & KubeObject, judgement: Judgement | undefined, outcome?: Outcome): Promise<"written" | "unchanged" | "stale"> {
     const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
     const conditions: RequestCondition[] = [];
-    const keep = (type: "Fits" | "Applied", next: Omit<RequestCondition, "type" | "lastTransitionTime">) => {
+    const keep = (type: OwnCondition, next: Omit<RequestCondition, "type" | "lastTransitionTime">) => {
       const old = condition(request, type);
       conditions.push({ type, ...next, lastTransitionTime: old && old.status === next.status ? old.lastTransitionTime : now });
     };
-    const fits = condition(request, "Fits");
-    if (verdict) keep("Fits", { status: verdict.status, reason: verdict.reason, message: verdict.message });
-    else if (fits) conditions.push(fits);
+    if (judgement) {
+      keep("Authorized", judgement.authorized);
+      if (judgement.fits) keep("Fits", { status: judgement.fits.status, reason: judgement.fits.reason, message: judgement.fits.message });
+    } else {
+      for (const type of ["Authorized", "Fits"] as const) {
+        const old = condition(request, type);
+        if (old) conditions.push(old);
+      }
+    }
     if (outcome) keep("Applied", outcome);
-    const capacity = verdict ? verdict.rows : (request.status?.capacity ?? []);
+    const capacity = judgement ? (judgement.fits?.rows ?? []) : (request.status?.capacity ?? []);
     const mine = (r: TenantRequest) => ({
-      conditions: (r.status?.conditions ?? []).filter((c) => c.type === "Fits" || c.type === "Applied"),
+      conditions: (r.status?.conditions ?? []).filter((c) => OWN_CONDITIONS.includes(c.type as OwnCondition)),
       capacity: r.status?.capacity ?? [],
     });
     if (sameStatus(mine({ ...request, status: { conditions, capacity } }), mine(request))) return "unchanged";

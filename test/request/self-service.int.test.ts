@@ -14,6 +14,9 @@ import { eventually } from "../../tools/local/eventually.ts";
 import { decide, fileRequest, requestCondition, waitForRequestCondition, type Request, type RequestSpec } from "../../tools/local/requests.ts";
 import { installYunshu, startOperator, tenant, waitForReady } from "../../tools/local/yunshu.ts";
 
+/** Small, so that the flood below is quick; zhuzhou-clerk keeps at most four requests pending before it. */
+const MAX_PENDING = 5;
+
 let plane: ControlPlane;
 let operator: Operator;
 const as: Record<string, KubeClient> = {};
@@ -30,7 +33,7 @@ async function refusal(action: Promise<unknown>): Promise<ApiError> {
 const fileAs = (user: string, spec: RequestSpec, requester = user) => fileRequest(as[user]!, requester, spec);
 const decideAs = (user: string, name: string, approve: boolean, reason: string) => decide(as[user]!, user, name, approve, reason);
 const cond = requestCondition;
-const waitForCondition = (name: string, type: "Fits" | "Approved" | "Applied", status?: string) => waitForRequestCondition(as.admin!, name, type, status);
+const waitForCondition = (name: string, type: "Authorized" | "Fits" | "Approved" | "Applied", status?: string) => waitForRequestCondition(as.admin!, name, type, status);
 
 beforeAll(async () => {
   plane = await ControlPlane.start({
@@ -40,10 +43,11 @@ beforeAll(async () => {
       { name: "zhuzhou-clerk", groups: ["departments", "zhuzhou"] },
       { name: "platform-li", groups: ["platform-team"] },
       { name: "platform-wang", groups: ["platform-team"] },
+      { name: "flood-clerk", groups: ["departments"] },
     ],
   });
-  operator = await startOperator(plane, await installYunshu(plane));
-  for (const user of ["admin", "changsha-clerk", "zhuzhou-clerk", "platform-li", "platform-wang"]) as[user] = new KubeClient(plane.credentials(user));
+  operator = await startOperator(plane, await installYunshu(plane), { maxPendingRequests: MAX_PENDING });
+  for (const user of ["admin", "changsha-clerk", "zhuzhou-clerk", "platform-li", "platform-wang", "flood-clerk"]) as[user] = new KubeClient(plane.credentials(user));
   const bindings = `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -67,7 +71,9 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: platform-te
   };
   await as["platform-li"]!.create(CAPACITY_POOLS, pool as CapacityPool & KubeObject);
   // The city the county bureaus are carved from, made directly by the platform team.
-  await as["platform-li"]!.create(TENANTS, tenant("changsha", { level: "city", quota: { hard: { "requests.cpu": "10", "requests.memory": "20Gi" } } }) as Tenant & KubeObject);
+  // The city's staff own it as a group: changsha-clerk asks for its counties through that group.
+  const city = tenant("changsha", { level: "city", owners: [{ kind: "Group", name: "changsha" }], quota: { hard: { "requests.cpu": "10", "requests.memory": "20Gi" } } });
+  await as["platform-li"]!.create(TENANTS, city as Tenant & KubeObject);
   await waitForReady(plane, "changsha");
 });
 
@@ -79,7 +85,7 @@ afterAll(async () => {
 describe("a department", () => {
   let filed: Request;
 
-  it("files a request in its own name and gets a capacity verdict with the numbers", async () => {
+  it("files a request in its own name and gets verdicts on its authority and on capacity, with the numbers", async () => {
     filed = await fileAs("changsha-clerk", {
       tenant: "changsha-yuelu",
       action: "Create",
@@ -90,8 +96,13 @@ describe("a department", () => {
       namespaces: ["prod"],
       quota: { hard: { "requests.cpu": "6", "requests.memory": "8Gi" } },
     });
-    expect(filed.spec.requester.username).toBe("changsha-clerk");
+    expect(filed.spec.requester).toEqual({ username: "changsha-clerk", groups: ["departments", "changsha", "system:authenticated"] });
     const judged = await waitForCondition(filed.metadata.name, "Fits");
+    expect(cond(judged, "Authorized")).toMatchObject({
+      status: "True",
+      reason: "Owner",
+      message: "changsha-clerk owns tenant changsha through group changsha, and so may ask to carve tenant changsha-yuelu from changsha's quota",
+    });
     expect(cond(judged, "Fits")).toMatchObject({ status: "True", reason: "Fits" });
     expect(judged.status?.capacity).toContainEqual({ budget: "tenant/changsha", resource: "requests.cpu", requested: "6", allocated: "0", limit: "10", fits: true });
   });
@@ -165,18 +176,30 @@ describe("a department", () => {
 
 describe("the platform team", () => {
   it("cannot approve its own request", async () => {
-    const own = await fileAs("platform-li", { tenant: "changsha-yuelu", action: "AddNamespaces", reason: "a test namespace", namespaces: ["test"] });
+    const own = await fileAs("platform-li", { tenant: "platform-tools", action: "Create", reason: "the platform's own tools", displayName: "平台工具", level: "province", quota: { hard: { "requests.cpu": "0", "requests.memory": "0" } } });
     await waitForCondition(own.metadata.name, "Fits", "True");
     const err = await refusal(decideAs("platform-li", own.metadata.name, true, "fine by me"));
     expect(err.message).toContain("platform-li filed TenantRequest");
     await decideAs("platform-wang", own.metadata.name, true, "four eyes");
     await waitForCondition(own.metadata.name, "Applied", "True");
+    const t = await waitForReady(plane, "platform-tools");
+    expect(t.spec.owners).toEqual([{ kind: "User", name: "platform-li" }]);
+  });
+
+  it("approves what an owner asks of its own tenant", async () => {
+    const ask = await fileAs("changsha-clerk", { tenant: "changsha-yuelu", action: "AddNamespaces", reason: "a test namespace", namespaces: ["test"] });
+    expect(cond(await waitForCondition(ask.metadata.name, "Authorized", "True"), "Authorized")?.message).toBe(
+      "changsha-clerk owns tenant changsha-yuelu, and so may ask to add namespaces to changsha-yuelu",
+    );
+    await waitForCondition(ask.metadata.name, "Fits", "True");
+    await decideAs("platform-wang", ask.metadata.name, true, "four eyes");
+    await waitForCondition(ask.metadata.name, "Applied", "True");
     const t = await waitForReady(plane, "changsha-yuelu");
     expect(t.spec.namespaces?.map((n) => n.name)).toEqual(["prod", "test"]);
   });
 
   it("sees a quota increase beyond the parent's remaining budget marked as not fitting, with the numbers, and cannot approve it", async () => {
-    const more = await fileAs("zhuzhou-clerk", {
+    const more = await fileAs("changsha-clerk", {
       tenant: "changsha-furong",
       action: "Create",
       reason: "芙蓉区 wants 6 cores too",
@@ -217,13 +240,108 @@ describe("the platform team", () => {
       quota: { hard: { "requests.cpu": "145", "requests.memory": "10Gi" } },
     });
     const judged = await waitForCondition(big.metadata.name, "Fits", "False");
-    // 100 cores × 1.5 overcommit, of which changsha holds 10.
+    // 100 cores × 1.5 overcommit, of which changsha holds 10 (platform-tools holds nothing).
     expect(cond(judged, "Fits")!.message).toContain("requests.cpu: 145 asked, 10 held by others, limit 150 (140 left)");
     const pool = await eventually("the pool's committed figures", async () => {
       const p = await as.admin!.get<CapacityPool & KubeObject>(CAPACITY_POOLS, "default");
       return p?.status?.committed ? p : undefined;
     });
-    expect(pool.status).toMatchObject({ capacity: { "requests.cpu": "150", "requests.memory": "200Gi" }, committed: { "requests.cpu": "10", "requests.memory": "20Gi" }, tenants: 1 });
+    expect(pool.status).toMatchObject({ capacity: { "requests.cpu": "150", "requests.memory": "200Gi" }, committed: { "requests.cpu": "10", "requests.memory": "20Gi" }, tenants: 2 });
+  });
+});
+
+describe("a department acting on another's tenant", () => {
+  // Each is filed (a department may ask anything), judged not authorized,
+  // refused at approval by the decision policy, and leaves the tenant as it was.
+  const attacks: [string, RequestSpec][] = [
+    ["remove another department's namespaces", { tenant: "changsha-yuelu", action: "RemoveNamespaces", reason: "tidy up", namespaces: ["prod"] }],
+    ["starve another department's tenant to zero", { tenant: "changsha", action: "ChangeQuota", reason: "we need it more", quota: { hard: { "requests.cpu": "0" } } }],
+    ["add namespaces to another department's tenant", { tenant: "changsha-yuelu", action: "AddNamespaces", reason: "room for us", namespaces: ["zhuzhou"] }],
+    [
+      "carve a child from another department's quota",
+      { tenant: "changsha-tianxin", action: "Create", reason: "ours now", displayName: "天心", level: "county", parent: "changsha", quota: { hard: { "requests.cpu": "1" } } },
+    ],
+  ];
+  for (const [what, spec] of attacks) {
+    it(`cannot ${what}: not authorized, cannot be approved, nothing changes`, async () => {
+      const target = spec.action === "Create" ? spec.parent! : spec.tenant;
+      const before = await as.admin!.get<Tenant & KubeObject>(TENANTS, target);
+      const filed = await fileAs("zhuzhou-clerk", spec);
+      const judged = await waitForCondition(filed.metadata.name, "Authorized", "False");
+      expect(cond(judged, "Authorized")).toMatchObject({ reason: "NotOwner" });
+      expect(cond(judged, "Authorized")!.message).toContain(`zhuzhou-clerk (groups: departments, zhuzhou, system:authenticated) owns neither tenant ${target} nor a tenant above it`);
+      const err = await refusal(decideAs("platform-wang", filed.metadata.name, true, "looks fine"));
+      expect(err.status).toBe(403);
+      expect(err.message).toContain(`TenantRequest ${filed.metadata.name} cannot be approved: zhuzhou-clerk`);
+      const after = await as.admin!.get<Request>(TENANT_REQUESTS, filed.metadata.name);
+      expect(cond(after!, "Approved")).toBeUndefined();
+      expect((await as.admin!.get<Tenant & KubeObject>(TENANTS, target))?.metadata.generation).toBe(before?.metadata.generation);
+      if (spec.action === "Create") expect(await as.admin!.get(TENANTS, spec.tenant)).toBeUndefined();
+    });
+  }
+
+  it("cannot borrow an owner's group: groups other than its own are refused at filing", async () => {
+    const body = { apiVersion: "yunshu.io/v1alpha1", kind: "TenantRequest", metadata: { generateName: "changsha-" }, spec: { ...attacks[1]![1], requester: { username: "zhuzhou-clerk", groups: ["changsha"] } } };
+    const err = await refusal(as["zhuzhou-clerk"]!.create(TENANT_REQUESTS, body as unknown as Request));
+    expect(err.status).toBe(403);
+    expect(err.message).toContain("spec.requester.groups must be exactly the groups you are authenticated with");
+  });
+
+  it("the platform cannot approve a request before yunshu has judged its authority", async () => {
+    await operator.stop();
+    try {
+      const filed = await fileAs("changsha-clerk", { tenant: "changsha-yuelu", action: "ChangeQuota", reason: "before the verdict", quota: { hard: { "requests.memory": "7Gi" } } });
+      const err = await refusal(decideAs("platform-wang", filed.metadata.name, true, "quick, before yunshu looks"));
+      expect(err.message).toContain("yunshu has not yet judged whether its requester may ask it");
+      await decideAs("platform-wang", filed.metadata.name, false, "withdrawn: filed for the test");
+    } finally {
+      operator = await startOperator(plane, await plane.serviceAccountIdentity("yunshu-system", "yunshu-operator"), { maxPendingRequests: MAX_PENDING });
+    }
+  });
+});
+
+describe("a flood of requests from one department", () => {
+  const flood: string[] = [];
+  const get = async (name: string) => (await as.admin!.get<Request>(TENANT_REQUESTS, name))!;
+
+  it(`is judged ${MAX_PENDING} at a time; the rest wait, not approvable`, async () => {
+    for (let i = 0; i < MAX_PENDING + 4; i++) {
+      const spec: RequestSpec = { tenant: `flood-${i}`, action: "Create", reason: "a flood", displayName: "洪水", level: "province", quota: { hard: { "requests.cpu": "1", "requests.memory": "1Gi" } } };
+      flood.push((await fileAs("flood-clerk", spec)).metadata.name);
+    }
+    const judged = await Promise.all(flood.map((name) => waitForCondition(name, "Authorized")));
+    expect(judged.map((r) => cond(r, "Authorized")!.reason)).toEqual([...Array(MAX_PENDING).fill("AnyDepartment"), ...Array(4).fill("TooManyPending")]);
+    // Only the first ones carry a capacity verdict: the rest cost nothing to judge again.
+    expect(judged.map((r) => cond(r, "Fits")?.status ?? "-")).toEqual([...Array(MAX_PENDING).fill("True"), ...Array(4).fill("-")]);
+    expect(cond(judged[MAX_PENDING]!, "Authorized")!.message).toBe(
+      `flood-clerk has more than ${MAX_PENDING} requests waiting for a decision and only ${MAX_PENDING} are judged at a time; this one is judged once earlier ones are decided or withdrawn`,
+    );
+    const err = await refusal(decideAs("platform-wang", flood[MAX_PENDING]!, true, "approve the backlog"));
+    expect(err.message).toContain(`only ${MAX_PENDING} are judged at a time`);
+    expect(cond(await get(flood[MAX_PENDING]!), "Approved")).toBeUndefined();
+  });
+
+  it("a capacity change rewrites only the judged ones", async () => {
+    const before = await Promise.all(flood.map(async (name) => (await get(name)).metadata.resourceVersion));
+    const pool = await as.admin!.get<CapacityPool & KubeObject>(CAPACITY_POOLS, "default");
+    await as["platform-li"]!.mergePatch(CAPACITY_POOLS, "default", { spec: { allocatable: { ...pool!.spec.allocatable, "requests.cpu": "101" } } });
+    await eventually("the judged requests to see the new limit", async () => {
+      const rows = await Promise.all(flood.slice(0, MAX_PENDING).map(async (name) => (await get(name)).status?.capacity?.find((c) => c.resource === "requests.cpu")?.limit));
+      return rows.every((limit) => limit !== undefined && limit !== "150") ? rows : undefined;
+    });
+    // Give the operator time to write anything else it would, then count.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const after = await Promise.all(flood.map(async (name) => (await get(name)).metadata.resourceVersion));
+    const rewritten = flood.filter((_, i) => after[i] !== before[i]).length;
+    console.log(`one capacity change with ${flood.length} pending requests from one department: ${rewritten} status writes`);
+    expect(rewritten).toBe(MAX_PENDING);
+  });
+
+  it("deciding one lets the next be judged", async () => {
+    await decideAs("platform-wang", flood[0]!, false, "one at a time");
+    const next = await waitForCondition(flood[MAX_PENDING]!, "Fits", "True");
+    expect(cond(next, "Authorized")).toMatchObject({ status: "True", reason: "AnyDepartment" });
+    expect(cond(await get(flood[MAX_PENDING + 1]!), "Authorized")?.reason).toBe("TooManyPending");
   });
 });
 

@@ -4,15 +4,22 @@ import type { TenantRequest } from "../../operator/api/generated.ts";
 import type { KubeClient, KubeObject } from "../../operator/runtime/kube-client.ts";
 import { TENANT_REQUESTS } from "../../operator/api/resources.ts";
 import { decisionApply } from "../../operator/plugin/decision.ts";
+import { whoami } from "../../operator/plugin/session.ts";
 import { condition } from "../../operator/request/conditions.ts";
 import { eventually } from "./eventually.ts";
 
 export type Request = TenantRequest & KubeObject;
 export type RequestSpec = Omit<TenantRequest["spec"], "requester">;
 
-/** Files a request as the client's user; `requester` other than that user is what admission must refuse. */
-export function fileRequest(client: KubeClient, requester: string, spec: RequestSpec): Promise<Request> {
-  const body = { apiVersion: "yunshu.io/v1alpha1", kind: "TenantRequest", metadata: { generateName: `${spec.tenant}-` }, spec: { ...spec, requester: { username: requester } } };
+/**
+ * Files a request as the client's user, with its groups recorded as
+ * `kubectl yunshu request` does; `requester` other than that user is what
+ * admission must refuse (and then no groups are sent).
+ */
+export async function fileRequest(client: KubeClient, requester: string, spec: RequestSpec): Promise<Request> {
+  const me = await whoami(client);
+  const groups = me.username === requester ? { groups: me.groups } : {};
+  const body = { apiVersion: "yunshu.io/v1alpha1", kind: "TenantRequest", metadata: { generateName: `${spec.tenant}-` }, spec: { ...spec, requester: { username: requester, ...groups } } };
   return client.create(TENANT_REQUESTS, body as unknown as Request);
 }
 
@@ -26,7 +33,7 @@ export async function decide(client: KubeClient, user: string, name: string, app
 
 export const requestCondition = condition;
 
-export function waitForRequestCondition(client: KubeClient, name: string, type: "Fits" | "Approved" | "Applied", status?: string): Promise<Request> {
+export function waitForRequestCondition(client: KubeClient, name: string, type: "Authorized" | "Fits" | "Approved" | "Applied", status?: string): Promise<Request> {
   return eventually(`request ${name} to have ${type}${status ? `=${status}` : ""}`, async () => {
     const r = await client.get<Request>(TENANT_REQUESTS, name);
     const c = r && requestCondition(r, type);
