@@ -12,6 +12,11 @@ interface Crd extends KubeObject {
   status?: { conditions?: { type: string; status: string }[] };
 }
 
+interface ClusterRole extends KubeObject {
+  aggregationRule?: unknown;
+  rules?: unknown[];
+}
+
 /**
  * How long install keeps trying one call through a restarting or overloaded
  * API server: 0.2s doubling to 5s, about ten attempts within 30s.
@@ -37,6 +42,14 @@ export async function install(client: KubeClient, log: (message: string) => void
         applied++;
         await waitEstablished(client, obj.metadata.name, onRetry);
       }
+      // A binding to an aggregated role grants nothing until the
+      // controller-manager has filled its rules in: tenants created right
+      // after install would find their owners locked out.
+      if (obj.kind === "ClusterRole" && (obj as ClusterRole).aggregationRule) {
+        step = `waiting for the controller-manager to aggregate ${what}`;
+        applied++;
+        await waitAggregated(client, obj.metadata.name, onRetry);
+      }
     } catch (err) {
       throw new Error(installFailure(step, index, applied, manifests.length, err), { cause: err });
     }
@@ -56,12 +69,24 @@ export function installFailure(step: string, index: number, applied: number, tot
   );
 }
 
-async function waitEstablished(client: KubeClient, name: string, onRetry: OnRetry): Promise<void> {
+/** Polls `kind`/`name` until `done` holds, for at most a minute; `hint` says what to check when it never does. */
+async function waitFor<T extends KubeObject>(client: KubeClient, kind: string, name: string, done: (obj: T | undefined) => boolean, hint: string, onRetry: OnRetry): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const crd = await retrying(() => client.get<Crd>(MANIFEST_KINDS.CustomResourceDefinition!, name), INSTALL_RETRY, onRetry);
-    if (crd?.status?.conditions?.some((c) => c.type === "Established" && c.status === "True")) return;
+    const obj = await retrying(() => client.get<T>(MANIFEST_KINDS[kind]!, name), INSTALL_RETRY, onRetry);
+    if (done(obj)) return;
     await sleep(200);
   }
-  throw new Error(`CustomResourceDefinition ${name} was not established within 60s; check it with kubectl describe crd ${name}`);
+  throw new Error(`${kind} ${name} ${hint}`);
+}
+
+function waitEstablished(client: KubeClient, name: string, onRetry: OnRetry): Promise<void> {
+  const established = (crd: Crd | undefined) => crd?.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") ?? false;
+  return waitFor(client, "CustomResourceDefinition", name, established, `was not established within 60s; check it with kubectl describe crd ${name}`, onRetry);
+}
+
+function waitAggregated(client: KubeClient, name: string, onRetry: OnRetry): Promise<void> {
+  const aggregated = (role: ClusterRole | undefined) => (role?.rules?.length ?? 0) > 0;
+  const hint = `got no rules within 60s: the kube-controller-manager's clusterrole-aggregation controller fills them in; check that it runs`;
+  return waitFor(client, "ClusterRole", name, aggregated, hint, onRetry);
 }

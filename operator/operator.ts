@@ -62,8 +62,10 @@ export type RunnableInformer = Pick<Informer<KubeObject>, "run" | "waitForSync" 
 export interface HubConnection {
   client: KubeClient;
   caches: TenantCaches;
-  /** Informers of the objects yunshu manages (not Tenants). */
+  /** Informers of the objects in tenant namespaces (not Tenants). */
   managed: Informer<KubeObject>[];
+  /** The tenant an event on one of them concerns. */
+  keysOf(obj: KubeObject): string[];
   informers: RunnableInformer[];
 }
 
@@ -72,8 +74,8 @@ function connectHub(options: OperatorOptions): HubConnection {
   const client = new KubeClient(options.kubeConfig, { userAgent: "yunshu-operator", ...options.client, impersonate: options.impersonate });
   const tenants = new Informer<Tenant & KubeObject>(client, TENANTS, { log });
   indexByParent(tenants);
-  const { namespaces, children, managed } = managedCaches(client, log);
-  return { client, caches: { tenants, namespaces, children }, managed, informers: [tenants, ...managed] };
+  const { namespaces, children, grants, informers, keysOf } = managedCaches(client, log);
+  return { client, caches: { tenants, namespaces, children, grants }, managed: informers, keysOf, informers: [tenants, ...informers] };
 }
 
 interface RunningController {

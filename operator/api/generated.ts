@@ -274,11 +274,12 @@ export const TENANT_REQUEST_RESOURCE = { group: "yunshu.io", version: "v1alpha1"
 
 /**
  * A department's request to the platform team: create a tenant, change a tenant's quota, or add or
- * remove namespaces. yunshu reports whether it fits the parent tenant's quota and the cloud's
- * capacity (condition Fits); a platform admin approves or denies it (condition Approved, set
- * through the status subresource, with status.decidedBy); yunshu then applies an approved request
- * to the Tenant (condition Applied). The spec cannot change after creation, and a decided request
- * cannot be deleted.
+ * remove namespaces. yunshu reports whether the requester may ask it (condition Authorized: owners
+ * ask for their tenants) and whether it fits the parent tenant's quota and the cloud's capacity
+ * (condition Fits); a platform admin approves or denies it (condition Approved, set through the
+ * status subresource, with status.decidedBy); yunshu then applies an approved request to the Tenant
+ * (condition Applied). The spec cannot change after creation, and a decided request cannot be
+ * deleted.
  */
 export interface TenantRequest {
   apiVersion: "yunshu.io/v1alpha1";
@@ -289,8 +290,8 @@ export interface TenantRequest {
    */
   spec: TenantRequestSpec;
   /**
-   * The verdict, the decision and the outcome. Fits and Applied are written by yunshu; Approved and
-   * decidedBy by the platform admin who decides (kubectl yunshu approve|deny).
+   * The verdicts, the decision and the outcome. Authorized, Fits and Applied are written by yunshu;
+   * Approved and decidedBy by the platform admin who decides (kubectl yunshu approve|deny).
    */
   status?: TenantRequestStatus;
 }
@@ -378,7 +379,8 @@ export interface TenantRequestRequester {
    */
   username: string;
   /**
-   * The creating user's groups, all of them or none.
+   * The creating user's groups, all of them or none. Ownership of a tenant through a Group counts
+   * only when they are recorded (`kubectl yunshu request` records them).
    */
   groups?: string[];
 }
@@ -429,16 +431,20 @@ export interface TenantRequestQuota {
 }
 
 /**
- * The verdict, the decision and the outcome. Fits and Applied are written by yunshu; Approved and
- * decidedBy by the platform admin who decides (kubectl yunshu approve|deny).
+ * The verdicts, the decision and the outcome. Authorized, Fits and Applied are written by yunshu;
+ * Approved and decidedBy by the platform admin who decides (kubectl yunshu approve|deny).
  */
 export interface TenantRequestStatus {
   /**
-   * Fits (yunshu: True when the request fits the parent's quota and the cloud's capacity, with the
+   * Authorized (yunshu: True when the requester may ask this: anyone for a new top-level tenant, an
+   * owner of the tenant or of a tenant above it for anything else; False with reason NotOwner,
+   * TenantNotFound, or TooManyPending when the requester has more requests pending than yunshu
+   * judges at a time, and then Fits is not assessed; a request is approved only when True); Fits
+   * (yunshu: True when the request fits the parent's quota and the cloud's capacity, with the
    * numbers in the message); Approved (the platform admin: True with reason Approved, or False with
    * reason Denied, and the decision's reason as the message; final); Applied (yunshu: True once the
-   * Tenant was created or changed, False with reason Failed or NoLongerFits when it could not be;
-   * final).
+   * Tenant was created or changed, False with reason Failed, NotAuthorized or NoLongerFits when it
+   * could not be; final).
    */
   conditions?: TenantRequestStatusCondition[];
   /**
@@ -454,7 +460,7 @@ export interface TenantRequestStatus {
 
 export interface TenantRequestStatusCondition {
   /**
-   * Fits, Approved or Applied.
+   * Authorized, Fits, Approved or Applied.
    */
   type: string;
   /**
@@ -470,7 +476,8 @@ export interface TenantRequestStatusCondition {
    */
   lastTransitionTime: string;
   /**
-   * A CamelCase reason, such as Fits, ExceedsParentQuota, Approved, Denied, Applied, Failed.
+   * A CamelCase reason, such as Owner, NotOwner, Fits, ExceedsParentQuota, Approved, Denied,
+   * Applied, Failed.
    */
   reason: string;
   /**
@@ -581,6 +588,18 @@ export interface TenantSpec {
    */
   owners: TenantOwner[];
   /**
+   * The department's staff next to its owners: up to 256 users or groups, each with a role in every
+   * namespace of the tenant. admin (ClusterRole yunshu-tenant-admin, as owners have): run
+   * applications and manage the namespace's Roles and RoleBindings; developer
+   * (yunshu-tenant-developer): run applications, read and write their configuration and secrets,
+   * exec into pods; viewer (yunshu-tenant-viewer): read workloads, logs and events, never secrets.
+   * The roles are aggregated: the platform adds rules to them with ClusterRoles labelled
+   * yunshu.io/aggregate-to-tenant-<role>. Inside the tenant, a RoleBinding may name only owners,
+   * members and the ServiceAccounts of the tenant's own namespaces (admission policy
+   * yunshu-tenant-grants); removing someone here removes every binding to them, on every cluster.
+   */
+  members?: TenantMember[];
+  /**
    * The tenant's namespaces, at most 32. Each entry `name` becomes the namespace `<tenant>-<name>`
    * (for example `prod` in tenant `hunan-data-bureau` becomes `hunan-data-bureau-prod`), which must
    * be at most 63 characters. Names are unique. Removing an entry releases or deletes the namespace
@@ -656,6 +675,22 @@ export interface TenantOwner {
    * (they are not namespaced).
    */
   namespace?: string;
+}
+
+export interface TenantMember {
+  /**
+   * User or Group, as the cluster's authenticator reports them.
+   */
+  kind: "User" | "Group";
+  /**
+   * The user or group name (1 to 253 characters). Names starting with system: are Kubernetes' own
+   * identities (system:authenticated is everyone) and are refused.
+   */
+  name: string;
+  /**
+   * admin, developer or viewer.
+   */
+  role: "admin" | "developer" | "viewer";
 }
 
 export interface TenantNamespace {

@@ -9,7 +9,7 @@ import type { Informer } from "../runtime/informer.ts";
 import type { KubeClient, KubeObject } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
 import { WorkQueue, type WorkQueueHooks } from "../runtime/workqueue.ts";
-import { managedCaches, ownedNamespaces, tenantOf, type TenantCaches } from "../tenant/caches.ts";
+import { managedCaches, ownedNamespaces, type TenantCaches } from "../tenant/caches.ts";
 import { isReleased } from "../tenant/labels.ts";
 import type { MemberRole } from "../tenant/member-role.ts";
 import type { PlatformSettings } from "../tenant/platform.ts";
@@ -44,14 +44,14 @@ export class MemberRuntime {
     this.name = deps.name;
     this.client = deps.client;
     this.log = deps.log.with({ cluster: deps.name });
-    const { namespaces, children, managed } = managedCaches(deps.client, this.log);
-    this.managed = managed;
-    this.caches = { tenants: deps.tenants, namespaces, children };
+    const { namespaces, children, grants, informers, keysOf } = managedCaches(deps.client, this.log);
+    this.managed = informers;
+    this.caches = { tenants: deps.tenants, namespaces, children, grants };
     // A member that refused or failed writes for a while must not leave
     // its tenants minutes away from their next attempt once it is fixed.
     this.queue = new WorkQueue({ hooks: deps.queueHooks, maxDelayMs: MEMBER_MAX_RETRY_DELAY_MS });
     // The hub's tenant controller queues tenant changes here too (Fleet.add).
-    for (const informer of managed) watch(informer, this.queue, (_event, obj) => tenantOf(obj));
+    for (const informer of informers) watch(informer, this.queue, (_event, obj) => keysOf(obj));
     const reconciler = new TenantReconciler({
       client: deps.client,
       caches: this.caches,

@@ -1,9 +1,11 @@
 // The caches a tenant reconciler reads in one cluster: the hub's Tenants
-// (every cluster's reconciler judges the same Tenant objects) and what
-// yunshu manages there, namespaces and the objects in them, indexed by the
-// tenant they belong to. The hub and every member cluster get one set each.
+// (every cluster's reconciler judges the same Tenant objects), what yunshu
+// manages there, namespaces and the objects in them, indexed by the tenant
+// they belong to, and every RoleBinding, whoever made it, because a
+// department's own bindings must name only its people (grants.ts). The hub
+// and every member cluster get one set each.
 import type { KubeObject, ResourceType } from "../api/meta.ts";
-import { NAMESPACED_CHILD_TYPES, NAMESPACES } from "../api/resources.ts";
+import { NAMESPACED_CHILD_TYPES, NAMESPACES, ROLE_BINDINGS } from "../api/resources.ts";
 import { Informer } from "../runtime/informer.ts";
 import type { KubeClient } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
@@ -12,12 +14,16 @@ import type { Tenant } from "./types.ts";
 
 /** Index name, on every managed-object informer, of objects by their tenant label. */
 export const BY_TENANT = "tenant";
+/** Index name, on the informer of every RoleBinding, of bindings by namespace. */
+export const BY_NAMESPACE = "namespace";
 
 export interface TenantCaches {
   tenants: Informer<Tenant & KubeObject>;
   namespaces: Informer<KubeObject>;
   /** Informers of the namespaced children, by plural (resourcequotas, limitranges, …). */
   children: Map<string, Informer<KubeObject>>;
+  /** Every RoleBinding in the cluster, yunshu's or not, indexed by namespace. */
+  grants: Informer<KubeObject>;
 }
 
 /** The tenant an object of yunshu's belongs to, as a work-queue key. */
@@ -26,15 +32,32 @@ export function tenantOf(obj: KubeObject): string[] {
   return tenant ? [tenant] : [];
 }
 
-/** Caches of what yunshu manages in one cluster (namespaces and their children), indexed by tenant. */
-export function managedCaches(client: KubeClient, log: Logger): Pick<TenantCaches, "namespaces" | "children"> & { managed: Informer<KubeObject>[] } {
+export interface ClusterCaches extends Pick<TenantCaches, "namespaces" | "children" | "grants"> {
+  /** Every informer here, to run. */
+  informers: Informer<KubeObject>[];
+  /** The tenant an event on any of them concerns, as work-queue keys. */
+  keysOf(obj: KubeObject): string[];
+}
+
+/** Caches of one cluster: what yunshu manages (namespaces and their children), indexed by tenant, and every RoleBinding. */
+export function managedCaches(client: KubeClient, log: Logger): ClusterCaches {
   const namespaces = new Informer<KubeObject>(client, NAMESPACES, { labelSelector: MANAGED_SELECTOR, log });
   const children = new Map(
     NAMESPACED_CHILD_TYPES.map((type) => [type.plural, new Informer<KubeObject>(client, type, { labelSelector: MANAGED_SELECTOR, log })]),
   );
   const managed = [namespaces, ...children.values()];
   for (const informer of managed) informer.addIndex(BY_TENANT, tenantOf);
-  return { namespaces, children, managed };
+  const grants = new Informer<KubeObject>(client, ROLE_BINDINGS, { log });
+  grants.addIndex(BY_NAMESPACE, (b) => [b.metadata.namespace ?? ""]);
+  // A binding someone made in a tenant namespace carries no label of ours:
+  // its namespace says whose it is.
+  const keysOf = (obj: KubeObject) => {
+    const own = tenantOf(obj);
+    if (own.length > 0 || obj.metadata.namespace === undefined) return own;
+    const ns = namespaces.get(obj.metadata.namespace);
+    return ns ? tenantOf(ns) : [];
+  };
+  return { namespaces, children, grants, informers: [...managed, grants], keysOf };
 }
 
 /** The cache of one kind of namespaced child. */

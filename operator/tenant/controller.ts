@@ -10,7 +10,7 @@ import type { EventRecorder } from "../runtime/events.ts";
 import type { Informer } from "../runtime/informer.ts";
 import type { KubeClient } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
-import { tenantOf, type TenantCaches } from "./caches.ts";
+import type { TenantCaches } from "./caches.ts";
 import { BY_PARENT } from "./directory.ts";
 import { HubRole, type HubFleet } from "./hub-role.ts";
 import type { PlatformSettings } from "./platform.ts";
@@ -21,8 +21,10 @@ export const TENANT_CONTROLLER = "tenant";
 export interface TenantControllerDeps {
   client: KubeClient;
   caches: TenantCaches;
-  /** Informers of what yunshu manages in the hub. */
+  /** Informers of what is in the hub's tenant namespaces. */
   managed: Informer<KubeObject>[];
+  /** The tenant an event on one of them concerns. */
+  keysOf(obj: KubeObject): string[];
   clusters: Informer<Cluster & KubeObject>;
   /** The fleet once this replica leads: the hub's view of it, and the member runtimes' queues. */
   fleet: () => (KeySink & { hubView(): HubFleet }) | undefined;
@@ -54,8 +56,8 @@ export function tenantController(deps: TenantControllerDeps): ControllerDefiniti
         }
         return affected;
       });
-      // Drift, deletion, quota usage: level-triggered reconcile works out the rest.
-      for (const informer of deps.managed) watch(informer, queue, (_event, obj) => tenantOf(obj));
+      // Drift, deletion, quota usage, a department's own bindings: level-triggered reconcile works out the rest.
+      for (const informer of deps.managed) watch(informer, queue, (_event, obj) => deps.keysOf(obj));
       // A cluster that joins, leaves or changes region or tier can change any
       // tenant's placement; one whose readiness changes changes the hub's Ready of the tenants placed on it.
       watch(deps.clusters, everywhere(queue), (event, cluster, old) => (placementMayChange(event, cluster, old) ? allTenants() : []));

@@ -1,7 +1,9 @@
 // A tenant namespace: its labels tie it to the tenant (network policies and
 // admission policies trust them) and set Pod Security admission from the
-// tenant's MLPS (等保) level.
+// tenant's MLPS (等保) level; its annotations say whom access may be granted
+// to (grants.ts).
 import type { Namespace } from "../api/core-types.ts";
+import { grantAnnotations, tenantGrantees } from "./grants.ts";
 import type { Tenant } from "./types.ts";
 import { DISPLAY_NAME_ANNOTATION, namespaceName, SHORT_NAME_LABEL, tenantLabels } from "./labels.ts";
 import type { PlatformSettings } from "./platform.ts";
@@ -24,7 +26,8 @@ export function renderNamespace(tenant: Tenant, shortName: string, platform: Pla
     metadata: {
       name: namespaceName(tenant.metadata.name, shortName),
       labels: { ...tenantLabels(tenant.metadata.name), [SHORT_NAME_LABEL]: shortName, ...podSecurity },
-      annotations: { [DISPLAY_NAME_ANNOTATION]: tenant.spec.displayName },
+      // Whom bindings here may name: the yunshu-tenant-grants policy reads them.
+      annotations: { [DISPLAY_NAME_ANNOTATION]: tenant.spec.displayName, ...grantAnnotations(tenantGrantees(tenant)) },
     },
   };
 }

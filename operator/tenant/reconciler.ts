@@ -18,6 +18,7 @@ import { applyIsolation } from "./phases/isolation.ts";
 import { ensureNamespaces } from "./phases/namespaces.ts";
 import { grantOwnerAccess } from "./phases/owner-access.ts";
 import { pruneChildren } from "./phases/prune.ts";
+import { revokeStrangers } from "./phases/revoke.ts";
 import { clusterQuotaStore, splitQuota } from "./phases/quota-split.ts";
 import { releaseOrDelete, releaseUndeclared } from "./phases/release.ts";
 import type { PlatformSettings } from "./platform.ts";
@@ -83,6 +84,7 @@ export class TenantReconciler implements Reconciler {
     const activeNames = active.map((ns) => ns.name);
     const [quota] = await Promise.all([splitQuota(clusterQuotaStore(run), name, placement.share, activeNames), applyIsolation(run, active)]);
     await grantOwnerAccess(run, active);
+    await revokeStrangers(run, active);
     await pruneChildren(run, placement.share, desired);
     const released = await releaseUndeclared(run, tenant, desired);
 

@@ -66,6 +66,37 @@ describe("renderTenant", () => {
     expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "yunshu-tenant-admin" });
   });
 
+  it("binds admin members with the owners, and developers and viewers each to their own role, only when there are any", () => {
+    const t = tenant({
+      members: [
+        { kind: "User", name: "dan", role: "developer" },
+        { kind: "Group", name: "auditors", role: "viewer" },
+        { kind: "User", name: "ada", role: "admin" },
+      ],
+    });
+    const bindings = renderTenant(t, DEFAULT_PLATFORM)[0]!.children.filter((c): c is RoleBinding => c.kind === "RoleBinding");
+    expect(bindings.map((b) => [b.metadata.name, b.roleRef.name, b.subjects.map((s) => s.name)])).toEqual([
+      ["yunshu-tenant-admin", "yunshu-tenant-admin", ["alice", "ada"]],
+      ["yunshu-tenant-developer", "yunshu-tenant-developer", ["dan"]],
+      ["yunshu-tenant-viewer", "yunshu-tenant-viewer", ["auditors"]],
+    ]);
+    expect(kinds(tenant())[0]!.filter((k) => k.startsWith("RoleBinding/"))).toEqual(["RoleBinding/yunshu-tenant-admin"]);
+  });
+
+  it("writes whom bindings may name onto every namespace, one name per line, sorted", () => {
+    const t = tenant({
+      owners: [{ kind: "Group", name: "ops" }, { kind: "ServiceAccount", name: "ci", namespace: "tools" }, { kind: "User", name: "zoe" }],
+      members: [{ kind: "User", name: "dan", role: "developer" }, { kind: "Group", name: "auditors", role: "viewer" }],
+    });
+    for (const ns of renderTenant(t, DEFAULT_PLATFORM)) {
+      expect(ns.namespace.metadata.annotations).toMatchObject({
+        "yunshu.io/grant-users": "dan\nsystem:serviceaccount:tools:ci\nzoe",
+        "yunshu.io/grant-groups": "auditors\nops",
+        "yunshu.io/grant-namespaces": "hunan-data-bureau-prod\nhunan-data-bureau-test",
+      });
+    }
+  });
+
   it("labels everything with the tenant, so informers, policies and pruning can find it", () => {
     for (const ns of renderTenant(tenant(), DEFAULT_PLATFORM)) {
       for (const obj of [ns.namespace, ...ns.children]) {

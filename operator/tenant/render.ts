@@ -10,7 +10,7 @@ import { renderLimitRange } from "./limit-range.ts";
 import { renderNamespace } from "./namespace.ts";
 import { renderNetworkPolicies } from "./network-policies.ts";
 import type { PlatformSettings } from "./platform.ts";
-import { renderRoleBinding } from "./role-binding.ts";
+import { renderRoleBindings } from "./role-binding.ts";
 
 export interface DesiredNamespace {
   shortName: string;
@@ -27,8 +27,8 @@ export function renderTenant(tenant: Tenant, platform: PlatformSettings): Desire
     const children = [
       ...(limitRange ? [limitRange] : []),
       ...renderNetworkPolicies(tenant, name, platform),
-      // Owners get access last, once the namespace is fenced in.
-      renderRoleBinding(tenant, name),
+      // People get access last, once the namespace is fenced in.
+      ...renderRoleBindings(tenant, name),
     ];
     return { shortName, name, namespace: renderNamespace(tenant, shortName, platform), children };
   });

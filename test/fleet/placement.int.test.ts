@@ -2,7 +2,8 @@
 // planes on loopback: placement by name and by region, the quota split,
 // moving a tenant, a member's API server killed while tenants change (the
 // other member keeps converging; the killed one catches up when it is back,
-// without an operator restart), and a department's isolation on a member.
+// without an operator restart), a department's isolation on a member, and
+// a removed member's access revoked there.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import type { Cluster } from "../../operator/api/generated.ts";
@@ -10,7 +11,7 @@ import { CRDS_DIR } from "../../operator/api/manifests.ts";
 import type { Operator } from "../../operator/operator.ts";
 import type { ApiError} from "../../operator/runtime/kube-client.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
-import { CLUSTERS, NAMESPACES, RESOURCE_QUOTAS, SECRETS, TENANTS } from "../../operator/api/resources.ts";
+import { CLUSTERS, NAMESPACES, RESOURCE_QUOTAS, ROLE_BINDINGS, SECRETS, TENANTS } from "../../operator/api/resources.ts";
 import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
@@ -36,7 +37,7 @@ beforeAll(async () => {
   const [h, changsha, zhuzhou] = await Promise.all([
     ControlPlane.start({ name: "placement-hub" }),
     ControlPlane.start({ name: "placement-changsha", users: [owner] }),
-    ControlPlane.start({ name: "placement-zhuzhou", users: [owner] }),
+    ControlPlane.start({ name: "placement-zhuzhou", users: [owner, { name: "wu", groups: [] }] }),
   ]);
   hub = h;
   Object.assign(members, { changsha, zhuzhou });
@@ -216,6 +217,32 @@ describe("a department on a member cluster", () => {
     const admin = await on.zhuzhou!.mergePatch(RESOURCE_QUOTAS, RESOURCE_QUOTA_NAME, { spec: { hard: { pods: "1000" } } }, "finance-prod").then(() => undefined, (e: unknown) => e);
     expect((admin as ApiError).message).toContain("is managed by yunshu for tenant finance");
     expect(await quotaOf("zhuzhou", "finance-prod")).toEqual({ pods: "10" });
+  });
+});
+
+describe("a member removed from a placed tenant", () => {
+  it("loses every binding on the member cluster within seconds, the owner's own included", async () => {
+    const wu = new KubeClient(members.zhuzhou!.credentials("wu"));
+    const liu = new KubeClient(members.zhuzhou!.credentials("liu"));
+    const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "wu-was-here", namespace: "finance-prod" }, data: { a: "b" } } as KubeObject;
+    await tenantsApi(hub).update("finance", (spec) => ({ ...spec, members: [{ kind: "User", name: "wu", role: "developer" }] }));
+    await eventually("wu to work in finance-prod on zhuzhou", () => wu.create(CONFIG_MAPS, configMap).then(() => true, () => undefined));
+    const extra = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "wu-viewer", namespace: "finance-prod" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "yunshu-tenant-viewer" },
+      subjects: [{ kind: "User", name: "wu", apiGroup: "rbac.authorization.k8s.io" }],
+    } as KubeObject;
+    await liu.create(ROLE_BINDINGS, extra);
+    const naming = async () => (await on.zhuzhou!.list<KubeObject & { subjects?: { name: string }[] }>(ROLE_BINDINGS, { namespace: "finance-prod" })).items.filter((b) => b.subjects?.some((x) => x.name === "wu"));
+    expect((await naming()).map((b) => b.metadata.name).sort()).toEqual(["wu-viewer", "yunshu-tenant-developer"]);
+    const started = Date.now();
+    await tenantsApi(hub).update("finance", (spec) => ({ ...spec, members: [] }));
+    await eventually("no binding on zhuzhou to name wu", async () => ((await naming()).length === 0 ? true : undefined), { timeoutMs: 15_000 });
+    console.log(`member removed on the hub: every binding to them on member zhuzhou gone in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const refused = await wu.list(CONFIG_MAPS, { namespace: "finance-prod" }).then(() => undefined, (e: unknown) => e);
+    expect((refused as ApiError).status).toBe(403);
   });
 });
 

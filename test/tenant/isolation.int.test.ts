@@ -120,7 +120,8 @@ describe("a tenant owner", () => {
 
   it("cannot delete or edit yunshu's RoleBinding", async () => {
     const before = await admin.rbac.readNamespacedRoleBinding({ name: "yunshu-tenant-admin", namespace: own });
-    const widened: V1RoleBinding = { ...before, subjects: [...(before.subjects ?? []), { kind: "User", name: "mallory", apiGroup: "rbac.authorization.k8s.io" }] };
+    // A subject the tenant may grant (its own ServiceAccount), so that the refusal is this policy's, not yunshu-tenant-grants'.
+    const widened: V1RoleBinding = { ...before, subjects: [...(before.subjects ?? []), { kind: "ServiceAccount", name: "default", namespace: own }] };
     const edit = await apiFailure(alice.rbac.replaceNamespacedRoleBinding({ name: "yunshu-tenant-admin", namespace: own, body: widened }));
     expect(edit.code).toBe(403);
     expect(edit.message).toContain("managed by yunshu for tenant finance");

@@ -127,12 +127,13 @@ describe("changes to a Tenant", () => {
 
 describe("drift", () => {
   it("is undone within seconds, whoever made it, once the admission policy is out of the way", async () => {
-    // The admission policy refuses these edits even to cluster-admin; an
-    // admin who removes its binding (an audited act) can make them, and
+    // The admission policies refuse these edits even to cluster-admin; an
+    // admin who removes their bindings (an audited act) can make them, and
     // yunshu puts everything back.
     const admission = plane.kubeConfig().makeApiClient(AdmissionregistrationV1Api);
-    const binding = await admission.readValidatingAdmissionPolicyBinding({ name: "yunshu-managed-objects" });
-    await admission.deleteValidatingAdmissionPolicyBinding({ name: "yunshu-managed-objects" });
+    const policies = ["yunshu-managed-objects", "yunshu-tenant-grants"];
+    const bindings = await Promise.all(policies.map((name) => admission.readValidatingAdmissionPolicyBinding({ name })));
+    for (const name of policies) await admission.deleteValidatingAdmissionPolicyBinding({ name });
     try {
       const namespace = "hunan-data-bureau-prod";
       await eventually("the policy binding to be gone", () =>
@@ -154,8 +155,9 @@ describe("drift", () => {
       });
       expect(restored.subjects?.map((s) => s.name)).toEqual(["alice", "data-bureau-ops"]);
     } finally {
-      const { metadata, spec } = binding as V1ValidatingAdmissionPolicyBinding;
-      await admission.createValidatingAdmissionPolicyBinding({ body: { metadata: { name: metadata?.name, labels: metadata?.labels }, spec } });
+      for (const { metadata, spec } of bindings as V1ValidatingAdmissionPolicyBinding[]) {
+        await admission.createValidatingAdmissionPolicyBinding({ body: { metadata: { name: metadata?.name, labels: metadata?.labels }, spec } });
+      }
     }
   });
 });

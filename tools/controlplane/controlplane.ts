@@ -93,6 +93,26 @@ function sweepStaleDirs(baseDir: string): void {
   }
 }
 
+/**
+ * Waits until the etcd answering on `port` is the one this plane started.
+ * Two planes starting at once can pick the same free port: the loser's etcd
+ * dies on bind ("address already in use", which start retries), and its
+ * API server must not meanwhile store into the winner's etcd, or two test
+ * files would share one cluster's state.
+ */
+async function waitForOwnEtcd(etcd: Supervised, port: number, member: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (etcd.hasExited()) throw new Error(`etcd exited during start-up`);
+    const answer = await fetch(`http://127.0.0.1:${port}/v3/cluster/member/list`, { method: "POST", body: "{}" })
+      .then((r) => r.json() as Promise<{ members?: { name?: string }[] }>)
+      .catch(() => undefined);
+    if (answer?.members?.some((m) => m.name === member)) return;
+    await sleep(50);
+  }
+  throw new Error(`etcd ${member} did not answer on 127.0.0.1:${port} within 30s`);
+}
+
 /** A port free on 127.0.0.1 right now (someone may take it before it is bound: callers retry). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -196,20 +216,22 @@ export class ControlPlane {
       await writeFile(join(dir, "pki", "tokens.csv"), csv.join("\n") + "\n", { mode: 0o600 });
 
       const logFile = (component: string) => join(dir, "logs", `${component}.log`);
+      const etcdMember = `yunshu-${randomBytes(6).toString("hex")}`;
       processes.push(
         startSupervised("etcd", binaries.path("etcd"), [
-          "--name=yunshu",
+          `--name=${etcdMember}`,
           `--data-dir=${join(dir, "etcd")}`,
           `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
           `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
           `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
           `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-          `--initial-cluster=yunshu=http://127.0.0.1:${etcdPeer}`,
+          `--initial-cluster=${etcdMember}=http://127.0.0.1:${etcdPeer}`,
           // Test data is thrown away on stop: durability buys nothing here.
           "--unsafe-no-fsync=true",
           "--log-level=warn",
         ], logFile("etcd")),
       );
+      await waitForOwnEtcd(processes[0]!, etcdClient, etcdMember);
       const apiServerArgs = [
         `--etcd-servers=http://127.0.0.1:${etcdClient}`,
         "--bind-address=127.0.0.1",
