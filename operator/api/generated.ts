@@ -309,7 +309,8 @@ export interface TenantRequestList {
 export interface TenantRequestSpec {
   /**
    * The tenant the request is about: the name of the Tenant to create, or of the existing Tenant to
-   * change (a DNS-1123 label).
+   * change (a DNS-1123 label; not default, kube or yunshu, nor starting with kube- or yunshu-,
+   * which are Kubernetes' and the platform's).
    */
   tenant: string;
   /**
@@ -359,7 +360,8 @@ export interface TenantRequestSpec {
    */
   owners?: TenantRequestOwner[];
   /**
-   * Create, AddNamespaces, RemoveNamespaces. Short namespace names (prod becomes <tenant>-prod).
+   * Create, AddNamespaces, RemoveNamespaces. Short namespace names (prod becomes <tenant>-prod):
+   * one word of lower-case letters and digits each, without '-', and not system.
    */
   namespaces?: string[];
   /**
@@ -411,7 +413,8 @@ export interface TenantRequestOwner {
    */
   kind: "User" | "Group" | "ServiceAccount";
   /**
-   * The user, group or service account name.
+   * The user, group or service account name. A User or Group name may not start with system:
+   * (Kubernetes' own identities); a service account is kind ServiceAccount.
    */
   name: string;
   /**
@@ -527,7 +530,9 @@ export const TENANT_RESOURCE = { group: "yunshu.io", version: "v1alpha1", kind: 
  * A Tenant is a department (or any other organisation) of the provincial government cloud. yunshu
  * turns it into the department's namespaces, a tenant-wide quota, container limit ranges, network
  * policies, Pod Security labels and tenant-admin RoleBindings, and keeps them as declared.
- * Cluster-scoped; its name prefixes every namespace it owns.
+ * Cluster-scoped; its name prefixes every namespace it owns, so it is a DNS-1123 label that is not
+ * default, kube or yunshu and does not start with kube- or yunshu- (those are Kubernetes' and the
+ * platform's).
  */
 export interface Tenant {
   apiVersion: "yunshu.io/v1alpha1";
@@ -602,8 +607,8 @@ export interface TenantSpec {
   /**
    * The tenant's namespaces, at most 32. Each entry `name` becomes the namespace `<tenant>-<name>`
    * (for example `prod` in tenant `hunan-data-bureau` becomes `hunan-data-bureau-prod`), which must
-   * be at most 63 characters. Names are unique. Removing an entry releases or deletes the namespace
-   * as deletionPolicy says.
+   * be at most 63 characters. Names are unique, one word each. Removing an entry releases or
+   * deletes the namespace as deletionPolicy says.
    */
   namespaces?: TenantNamespace[];
   /**
@@ -667,7 +672,9 @@ export interface TenantOwner {
   kind: "User" | "Group" | "ServiceAccount";
   /**
    * The user name, group name or service account name, as the cluster's authenticator reports it (1
-   * to 253 characters).
+   * to 253 characters). A User or Group name may not start with system: (Kubernetes' own
+   * identities, such as system:authenticated); a service account is declared as kind ServiceAccount
+   * with its namespace.
    */
   name: string;
   /**
@@ -695,8 +702,8 @@ export interface TenantMember {
 
 export interface TenantNamespace {
   /**
-   * The short name, a DNS-1123 label (lower-case letters, digits and '-'); the namespace is
-   * `<tenant>-<name>`.
+   * The short name: one word of lower-case letters and digits, without '-', and not `system`; the
+   * namespace is `<tenant>-<name>`.
    */
   name: string;
 }

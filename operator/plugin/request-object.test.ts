@@ -84,7 +84,12 @@ describe("draftFromFlags", () => {
     ["an unknown resource", { ...base, quota: ["gpu=1"] }, /--quota gpu is not a ResourceQuota resource name/],
     ["a quota without =", { ...base, quota: ["requests.cpu"] }, /must be RESOURCE=QUANTITY/],
     ["a resource twice", { ...base, quota: ["pods=1", "pods=2"] }, /--quota names pods twice/],
-    ["a bad namespace", { ...base, addNamespace: ["Prod"] }, /--add-namespace "Prod" is not a valid namespace name/],
+    ["a bad namespace", { ...base, addNamespace: ["Prod"] }, /--add-namespace "Prod" is not a short namespace name: .*; use a word such as prod, test or staging/],
+    // dept + a-staging would read as tenant dept-a's staging.
+    ["a namespace of two words", { ...base, removeNamespace: ["a-staging"] }, /--remove-namespace "a-staging" is not a short namespace name: short namespace names are one word .*; use "astaging" or another single word/],
+    ["namespace system", { ...base, create: true, displayName: "X", level: "city", namespace: ["system"] }, /--namespace system is reserved: yuelu-data-system would read as a platform component's namespace/],
+    ["a reserved tenant name", { ...base, tenant: "kube-tools", quota: ["pods=1"] }, /--tenant kube-tools is reserved: default, kube, yunshu and names starting with kube- or yunshu-/],
+    ["tenant yunshu", { ...base, tenant: "yunshu", addNamespace: ["x"] }, /--tenant yunshu is reserved/],
     ["a namespace twice", { ...base, addNamespace: ["a", "a"] }, /--add-namespace names a twice/],
     ["a namespace name too long", { ...base, addNamespace: ["n".repeat(60)] }, /would be longer than 63 characters/],
   ])("refuses %s", (_, flags, message) => {
@@ -98,6 +103,7 @@ describe("parseOwnerFlag", () => {
   it("reads the kind in any case and keeps colons in user and group names", () => {
     expect(parseOwnerFlag("user:oidc:alice")).toEqual({ kind: "User", name: "oidc:alice" });
     expect(parseOwnerFlag("GROUP:dept-x")).toEqual({ kind: "Group", name: "dept-x" });
+    expect(parseOwnerFlag("Group:system-ops")).toEqual({ kind: "Group", name: "system-ops" });
     expect(parseOwnerFlag("serviceaccount:ci:deployer")).toEqual({ kind: "ServiceAccount", namespace: "ci", name: "deployer" });
   });
 
@@ -107,6 +113,9 @@ describe("parseOwnerFlag", () => {
     ["ServiceAccount:deployer", /ServiceAccount:NAMESPACE:NAME/],
     ["ServiceAccount:ci:a:b", /ServiceAccount:NAMESPACE:NAME/],
     ["ServiceAccount:CI:deployer", /"CI" is not a valid namespace/],
+    ["Group:system:authenticated", /"Group:system:authenticated" is a Kubernetes system identity: .* name the department's own users and groups/],
+    ["User:system:anonymous", /"User:system:anonymous" is a Kubernetes system identity/],
+    ["User:system:serviceaccount:ci:deployer", /is a service account: use --owner ServiceAccount:ci:deployer/],
   ])("refuses %s", (value, message) => {
     expect(() => parseOwnerFlag(value)).toThrow(message);
   });

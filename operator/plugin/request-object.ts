@@ -31,6 +31,8 @@ export const TIERS = ["province", "city", "industry"] as const;
 type Tier = (typeof TIERS)[number];
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The CRDs' short namespace name: one word, so that <tenant>-<name> reads one way only. */
+const SHORT_NAME = /^[a-z0-9]+$/;
 const MAX_REASON = 2048;
 /** The Tenant CRD's pattern for spec.code; the request's own schema only bounds its length. */
 const CREDIT_CODE = /^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
@@ -66,6 +68,15 @@ function dnsLabel(flag: string, value: string, what: string): string {
     throw new UsageError(`${flag} ${JSON.stringify(value)} is not a valid ${what}: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit`);
   }
   return value;
+}
+
+/** --tenant as the CRDs take it: a DNS-1123 label, not a name kept for Kubernetes and the platform (whose namespaces a tenant's would pass for). */
+function tenantName(value: string): string {
+  const tenant = dnsLabel("--tenant", value, "tenant name");
+  if (["default", "kube", "yunshu"].includes(tenant) || tenant.startsWith("kube-") || tenant.startsWith("yunshu-")) {
+    throw new UsageError(`--tenant ${tenant} is reserved: default, kube, yunshu and names starting with kube- or yunshu- are Kubernetes' and the platform's; name the tenant after the department`);
+  }
+  return tenant;
 }
 
 /** `requests.cpu=8` → ["requests.cpu", "8"], checked like the CRD checks it. */
@@ -110,16 +121,30 @@ export function parseOwnerFlag(value: string): TenantRequestOwner {
     if (!namespace || !name || extra.length > 0) throw new UsageError(`--owner ${JSON.stringify(value)}: a ServiceAccount owner is ServiceAccount:NAMESPACE:NAME`);
     return { kind, name, namespace: dnsLabel("--owner", namespace, "namespace") };
   }
-  // User and group names may contain colons themselves (system:masters, oidc:alice).
+  // User and group names may contain colons themselves (oidc:alice).
   const name = rest.join(":");
   if (!name) throw new UsageError(`--owner ${JSON.stringify(value)} names no ${kind.toLowerCase()}; ${shape}`);
+  const serviceAccount = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
+  if (kind === "User" && serviceAccount) {
+    throw new UsageError(`--owner ${JSON.stringify(value)} is a service account: use --owner ServiceAccount:${serviceAccount[1]}:${serviceAccount[2]}`);
+  }
+  if (name.startsWith("system:")) {
+    throw new UsageError(
+      `--owner ${JSON.stringify(value)} is a Kubernetes system identity: system: names stand for Kubernetes components or for everyone of a kind (system:authenticated is every signed-in user), who would all own the tenant; name the department's own users and groups`,
+    );
+  }
   return { kind, name };
 }
 
 function namespaceList(flag: string, tenant: string, values: readonly string[]): string[] {
   const seen = new Set<string>();
   for (const value of values) {
-    dnsLabel(flag, value, "namespace name");
+    if (!SHORT_NAME.test(value)) {
+      const joined = value.replaceAll("-", "");
+      const instead = SHORT_NAME.test(joined) ? `"${joined}" or another single word` : "a word such as prod, test or staging";
+      throw new UsageError(`${flag} ${JSON.stringify(value)} is not a short namespace name: short namespace names are one word of lower-case letters and digits, without '-', so that <tenant>-<name> reads one way only; use ${instead}`);
+    }
+    if (value === "system") throw new UsageError(`${flag} system is reserved: ${tenant}-system would read as a platform component's namespace; use another word, such as ops or infra`);
     if (tenant.length + 1 + value.length > 63) {
       throw new UsageError(`${flag} ${value}: namespace "${tenant}-${value}" would be longer than 63 characters; shorten the namespace name`);
     }
@@ -134,7 +159,7 @@ const given = (list: readonly string[] | undefined) => (list?.length ?? 0) > 0;
 /** Checks the flags and says what they ask for; throws a UsageError naming the flag at fault. */
 export function draftFromFlags(flags: RequestFlags): RequestDraft {
   if (!flags.tenant) throw new UsageError("--tenant is required: the tenant to create or change");
-  const tenant = dnsLabel("--tenant", flags.tenant, "tenant name");
+  const tenant = tenantName(flags.tenant);
   const reason = (flags.reason ?? "").trim();
   if (!reason) throw new UsageError("--reason is required: say why, for the platform team and the audit trail");
   if ([...reason].length > MAX_REASON) throw new UsageError(`--reason is ${[...reason].length} characters; keep it to ${MAX_REASON}`);

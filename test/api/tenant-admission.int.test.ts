@@ -41,11 +41,15 @@ const invalid: InvalidCase[] = [
   {
     breaks: "<tenant>-<namespace> over 63 characters",
     name: "hunan-provincial-big-data-centre-and-data-bureau",
-    spec: (s) => ({ ...s, namespaces: [{ name: "prod" }, { name: "staging-area-12" }] }),
-    message: 'namespace "hunan-provincial-big-data-centre-and-data-bureau-staging-area-12" would be longer than 63 characters',
+    spec: (s) => ({ ...s, namespaces: [{ name: "prod" }, { name: "stagingarea12345" }] }),
+    message: 'namespace "hunan-provincial-big-data-centre-and-data-bureau-stagingarea12345" would be longer than 63 characters',
   },
   { breaks: "duplicate namespace", spec: (s) => ({ ...s, namespaces: [{ name: "prod" }, { name: "prod" }] }), message: 'spec.namespaces[1]: Duplicate value: {"name":"prod"}' },
-  { breaks: "namespace name not a DNS-1123 label", spec: (s) => ({ ...s, namespaces: [{ name: "Prod_1" }] }), message: "spec.namespaces[0].name in body should match" },
+  {
+    breaks: "namespace name not one word of lower-case letters and digits",
+    spec: (s) => ({ ...s, namespaces: [{ name: "Prod_1" }] }),
+    message: 'spec.namespaces[0].name: Invalid value: "Prod_1": "Prod_1" is not a short namespace name',
+  },
   { breaks: "namespace name over 63 characters", spec: (s) => ({ ...s, namespaces: [{ name: "n".repeat(64) }] }), message: "spec.namespaces[0].name: Too long" },
   { breaks: "more than 32 namespaces", spec: (s) => ({ ...s, namespaces: namespaces(33) }), message: "spec.namespaces: Too many: 33: must have at most 32 items" },
   { breaks: "no owners", spec: (s) => ({ ...s, owners: [] }), message: "spec.owners in body should have at least 1 items" },

@@ -219,16 +219,19 @@ describe("bad input that passes admission", () => {
     await core.createNamespace({ body: { metadata: { name: "squatter-prod", labels: { team: "someone-else" } } } });
     await tenants.create(tenant("squatter", { namespaces: [{ name: "prod" }, { name: "dev" }], securityLevel: 2 }));
     const t = await waitForReason(plane, "squatter", "NamespaceConflict");
+    // Which namespace, that it exists and is not yunshu's, and what to do.
+    const conflict =
+      "namespace squatter-prod already exists and is not managed by yunshu; rename the namespace in the Tenant, or have the platform team move or remove the existing one";
     const ready = t.status?.conditions?.find((c) => c.type === "Ready");
     expect(ready?.status).toBe("False");
-    expect(ready?.message).toContain("namespace squatter-prod already exists and is not managed by yunshu");
-    expect(t.status?.namespaces?.find((n) => n.name === "squatter-prod")?.state).toBe("Conflict");
+    expect(ready?.message).toBe(conflict);
+    expect(t.status?.namespaces?.find((n) => n.name === "squatter-prod")).toEqual({ name: "squatter-prod", state: "Conflict", message: conflict });
     await eventually("the other namespace to be created", () => core.readNamespace({ name: "squatter-dev" }));
     const untouched = await core.readNamespace({ name: "squatter-prod" });
     expect(untouched.metadata?.labels).toEqual({ team: "someone-else", "kubernetes.io/metadata.name": "squatter-prod" });
     expect(await gone(core.readNamespacedResourceQuota({ name: "yunshu-tenant-quota", namespace: "squatter-prod" }))).toBe(true);
     const events = await core.listNamespacedEvent({ namespace: "default", fieldSelector: "involvedObject.name=squatter" });
-    expect(events.items.some((e) => e.type === "Warning" && e.reason === "NamespaceConflict")).toBe(true);
+    expect(events.items.some((e) => e.type === "Warning" && e.reason === "NamespaceConflict" && e.message === conflict)).toBe(true);
   });
 
   it("a quota lowered below current usage is reported with the numbers, and nothing new starts", async () => {

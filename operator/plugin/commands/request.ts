@@ -41,20 +41,23 @@ Actions (exactly one):
                               --parent, --code, --owner, --namespace and --quota
   --quota RESOURCE=QUANTITY   change the tenant-wide quota of an existing tenant (repeatable;
                               resources not named keep their limits)
-  --add-namespace NAME        add a namespace NAME (it becomes <tenant>-NAME; repeatable)
+  --add-namespace NAME        add a namespace NAME, one word (it becomes <tenant>-NAME; repeatable)
   --remove-namespace NAME     remove a namespace (the tenant's deletionPolicy decides whether it
                               is kept or deleted; repeatable)
 
 Flags:
-  --tenant NAME               the tenant to create or change (lower-case letters, digits, '-')
+  --tenant NAME               the tenant to create or change (lower-case letters, digits, '-';
+                              not default, kube, yunshu, kube-* or yunshu-*)
   --reason TEXT               why you ask, in your own words, for the platform team and the audit trail
   --display-name TEXT         the department's name as people know it, e.g. 长沙市数据局
   --level LEVEL               ${LEVELS.join(" | ")}
   --parent NAME               the tenant whose quota this one is carved from (none: a top-level tenant)
   --code CODE                 the 18-character unified social credit code
   --owner KIND:NAME           who administers the tenant: User:NAME, Group:NAME or
-                              ServiceAccount:NAMESPACE:NAME (repeatable; default: you)
-  --namespace NAME            a namespace of the new tenant (repeatable)
+                              ServiceAccount:NAMESPACE:NAME, never a system: user or group
+                              (repeatable; default: you)
+  --namespace NAME            a namespace of the new tenant: one word of lower-case letters and
+                              digits, not system (repeatable)
   --cluster NAME, --region NAME, --tier TIER
                               where the new tenant runs (repeatable; default: the hub); its quota is
                               split evenly over the clusters these select (kubectl get clusters.yunshu.io)
