@@ -80,7 +80,7 @@ install: deps ## Apply yunshu's CRDs, ClusterRoles and admission policies to the
 	@$(YUNSHU) install
 
 run: deps ## Run the operator in the foreground against the current kubeconfig, as its ServiceAccount
-	@$(YUNSHU) operator --as-operator $(ARGS)
+	@$(YUNSHU) operator --as-operator --http-bind-address=127.0.0.1:8080 $(ARGS)
 
 generate: deps ## Regenerate operator/api/generated.ts from crds/
 	@$(NODE) scripts/generate-api-types.ts

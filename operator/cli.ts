@@ -1,5 +1,4 @@
 // The `yunshu` command. bin/yunshu.js checks the Node version, then runs this.
-import { DEFAULT_MAX_PENDING_REQUESTS } from "./request/controller.ts";
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { OPERATOR_GROUPS, OPERATOR_LEASE, OPERATOR_NAMESPACE, OPERATOR_USERNAME } from "./api/names.ts";
@@ -7,6 +6,8 @@ import { install } from "./install.ts";
 import { isLoopback, parseBindAddress, startHttpServer } from "./metrics/http-server.ts";
 import { MetricsAuthorizer } from "./metrics/metrics-auth.ts";
 import { Operator } from "./operator.ts";
+import { DEFAULT_MAX_PENDING_REQUESTS } from "./request/controller.ts";
+import { DepartmentRequestView } from "./request/department-view.ts";
 import { DEFAULT_BURST, DEFAULT_QPS, KubeClient } from "./runtime/kube-client.ts";
 import { loadKubeConfig } from "./runtime/kubeconfig.ts";
 import { createLogger, isLogLevel } from "./runtime/log.ts";
@@ -37,7 +38,10 @@ Flags (operator):
   --max-pending-requests N  pending TenantRequests judged per requester at a time; the rest wait, not
                             approvable (default ${DEFAULT_MAX_PENDING_REQUESTS})
   --monitoring-namespace NS namespace whose pods may scrape every tenant (default ${DEFAULT_PLATFORM.monitoringNamespace})
-  --http-bind-address ADDR  serve /metrics, /healthz and /readyz here (default :8080; "off" disables)
+  --http-bind-address ADDR  serve /metrics, /healthz, /readyz and /requests here (default :8080; "off" disables)
+  --tls-cert-file PATH, --tls-private-key-file PATH
+                            serve HTTPS with this certificate (PEM); /requests, where departments read
+                            their own requests with their own tokens, is served only over HTTPS or on loopback
   --metrics-auth BOOL       /metrics only for callers whose bearer token the API server authorizes to get
                             the non-resource URL /metrics (ClusterRole yunshu-metrics-reader) (default true);
                             false is refused unless --http-bind-address is a loopback address
@@ -80,6 +84,8 @@ async function runOperator(args: string[]): Promise<void> {
       "monitoring-namespace": { type: "string" },
       "http-bind-address": { type: "string", default: ":8080" },
       "metrics-auth": { type: "string", default: "true" },
+      "tls-cert-file": { type: "string" },
+      "tls-private-key-file": { type: "string" },
       "leader-elect": { type: "boolean", default: false },
       "leader-election-namespace": { type: "string", default: OPERATOR_NAMESPACE },
       "leader-election-id": { type: "string", default: OPERATOR_LEASE },
@@ -96,6 +102,10 @@ async function runOperator(args: string[]): Promise<void> {
   if (metricsAuth === "false" && bindAddress !== "off" && !isLoopback(parseBindAddress(bindAddress).host)) {
     throw new UsageError(`--metrics-auth=false needs a loopback --http-bind-address (127.0.0.1:PORT), not ${JSON.stringify(bindAddress)}`);
   }
+  const certFile = values["tls-cert-file"];
+  const keyFile = values["tls-private-key-file"];
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError("--tls-cert-file and --tls-private-key-file go together");
+  const tls = certFile && keyFile ? { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") } : undefined;
   const log = createLogger(level);
   const kubeConfig = loadKubeConfig(values.kubeconfig, values.context);
   const impersonate = values["as-operator"] ? { user: OPERATOR_USERNAME, groups: OPERATOR_GROUPS } : undefined;
@@ -120,10 +130,15 @@ async function runOperator(args: string[]): Promise<void> {
     // A client of its own: reviews are not the leader's writes (a standby must
     // answer scrapes too), and a flood of scrapes waits on its own rate limit,
     // never on the reconciles'.
-    const auth =
-      metricsAuth === "true" ? new MetricsAuthorizer(new KubeClient(kubeConfig, { userAgent: "yunshu-metrics-auth", qps: 5, burst: 20, impersonate })) : undefined;
-    const { port } = await startHttpServer(bindAddress, { registry: operator.metrics.registry, isReady: () => operator.isReady, log, auth });
-    log.info("serving /metrics, /healthz and /readyz", { port, metricsAuth: auth !== undefined });
+    const reviews = new KubeClient(kubeConfig, { userAgent: "yunshu-token-reviews", qps: 5, burst: 20, impersonate });
+    const auth = metricsAuth === "true" ? new MetricsAuthorizer(reviews) : undefined;
+    // Departments send their own tokens to /requests: never in clear text over a network.
+    const requests =
+      tls || isLoopback(parseBindAddress(bindAddress).host)
+        ? new DepartmentRequestView({ client: reviews, requests: operator.requests, tenants: operator.hub.caches.tenants })
+        : undefined;
+    const { port } = await startHttpServer(bindAddress, { registry: operator.metrics.registry, isReady: () => operator.isReady, log, auth, requests, tls });
+    log.info("serving /metrics, /healthz and /readyz", { port, https: tls !== undefined, metricsAuth: auth !== undefined, requests: requests !== undefined });
   }
   let stopping = false;
   const stop = (signal: string) => {

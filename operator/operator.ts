@@ -88,6 +88,8 @@ export class Operator {
   /** Member clusters' runtimes; exists once this replica leads. */
   fleet: Fleet | undefined;
   readonly metrics: OperatorMetrics;
+  /** The hub's TenantRequests, as cached: departments' view of theirs reads them (request/department-view.ts). */
+  readonly requests: Informer<TenantRequest & KubeObject>;
   private readonly controllers: RunningController[];
   private readonly clusters: Informer<Cluster & KubeObject>;
   private readonly options: OperatorOptions;
@@ -104,6 +106,7 @@ export class Operator {
     const { tenants } = this.hub.caches;
     // Self-service and the fleet registry live in the hub only.
     const requests = new Informer<TenantRequest & KubeObject>(hubClient, TENANT_REQUESTS, { log });
+    this.requests = requests;
     const pools = new Informer<CapacityPool & KubeObject>(hubClient, CAPACITY_POOLS, { log });
     const clusters = new Informer<Cluster & KubeObject>(hubClient, CLUSTERS, { log });
     this.clusters = clusters;

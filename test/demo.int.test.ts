@@ -32,7 +32,7 @@ describe("make demo", () => {
     for (const name of ["湖南省数据局", "湖南省财政厅", "长沙市卫生健康委员会", "岳阳市教育局", "株洲市交通运输局"]) expect(stdout).toContain(name);
     expect(stdout).toMatch(/chen filed changsha-kaifu-health-\w+; yunshu's verdict: Fits=True, fits tenant changsha-health: .*requests.cpu 2 of 6 \(others hold 0\)/);
     expect(stdout).toContain("changsha-kaifu-health is Ready with changsha-kaifu-health-prod");
-    expect(stdout).toMatch(/changsha-kaifu-health-\w+\s+changsha-kaifu-health\s+Create\s+chen\s+True\s+Approved\s+Applied/);
+    expect(stdout).toMatch(/changsha-kaifu-health-\w+\s+changsha-kaifu-health\s+Create\s+chen\s+True\s+True\s+Approved\s+Applied/);
     // Every tenant Ready in `kubectl get tenants`: the five samples and the requested one.
     expect(stdout.match(/\s+True\s+\d+[smh]\n/g)?.length).toBe(6);
     expect(stdout).toContain("Press Ctrl-C to stop");

@@ -1,12 +1,19 @@
 // The operator's HTTP endpoint: /metrics for Prometheus, /healthz for the
 // liveness probe (the process serves requests), /readyz for the readiness
-// probe (caches synced, so a standby can take over at once). The probes stay
-// open, since the kubelet sends no token and they tell nothing about tenants;
-// /metrics answers only callers the API server authorizes (metrics-auth.ts).
+// probe (caches synced, so a standby can take over at once), and /requests,
+// a department's view of its own TenantRequests. The probes stay open, since
+// the kubelet sends no token and they tell nothing about tenants; /metrics
+// answers only callers the API server authorizes (metrics-auth.ts);
+// /requests only shows a caller what is theirs (request/department-view.ts).
+// With a certificate it serves HTTPS, which /requests needs off loopback:
+// departments send their own tokens.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../runtime/log.ts";
-import { METRICS_PATH, ReviewsBusyError, type MetricsAuthorizer } from "./metrics-auth.ts";
+import { METRICS_PATH, type MetricsAuthorizer } from "./metrics-auth.ts";
+import { REQUESTS_PATH, type DepartmentRequestView } from "../request/department-view.ts";
+import { ReviewsBusyError } from "./token-reviews.ts";
 
 export interface HttpEndpoints {
   registry: Registry;
@@ -14,6 +21,10 @@ export interface HttpEndpoints {
   log: Logger;
   /** Undefined: /metrics is open (`--metrics-auth=false`, loopback only). */
   auth: MetricsAuthorizer | undefined;
+  /** Undefined: /requests is not served (plain HTTP off loopback). */
+  requests?: DepartmentRequestView;
+  /** PEM certificate chain and key: serve HTTPS. */
+  tls?: { cert: string; key: string };
 }
 
 /** Loopback hosts: only processes on this machine reach them. */
@@ -35,20 +46,24 @@ function registerAuthCounters(registry: Registry, auth: MetricsAuthorizer): void
   });
 }
 
+/** A token that could not be reviewed: too many at once (429), or the API server did not answer (503). */
+function answerReviewFailure(res: ServerResponse, err: unknown, path: string, endpoints: HttpEndpoints): void {
+  if (err instanceof ReviewsBusyError) {
+    res.writeHead(429, { "content-type": "text/plain", "retry-after": "1" }).end("too many tokens under review\n");
+    return;
+  }
+  // Not the caller's fault and not remembered: the next call asks again.
+  endpoints.log.warn(`could not review a ${path} caller's token`, { error: err });
+  res.writeHead(503, { "content-type": "text/plain" }).end("could not review the token with the API server\n");
+}
+
 async function serveMetrics(req: IncomingMessage, res: ServerResponse, endpoints: HttpEndpoints): Promise<void> {
   if (endpoints.auth) {
     let decision;
     try {
       decision = await endpoints.auth.decide(req.headers.authorization);
     } catch (err) {
-      if (err instanceof ReviewsBusyError) {
-        res.writeHead(429, { "content-type": "text/plain", "retry-after": "1" }).end("too many tokens under review\n");
-        return;
-      }
-      // Not the caller's fault and not remembered: the next scrape asks again.
-      endpoints.log.warn("could not review a /metrics caller's token", { error: err });
-      res.writeHead(503, { "content-type": "text/plain" }).end("could not review the token with the API server\n");
-      return;
+      return answerReviewFailure(res, err, METRICS_PATH, endpoints);
     }
     if (decision === "unauthenticated") {
       res.writeHead(401, { "content-type": "text/plain", "www-authenticate": 'Bearer realm="yunshu metrics"' }).end("Unauthorized\n");
@@ -63,6 +78,20 @@ async function serveMetrics(req: IncomingMessage, res: ServerResponse, endpoints
   res.writeHead(200, { "content-type": endpoints.registry.contentType }).end(text);
 }
 
+async function serveRequests(req: IncomingMessage, res: ServerResponse, path: string, endpoints: HttpEndpoints): Promise<void> {
+  if (!endpoints.requests) {
+    res.writeHead(404, { "content-type": "text/plain" }).end("/requests is served over HTTPS only: start yunshu with --tls-cert-file and --tls-private-key-file\n");
+    return;
+  }
+  const name = path === REQUESTS_PATH ? undefined : decodeURIComponent(path.slice(REQUESTS_PATH.length + 1));
+  try {
+    const { status, body } = await endpoints.requests.answer(req.headers.authorization, name);
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  } catch (err) {
+    answerReviewFailure(res, err, REQUESTS_PATH, endpoints);
+  }
+}
+
 /** Parses `:8080`, `0.0.0.0:8080` or `127.0.0.1:0` (0: any free port). */
 export function parseBindAddress(address: string): { host: string; port: number } {
   const match = /^(.*):(\d+)$/.exec(address);
@@ -73,7 +102,7 @@ export function parseBindAddress(address: string): { host: string; port: number 
 export async function startHttpServer(address: string, endpoints: HttpEndpoints): Promise<{ server: Server; port: number }> {
   const { host, port } = parseBindAddress(address);
   if (endpoints.auth) registerAuthCounters(endpoints.registry, endpoints.auth);
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405).end();
@@ -89,10 +118,16 @@ export async function startHttpServer(address: string, endpoints: HttpEndpoints)
         endpoints.log.error("could not collect metrics", { error: err });
         res.writeHead(500).end();
       });
+    } else if (path === REQUESTS_PATH || path?.startsWith(`${REQUESTS_PATH}/`)) {
+      serveRequests(req, res, path, endpoints).catch((err: unknown) => {
+        endpoints.log.error("could not answer /requests", { error: err });
+        res.writeHead(500).end();
+      });
     } else {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /healthz or /readyz\n");
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /healthz, /readyz or /requests\n");
     }
-  });
+  };
+  const server = endpoints.tls ? createTlsServer({ cert: endpoints.tls.cert, key: endpoints.tls.key }, handler) : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, resolve);

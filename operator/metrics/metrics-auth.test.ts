@@ -4,7 +4,8 @@
 // time and concurrency can be stepped exactly.
 import { describe, expect, it } from "vitest";
 import type { KubeObject, ResourceType } from "../runtime/kube-client.ts";
-import { MetricsAuthorizer, ReviewsBusyError } from "./metrics-auth.ts";
+import { MetricsAuthorizer } from "./metrics-auth.ts";
+import { ReviewsBusyError } from "./token-reviews.ts";
 
 /** Tokens "reader-*" may read /metrics, "dept-*" are valid but may not, anything else is invalid. */
 function reviewer() {

@@ -48,15 +48,23 @@ function lineage(name: string, tenants: TenantDirectory): Tenant[] {
 
 const describeRequester = (who: Requester) => (who.groups?.length ? `${who.username} (groups: ${who.groups.join(", ")})` : `${who.username} (no groups recorded)`);
 
+/** The tenant, `name` or one above it, that `who` owns, and through which owner entry. */
+export function ownedLineage(name: string, tenants: TenantDirectory, who: Requester): { tenant: Tenant; entry: TenantOwner } | undefined {
+  for (const tenant of lineage(name, tenants)) {
+    const entry = ownerEntry(tenant, who);
+    if (entry) return { tenant, entry };
+  }
+  return undefined;
+}
+
 /** Whether the requester owns `name` or a tenant above it, as a verdict. */
 function ownership(name: string, tenants: TenantDirectory, who: Requester, what: string): Authority {
-  const line = lineage(name, tenants);
-  if (line.length === 0) return { status: "False", reason: "TenantNotFound", message: `tenant ${name} does not exist, so nobody owns it yet` };
-  for (const t of line) {
-    const entry = ownerEntry(t, who);
-    if (!entry) continue;
+  if (!tenants.get(name)) return { status: "False", reason: "TenantNotFound", message: `tenant ${name} does not exist, so nobody owns it yet` };
+  const owned = ownedLineage(name, tenants, who);
+  if (owned) {
+    const { tenant, entry } = owned;
     const via = entry.kind === "Group" ? ` through group ${entry.name}` : "";
-    const where = t.metadata.name === name ? `tenant ${name}` : `tenant ${t.metadata.name}, above ${name}`;
+    const where = tenant.metadata.name === name ? `tenant ${name}` : `tenant ${tenant.metadata.name}, above ${name}`;
     return { status: "True", reason: "Owner", message: `${who.username} owns ${where}${via}, and so may ask to ${what}` };
   }
   return {

@@ -1,12 +1,13 @@
 // What a TenantRequest would make of its Tenant: the whole Tenant after the
 // change, so that the verdict judges exactly what approval would apply.
 import { TENANT_API_VERSION, TENANT_KIND, type TenantRequest } from "../api/generated.ts";
+import { namespaceName } from "../tenant/labels.ts";
 import type { Tenant, TenantOwner } from "../tenant/types.ts";
 
 /** Set on a Tenant that a request created or changed last: the way back to who asked and who approved. */
 export const LAST_REQUEST_ANNOTATION = "yunshu.io/last-request";
 
-export type RequestProblem = { reason: "TenantExists" | "TenantNotFound" | "NamespaceNotFound"; message: string };
+export type RequestProblem = { reason: "TenantExists" | "TenantNotFound" | "NamespaceNotFound" | "NamespaceTaken"; message: string };
 
 /** A Kubernetes user name as an RBAC subject: service accounts have their own kind. */
 export function ownerFromUsername(username: string): TenantOwner {
@@ -62,6 +63,13 @@ export function tenantAfter(request: TenantRequest, current: Tenant | undefined)
 }
 
 export const isProblem = (x: Tenant | RequestProblem): x is RequestProblem => "reason" in x;
+
+/** The namespaces (full names) approval would create: a new tenant's, or those an AddNamespaces adds. */
+export function addedNamespaces(request: TenantRequest, current: Tenant | undefined): string[] {
+  if (request.spec.action !== "Create" && request.spec.action !== "AddNamespaces") return [];
+  const had = new Set((current?.spec.namespaces ?? []).map((n) => n.name));
+  return (request.spec.namespaces ?? []).filter((n) => request.spec.action === "Create" || !had.has(n)).map((n) => namespaceName(request.spec.tenant, n));
+}
 
 /** Whether the request asks for quota, and so must be judged against a budget. */
 export const changesQuota = (request: TenantRequest) => request.spec.action === "Create" || request.spec.action === "ChangeQuota";

@@ -11,11 +11,12 @@ import type { EventRecorder } from "../runtime/events.ts";
 import type { Informer } from "../runtime/informer.ts";
 import { ApiError, isConflict, type KubeClient, type KubeObject } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
-import { TENANT_REQUESTS, TENANTS } from "../api/resources.ts";
+import { NAMESPACES, TENANT_REQUESTS, TENANTS } from "../api/resources.ts";
 import { applyStatus, sameStatus } from "../runtime/status.ts";
 import { tenantDirectory } from "../tenant/directory.ts";
 import type { Tenant } from "../tenant/types.ts";
-import { LAST_REQUEST_ANNOTATION } from "./change.ts";
+import { TENANT_LABEL } from "../tenant/labels.ts";
+import { addedNamespaces, LAST_REQUEST_ANNOTATION } from "./change.ts";
 import { beyondPendingCap, judgeAuthority, type Authority } from "./authority.ts";
 import { condition, isApproved, isFinished, isPending, type RequestCondition } from "./conditions.ts";
 import { computeVerdict, type RequestWorld, type Verdict } from "./verdict.ts";
@@ -73,7 +74,7 @@ export class RequestReconciler implements Reconciler {
     const request = this.caches.requests.get(name);
     if (!request || isFinished(request)) return;
     if (isPending(request)) {
-      const written = await this.writeStatus(request, this.judge(request));
+      const written = await this.writeStatus(request, await this.judge(request));
       return written === "stale" ? { requeueAfterMs: STALE_REQUEUE_MS } : undefined;
     }
     if (!isApproved(request)) return; // denied: the decision is the record
@@ -83,10 +84,26 @@ export class RequestReconciler implements Reconciler {
     this.log.info("tenant request carried out", { request: name, tenant: request.spec.tenant, action: request.spec.action, outcome: outcome.reason });
   }
 
-  private judge(request: TenantRequest): Judgement {
+  private async judge(request: TenantRequest): Promise<Judgement> {
     const capped = beyondPendingCap(request, this.caches.requests.byIndex(BY_REQUESTER, request.spec.requester.username), this.maxPendingRequests);
     if (capped) return { authorized: capped };
-    return { authorized: judgeAuthority(request, this.world.tenants), fits: computeVerdict(request, this.world) };
+    const taken = await this.takenNamespaces(request);
+    return { authorized: judgeAuthority(request, this.world.tenants), fits: computeVerdict(request, { ...this.world, taken }) };
+  }
+
+  /**
+   * The namespaces the request would create that exist on the hub and are
+   * not this tenant's (a namespace it released is, and comes back). Read
+   * when judging: requests are few, capped per requester, and the operator
+   * caches only the namespaces it manages.
+   */
+  private async takenNamespaces(request: TenantRequest): Promise<Set<string>> {
+    const taken = new Set<string>();
+    for (const name of addedNamespaces(request, this.caches.tenants.get(request.spec.tenant))) {
+      const ns = await this.client.get<KubeObject>(NAMESPACES, name);
+      if (ns && ns.metadata.labels?.[TENANT_LABEL] !== request.spec.tenant) taken.add(name);
+    }
+    return taken;
   }
 
   /**
@@ -97,7 +114,7 @@ export class RequestReconciler implements Reconciler {
   private async carryOut(request: TenantRequest): Promise<Outcome> {
     const authority = judgeAuthority(request, this.world.tenants);
     if (authority.status === "False") return { status: "False", reason: "NotAuthorized", message: `not applied: ${authority.message}` };
-    const verdict = computeVerdict(request, this.world);
+    const verdict = computeVerdict(request, { ...this.world, taken: await this.takenNamespaces(request) });
     if (verdict.status === "False" || !verdict.after) return { status: "False", reason: "NoLongerFits", message: `not applied: ${verdict.message}` };
     return this.apply(request, verdict.after);
   }

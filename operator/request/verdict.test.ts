@@ -119,4 +119,15 @@ describe("the capacity pool", () => {
       tenants: 1,
     });
   });
+
+  it("refuses a request that would create a namespace someone else has, whatever the capacity", () => {
+    const w = { ...world([t("city", { "requests.cpu": "10" }, { namespaces: ["prod"] })]), taken: new Set(["city-archive"]) };
+    const v = computeVerdict(req({ tenant: "city", action: "AddNamespaces", namespaces: ["archive", "dev"] }), w);
+    expect(v).toMatchObject({ status: "False", reason: "NamespaceTaken" });
+    expect(v.message).toContain("namespace city-archive exists already and is not yunshu's");
+    expect(computeVerdict(req({ tenant: "city", action: "AddNamespaces", namespaces: ["dev"] }), w).status).toBe("True");
+    // A new tenant's namespaces are judged the same way.
+    const create = req({ tenant: "city2", displayName: "x", level: "city", namespaces: ["prod"], quota: { hard: { "requests.cpu": "1" } } });
+    expect(computeVerdict(create, { ...w, taken: new Set(["city2-prod"]) }).reason).toBe("NamespaceTaken");
+  });
 });

@@ -9,7 +9,7 @@ import { describeShortfalls, shortfalls, type Shortfall } from "../quota/hierarc
 import { formatQuantity, parseResourceList, type ResourceList } from "../api/quantity.ts";
 import { budgetHolder, budgetOf, type TenantDirectory } from "../tenant/quota-decision.ts";
 import type { Tenant } from "../tenant/types.ts";
-import { changesQuota, isProblem, tenantAfter } from "./change.ts";
+import { addedNamespaces, changesQuota, isProblem, tenantAfter } from "./change.ts";
 
 export type CapacityRow = NonNullable<NonNullable<TenantRequest["status"]>["capacity"]>[number];
 
@@ -27,6 +27,12 @@ export interface RequestWorld {
   /** Every tenant, for the pool's sum over top-level ones. */
   allTenants: () => Iterable<Tenant>;
   pool?: CapacityPool;
+  /**
+   * Namespaces the request would create that exist already and are not
+   * this tenant's (read from the hub just before judging): a tenant never
+   * takes over a namespace it does not own, so such a request cannot apply.
+   */
+  taken?: ReadonlySet<string>;
   /** The registered member clusters; a top-level tenant placed on clusters that declare capacity is judged per cluster. */
   clusters?: () => Cluster[];
 }
@@ -61,6 +67,11 @@ export function computeVerdict(request: TenantRequest, world: RequestWorld): Ver
   const name = request.spec.tenant;
   const after = tenantAfter(request, world.tenants.get(name));
   if (isProblem(after)) return { status: "False", reason: after.reason, message: after.message, rows: [] };
+  const taken = addedNamespaces(request, world.tenants.get(name)).filter((ns) => world.taken?.has(ns));
+  if (taken.length > 0) {
+    const message = `namespace ${taken.join(", ")} exists already and is not yunshu's: a tenant never takes over a namespace it does not own; ask for another name, or have the platform team move what is in it`;
+    return { status: "False", reason: "NamespaceTaken", message, rows: [] };
+  }
   if (!changesQuota(request)) return { status: "True", reason: "NoQuotaChange", message: "the request does not change any quota", rows: [], after };
   const asked = parseResourceList(after.spec.quota?.hard);
   const parentName = after.spec.parent;

@@ -95,7 +95,7 @@ describe("helm's own checks", () => {
   });
 
   it("refuses extra flags that would undo what the chart sets, and says why", async () => {
-    for (const flag of ["--leader-election-id=other", "--http-bind-address=:9090", "--leader-elect=false", "--log-level=debug", "--metrics-auth=false"]) {
+    for (const flag of ["--leader-election-id=other", "--http-bind-address=:9090", "--leader-elect=false", "--log-level=debug", "--metrics-auth=false", "--tls-cert-file=/x"]) {
       const result = await helm.run(["template", "yunshu", CHART_DIR, "--namespace", NAMESPACE, "--set", `extraArgs={${flag}}`]);
       expect(result.code, flag).not.toBe(0);
       expect(result.stderr).toContain(`extraArgs: ${flag} is set by the chart itself`);
@@ -219,6 +219,19 @@ describe("the operator's Deployment", () => {
     expect(container.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "http" });
     expect(container.resources?.requests).toEqual({ cpu: "100m", memory: "256Mi" });
     expect(container.resources?.limits).toEqual({ memory: "1Gi" });
+  });
+
+  it("serves HTTPS from a TLS Secret when given one, probes and scrapes included", async () => {
+    const objects = await helm.template([...MONITORING_ON, "--set", "tls.secretName=yunshu-operator-tls"]);
+    const deployment = deploymentOf(objects);
+    const container = operatorContainer(deployment);
+    expect(container.args).toEqual(expect.arrayContaining(["--tls-cert-file=/etc/yunshu/tls/tls.crt", "--tls-private-key-file=/etc/yunshu/tls/tls.key"]));
+    expect(container.volumeMounts).toContainEqual({ name: "tls", mountPath: "/etc/yunshu/tls", readOnly: true });
+    expect(deployment.spec?.template.spec?.volumes).toContainEqual({ name: "tls", secret: { secretName: "yunshu-operator-tls" } });
+    expect(container.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "http", scheme: "HTTPS" });
+    expect(container.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "http", scheme: "HTTPS" });
+    const endpoint = (findObject(objects, "ServiceMonitor", "yunshu-operator") as KubeObject & { spec: { endpoints: Record<string, unknown>[] } }).spec.endpoints[0];
+    expect(endpoint).toMatchObject({ scheme: "https", tlsConfig: { serverName: `yunshu-operator.${NAMESPACE}.svc`, ca: { secret: { name: "yunshu-operator-tls", key: "ca.crt" } } } });
   });
 
   it("spreads its replicas over nodes and keeps one through a drain", async () => {

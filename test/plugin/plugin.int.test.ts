@@ -6,6 +6,8 @@
 // ServiceAccount token bound to the ClusterRoles in crds/self-service-roles.yaml,
 // and the plugin runs as a separate process, once found by kubectl on PATH.
 import { execFile } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
+import type { Server } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -14,9 +16,13 @@ import type { Tenant, TenantRequest } from "../../operator/api/generated.ts";
 import type { Operator } from "../../operator/operator.ts";
 import { decide } from "../../operator/plugin/commands/decide.ts";
 import { PluginError } from "../../operator/plugin/errors.ts";
+import { startHttpServer } from "../../operator/metrics/http-server.ts";
+import { DepartmentRequestView } from "../../operator/request/department-view.ts";
 import { KubeClient } from "../../operator/runtime/kube-client.ts";
+import { createLogger } from "../../operator/runtime/log.ts";
 import { TENANT_REQUESTS } from "../../operator/api/resources.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { createPki } from "../../tools/controlplane/pki.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { installYunshu, startOperator, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 
@@ -31,6 +37,8 @@ let operator: Operator;
 let department: string;
 let adminLi: string;
 let adminWang: string;
+/** yunshu's HTTPS endpoint, serving the department view. */
+let view: { url: string; ca: string; server: Server };
 
 interface Run {
   code: number;
@@ -50,6 +58,10 @@ async function exec(file: string, args: string[], env: Record<string, string> = 
 
 /** bin/kubectl-yunshu as `identity`; --kubeconfig last, as people add it. */
 const yunshu = (identity: string, ...args: string[]) => exec(join(repo, "bin", "kubectl-yunshu"), [...args, "--kubeconfig", plane.kubeconfigPath(identity)]);
+
+/** The same, reading requests through yunshu's department view, as a department does (the URL and CA from the environment). */
+const throughYunshu = (identity: string, ...args: string[]) =>
+  exec(join(repo, "bin", "kubectl-yunshu"), [...args, "--kubeconfig", plane.kubeconfigPath(identity)], { YUNSHU_URL: view.url, YUNSHU_CA: view.ca });
 
 /** `kubectl yunshu …` through the real kubectl, which finds the plugin on PATH and passes $KUBECONFIG on. */
 const viaKubectl = (identity: string, ...args: string[]) => exec(plane.binaries.path("kubectl"), ["yunshu", ...args], { KUBECONFIG: plane.kubeconfigPath(identity) });
@@ -110,7 +122,8 @@ metadata: {name: hunan}
 spec:
   displayName: 湖南省数据局
   level: province
-  owners: [{kind: Group, name: hunan-ops}]
+  # The department's ServiceAccount owns the province: it asks for the cities carved from it.
+  owners: [{kind: Group, name: hunan-ops}, {kind: ServiceAccount, name: changsha-dept, namespace: ${NS}}]
   namespaces: [{name: prod}]
   quota: {hard: {requests.cpu: "40", requests.memory: 64Gi}}
 `);
@@ -118,9 +131,15 @@ spec:
   adminLi = await plane.serviceAccountIdentity(NS, "platform-li");
   adminWang = await plane.serviceAccountIdentity(NS, "platform-wang");
   await waitForReady(plane, "hunan");
+  const pki = await createPki(await mkdtemp(join(plane.dir, "yunshu-tls-")));
+  const tls = { cert: await readFile(pki.servingCert, "utf8"), key: await readFile(pki.servingKey, "utf8") };
+  const requests = new DepartmentRequestView({ client: new KubeClient(plane.credentials()), requests: operator.requests, tenants: operator.hub.caches.tenants });
+  const { server, port } = await startHttpServer("127.0.0.1:0", { registry: operator.metrics.registry, isReady: () => operator.isReady, log: createLogger("error"), auth: undefined, requests, tls });
+  view = { url: `https://127.0.0.1:${port}`, ca: pki.caCert, server };
 });
 
 afterAll(async () => {
+  view?.server.close();
   await operator?.stop();
   await plane?.stop();
 });
@@ -179,16 +198,23 @@ describe("kubectl yunshu", () => {
     expect(run.stderr).toBe('error: --quota requests.cpu: "lots" is not a quantity (examples: 8, 500m, 16Gi)\n');
   });
 
-  it("does not show a department the queue, but shows it its own request", async () => {
+  it("does not show a department the queue from the API server, but shows it its own request through yunshu", async () => {
     const list = await yunshu(department, "requests");
     expect(list.code).toBe(1);
-    expect(list.stderr).toMatch(/^error: .*cannot list resource "tenantrequests".*; listing requests is for the platform team \(ClusterRole yunshu-platform-admin\); follow your own with `kubectl yunshu show NAME`\n$/);
+    expect(list.stderr).toMatch(/^error: .*cannot list resource "tenantrequests".*; listing every request is for the platform team \(ClusterRole yunshu-platform-admin\); a department reads its own through yunshu: --yunshu-url\n$/);
+    const direct = await yunshu(department, "show", changsha);
+    expect(direct.code).toBe(1);
+    expect(direct.stderr).toMatch(/cannot get resource "tenantrequests".*a department reads its own through yunshu: --yunshu-url/);
 
     const tree = await yunshu(department, "tree");
     expect(tree.code).toBe(1);
     expect(tree.stderr).toMatch(/listing tenants is for the platform team/);
 
-    const show = await yunshu(department, "show", changsha);
+    const own = await throughYunshu(department, "requests");
+    expect(own.code).toBe(0);
+    expect(own.stdout).toMatch(new RegExp(`^${changsha} +changsha +Create +${department} `, "m"));
+
+    const show = await throughYunshu(department, "show", changsha);
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/^Asks to: +create tenant changsha$/m);
     expect(show.stdout).toMatch(/^Display name: +长沙市数据局$/m);
@@ -199,7 +225,7 @@ describe("kubectl yunshu", () => {
 
   it("shows the platform team the queue with yunshu's verdict, and the numbers behind it", async () => {
     const row = await verdictRow(changsha, adminLi);
-    expect(row).toMatch(new RegExp(`^${changsha} +changsha +Create +${department} +\\S+ +True +fits tenant hunan`));
+    expect(row).toMatch(new RegExp(`^${changsha} +changsha +Create +${department} +\\S+ +True +True +fits tenant hunan`));
 
     const show = await yunshu(adminLi, "show", changsha);
     expect(show.stdout).toMatch(/^Fits: +True \(Fits\) — fits tenant hunan/m);
@@ -218,7 +244,7 @@ describe("kubectl yunshu", () => {
     expect(item.status?.conditions?.find((c) => c.type === "Fits")?.status).toBe("True");
     expect(item.metadata.managedFields).toBeUndefined();
 
-    const one = JSON.parse((await yunshu(department, "show", changsha, "-o", "json")).stdout) as TenantRequest;
+    const one = JSON.parse((await throughYunshu(department, "show", changsha, "-o", "json")).stdout) as TenantRequest;
     expect(one.metadata.name).toBe(changsha);
   });
 
@@ -236,7 +262,7 @@ describe("kubectl yunshu", () => {
     const created = await waitForReady(plane, "changsha");
     expect(created.spec).toMatchObject({ displayName: "长沙市数据局", level: "city", parent: "hunan" });
     const show = await eventually("Applied in show", async () => {
-      const out = (await yunshu(department, "show", changsha)).stdout;
+      const out = (await throughYunshu(department, "show", changsha)).stdout;
       return /^Applied: +True/m.test(out) ? out : undefined;
     });
     expect(show).toMatch(new RegExp(`^Decision: +Approved by ${adminLi}, \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(\\S+ ago\\)$`, "m"));
@@ -269,8 +295,8 @@ describe("kubectl yunshu", () => {
     const pending = await yunshu(adminWang, "requests");
     expect(pending.stdout).not.toContain(own);
     const all = await yunshu(adminWang, "requests", "--all");
-    expect(all.stdout).toMatch(/^NAME +TENANT +ACTION +REQUESTER +AGE +FITS +DECISION +APPLIED +DETAIL$/m);
-    expect(all.stdout).toMatch(new RegExp(`^${own} +hunan +AddNamespaces +${adminLi} +\\S+ +\\S+ +Denied +- +`, "m"));
+    expect(all.stdout).toMatch(/^NAME +TENANT +ACTION +REQUESTER +AGE +AUTHORIZED +FITS +DECISION +APPLIED +DETAIL$/m);
+    expect(all.stdout).toMatch(new RegExp(`^${own} +hunan +AddNamespaces +${adminLi} +\\S+ +\\S+ +\\S+ +Denied +- +`, "m"));
     expect(all.stdout).toMatch(new RegExp(`^${changsha} +changsha +Create +.* +Approved +\\S+ +fits tenant hunan`, "m"));
   });
 

@@ -113,11 +113,9 @@ describe("a department", () => {
     expect(err.message).toContain('spec.requester.username is "zhuzhou-clerk" but you are "changsha-clerk"');
   });
 
-  it("follows its own request by name, but cannot list everyone's", async () => {
-    const own = await as["changsha-clerk"]!.get<Request>(TENANT_REQUESTS, filed.metadata.name);
-    expect(own?.spec.tenant).toBe("changsha-yuelu");
-    const err = await refusal(as["changsha-clerk"]!.list(TENANT_REQUESTS));
-    expect(err.status).toBe(403);
+  it("reads no request from the API server, not even its own (yunshu's department view serves those)", async () => {
+    expect((await refusal(as["changsha-clerk"]!.get<Request>(TENANT_REQUESTS, filed.metadata.name))).status).toBe(403);
+    expect((await refusal(as["changsha-clerk"]!.list(TENANT_REQUESTS))).status).toBe(403);
   });
 
   it("cannot approve a request, nor edit another department's", async () => {
@@ -297,6 +295,21 @@ describe("a department acting on another's tenant", () => {
     } finally {
       operator = await startOperator(plane, await plane.serviceAccountIdentity("yunshu-system", "yunshu-operator"), { maxPendingRequests: MAX_PENDING });
     }
+  });
+});
+
+describe("a namespace that exists already", () => {
+  it("cannot be asked for: the request does not fit, cannot be approved, and the namespace is left alone", async () => {
+    await as.admin!.create(NAMESPACES, { apiVersion: "v1", kind: "Namespace", metadata: { name: "changsha-yuelu-archive", labels: { team: "someone-else" } } });
+    const ask = await fileAs("changsha-clerk", { tenant: "changsha-yuelu", action: "AddNamespaces", reason: "an archive", namespaces: ["archive"] });
+    const judged = await waitForCondition(ask.metadata.name, "Fits", "False");
+    expect(cond(judged, "Authorized")?.status).toBe("True");
+    expect(cond(judged, "Fits")).toMatchObject({ reason: "NamespaceTaken", message: expect.stringContaining("namespace changsha-yuelu-archive exists already and is not yunshu's") });
+    const err = await refusal(decideAs("platform-wang", ask.metadata.name, true, "sure"));
+    expect(err.message).toContain("does not fit, so it cannot be approved");
+    const ns = await as.admin!.get<KubeObject>(NAMESPACES, "changsha-yuelu-archive");
+    expect(ns?.metadata.labels).toEqual({ team: "someone-else", "kubernetes.io/metadata.name": "changsha-yuelu-archive" });
+    await decideAs("platform-wang", ask.metadata.name, false, "the name is taken");
   });
 });
 

@@ -32,8 +32,8 @@ stay behind authorization: :8080 is reachable from every pod in the cluster.
 */}}
 {{- define "yunshu.checkExtraArgs" -}}
 {{- range .Values.extraArgs -}}
-{{- if regexMatch "^--(leader-elect|leader-election-namespace|leader-election-id|http-bind-address|log-level|metrics-auth)(=|$)" . -}}
-{{- fail (printf "extraArgs: %s is set by the chart itself (leader election on the Lease %s/yunshu-operator, which is all its Role allows; --http-bind-address=:8080, which the probes and the Service use; --log-level from logLevel; /metrics only for callers allowed by the ClusterRole yunshu-metrics-reader)" . (include "yunshu.namespace" $)) -}}
+{{- if regexMatch "^--(leader-elect|leader-election-namespace|leader-election-id|http-bind-address|log-level|metrics-auth|tls-cert-file|tls-private-key-file)(=|$)" . -}}
+{{- fail (printf "extraArgs: %s is set by the chart itself (leader election on the Lease %s/yunshu-operator, which is all its Role allows; --http-bind-address=:8080, which the probes and the Service use; --log-level from logLevel; /metrics only for callers allowed by the ClusterRole yunshu-metrics-reader; TLS from tls.secretName)" . (include "yunshu.namespace" $)) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -8,31 +8,35 @@ import { asList, formatObject } from "../output.ts";
 import { isPending } from "../../request/conditions.ts";
 import { requestsTable } from "../request-view.ts";
 import { connect } from "../session.ts";
+import { readThroughYunshu, VIEW_FLAGS_HELP, VIEW_OPTIONS, yunshuView } from "../yunshu-view.ts";
 
-const OPTIONS = { ...GLOBAL_OPTIONS, all: { type: "boolean" } } as const;
+const OPTIONS = { ...GLOBAL_OPTIONS, ...VIEW_OPTIONS, all: { type: "boolean" } } as const;
 
-const help = (prog: string) => `List TenantRequests waiting for a decision, oldest first, with yunshu's verdict on whether
-each fits (FITS: True, False, or Unknown; "-" until yunshu has looked) and why (DETAIL).
---all adds the decided ones, with the decision and whether yunshu applied it.
+const help = (prog: string) => `List TenantRequests waiting for a decision, oldest first, with yunshu's verdicts on whether
+the requester may ask it (AUTHORIZED) and whether it fits (FITS: True, False, or Unknown;
+"-" until yunshu has looked), and why (DETAIL). --all adds the decided ones, with the
+decision and whether yunshu applied it.
 
-For the platform team: a department cannot list requests (they are other departments'
-business); it follows its own with \`${prog} show NAME\`.
+The platform team reads every request from the API server. A department cannot (other
+departments' requests are their business): with --yunshu-url it reads through yunshu,
+which shows it the requests it filed and those about its tenants, and nothing else.
 
 Usage:
   ${prog} requests [--all] [flags]
 
 Flags:
   --all                include decided requests (columns DECISION and APPLIED)
-
+${VIEW_FLAGS_HELP}
 ${GLOBAL_FLAGS_HELP}
 Examples:
   ${prog} requests
   ${prog} requests --all -o yaml
+  ${prog} requests --all --yunshu-url https://yunshu.example.gov.cn:8443   # a department's own
 `;
 
 export const requests: Command = {
   name: "requests",
-  summary: "pending requests, oldest first, with whether each fits (--all: decided ones too)",
+  summary: "pending requests, oldest first, with whether each may be approved (--all: decided ones too)",
   audience: "platform",
   help,
   async run(args, ctx) {
@@ -40,14 +44,17 @@ export const requests: Command = {
     if (values.help) return ctx.out(help(ctx.prog));
     const flags = globalFlags(ctx, values);
     const all = values.all ?? false;
-    const { items } = await connect(ctx.session, flags)
-      .list<TenantRequest>(TENANT_REQUESTS)
-      .catch((err: unknown) =>
-        rethrow(err, {
-          forbidden: `listing requests is for the platform team (ClusterRole yunshu-platform-admin); follow your own with \`${ctx.prog} show NAME\``,
-          notFound: "this cluster has no TenantRequest API; yunshu is not installed here (check --context)",
-        }),
-      );
+    const view = yunshuView(values);
+    const { items } = view
+      ? await readThroughYunshu<{ items: TenantRequest[] }>(view, flags, "")
+      : await connect(ctx.session, flags)
+          .list<TenantRequest>(TENANT_REQUESTS)
+          .catch((err: unknown) =>
+            rethrow(err, {
+              forbidden: `listing every request is for the platform team (ClusterRole yunshu-platform-admin); a department reads its own through yunshu: --yunshu-url`,
+              notFound: "this cluster has no TenantRequest API; yunshu is not installed here (check --context)",
+            }),
+          );
     const shown = items.filter((r) => all || isPending(r));
     if (flags.output !== "table") return ctx.out(formatObject(asList(shown), flags.output));
     if (shown.length === 0) return ctx.err(all ? "No TenantRequests.\n" : "No pending TenantRequests (--all shows decided ones).\n");
