@@ -25,6 +25,10 @@ interface Registered {
 
 const ADMIN_KUBECONFIG = renderTokenKubeconfig({ cluster: "x", user: "admin", endpoint: { server: "https://10.1.2.3:6443", caData: "Q0E=" }, token: "admin-secret-token" });
 const SA_TOKEN = "sa-secret-token";
+/** The members these tests run stacks for, each with a registrar in the hub's stack outputs. */
+const MEMBERS = ["changsha", "yueyang", "hengyang"];
+const registrarKubeconfig = (member: string) =>
+  renderTokenKubeconfig({ cluster: "hunan", user: `yunshu-registrar-${member}`, endpoint: { server: "https://10.1.2.3:6443", caData: "Q0E=" }, token: `registrar-${member}-token` });
 
 function base64(s: string): string {
   return Buffer.from(s).toString("base64");
@@ -39,7 +43,7 @@ function outputsFor(args: { type: string; name: string; inputs: Record<string, u
     case "openstack:containerinfra/cluster:Cluster":
       return { ...inputs, kubeconfig: { rawConfig: ADMIN_KUBECONFIG, host: "https://10.1.2.3:6443" } };
     case "pulumi:pulumi:StackReference":
-      return { ...inputs, outputs: { registrarKubeconfig: ADMIN_KUBECONFIG }, secretOutputNames: ["registrarKubeconfig"] };
+      return { ...inputs, outputs: { registrarKubeconfigs: Object.fromEntries(MEMBERS.map((m) => [m, registrarKubeconfig(m)])) }, secretOutputNames: ["registrarKubeconfigs"] };
     default:
       return inputs;
   }
@@ -132,7 +136,7 @@ const names = (resources: Registered[], type: string) => byType(resources, type)
 describe("the hub's stack", () => {
   const t = topology([existing("hunan", "province"), existing("changsha")]);
 
-  it("installs the CRDs, platform namespaces, the chart, the registrar and the hub's Cluster, all through its own provider", async () => {
+  it("installs the CRDs, platform namespaces, the chart, a registrar per member and the hub's Cluster, all through its own provider", async () => {
     const manifests = await loadManifests();
     const { resources, outputs } = await runProgram(settings(t, "hunan"), { kubeconfig: ADMIN_KUBECONFIG });
 
@@ -148,15 +152,21 @@ describe("the hub's stack", () => {
     expect(chart?.inputs).toMatchObject({ namespace: "yunshu-system", skipCrds: true, skipAwait: false, values: { image: { repository: "harbor.example/yunshu/operator", tag: "0.1.0" }, replicas: 2, clusterCredentials: { createNamespace: false } } });
     expect(String(chart?.inputs.chart)).toMatch(/charts\/yunshu$/);
 
-    // The registrar writes Cluster objects and the Secrets of yunshu-clusters, nothing else; never Secrets where the operator's identity lives.
-    expect(names(resources, "kubernetes:core/v1:ServiceAccount")).toEqual(["yunshu-registrar"]);
+    // The member's registrar writes its own Cluster object and its own Secret in yunshu-clusters, nothing else;
+    // never Secrets where the operator's identity lives.
+    expect(names(resources, "kubernetes:core/v1:ServiceAccount")).toEqual(["yunshu-registrar-changsha"]);
     expect(byType(resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")[0]?.inputs.rules).toEqual([
-      { apiGroups: ["yunshu.io"], resources: ["clusters"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+      { apiGroups: ["yunshu.io"], resources: ["clusters"], verbs: ["create"] },
+      { apiGroups: ["yunshu.io"], resources: ["clusters"], verbs: ["get", "list", "watch", "update", "patch", "delete"], resourceNames: ["changsha"] },
+      { apiGroups: ["yunshu.io"], resources: ["clusters"], verbs: ["list", "watch"] },
     ]);
     const roles = byType(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role");
-    expect(roles.map((r) => r.inputs.metadata)).toMatchObject([{ name: "yunshu-registrar", namespace: "yunshu-clusters" }]);
-    expect(roles[0]?.inputs.rules).toEqual([{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }]);
-    expect(byType(resources, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((r) => r.inputs.metadata)).toMatchObject([{ name: "yunshu-registrar", namespace: "yunshu-clusters" }]);
+    expect(roles.map((r) => r.inputs.metadata)).toMatchObject([{ name: "yunshu-registrar-changsha", namespace: "yunshu-clusters" }]);
+    expect(roles[0]?.inputs.rules).toEqual([
+      { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
+      { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch", "update", "patch", "delete"], resourceNames: ["cluster-changsha"] },
+    ]);
+    expect(byType(resources, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((r) => r.inputs.metadata)).toMatchObject([{ name: "yunshu-registrar-changsha", namespace: "yunshu-clusters" }]);
     const [hubCluster] = byType(resources, "kubernetes:yunshu.io/v1alpha1:Cluster");
     expect(hubCluster?.inputs).toMatchObject({ metadata: { name: "hunan" }, spec: { displayName: "hunan cloud", tier: "province", region: "hunan" } });
     expect((hubCluster?.inputs.spec as Record<string, unknown>).kubeconfigSecretRef).toBeUndefined();
@@ -168,10 +178,12 @@ describe("the hub's stack", () => {
     expect(k8sResources.length).toBeGreaterThan(10);
     for (const r of k8sResources) expect(r.provider, `${r.type} ${r.name}`).toMatch(/pulumi:providers:kubernetes::hunan::/);
 
-    expect(await pulumi.isSecret(outputs.registrarKubeconfig as pulumi.Output<string>)).toBe(true);
-    const registrar = await unwrap<string>(outputs.registrarKubeconfig);
-    expect(registrar).toContain(SA_TOKEN);
-    expect(registrar).toContain("https://10.1.2.3:6443");
+    expect(await pulumi.isSecret(outputs.registrarKubeconfigs as pulumi.Output<Record<string, string>>)).toBe(true);
+    const registrars = await unwrap<Record<string, string>>(outputs.registrarKubeconfigs);
+    expect(Object.keys(registrars)).toEqual(["changsha"]);
+    expect(registrars.changsha).toContain(SA_TOKEN);
+    expect(registrars.changsha).toContain("https://10.1.2.3:6443");
+    expect(registrars.changsha).toContain("yunshu-registrar-changsha");
   });
 
   it("keeps the CRDs, and with them every Tenant, when the stack is destroyed, unless keepCrdsOnDestroy is false", async () => {
@@ -219,7 +231,7 @@ describe("a member's stack", () => {
   it("installs what `yunshu install` does, mints the operator's token and registers the member in the hub as a secret", async () => {
     const t = topology([existing("hunan", "province"), { ...existing("changsha"), capacity: { allocatable: { pods: "4000" } } }]);
     const manifests = await loadManifests();
-    const { resources } = await runProgram(settings(t, "changsha"), { kubeconfig: ADMIN_KUBECONFIG });
+    const { resources, retainedOnDelete } = await runProgram(settings(t, "changsha"), { kubeconfig: ADMIN_KUBECONFIG });
 
     expect(names(resources, "pulumi:providers:kubernetes")).toEqual(["changsha", "hub"]);
     expect(byType(resources, "kubernetes:helm.sh/v4:Chart")).toEqual([]);
@@ -235,10 +247,15 @@ describe("a member's stack", () => {
       expect(r.provider, `${r.type} ${r.name}`).toMatch(/pulumi:providers:kubernetes::(changsha|hub)::/);
     }
 
-    // Registration in the hub, through the hub's provider.
+    // Registration in the hub, through the hub's provider. The Secret belongs to its Cluster, which deletes it.
     const [registration] = byType(resources, "kubernetes:core/v1:Secret").filter((s) => s.name === "cluster-changsha");
     expect(registration?.provider).toMatch(/pulumi:providers:kubernetes::hub::/);
-    expect(registration?.inputs.metadata).toMatchObject({ name: "cluster-changsha", namespace: "yunshu-clusters" });
+    expect(registration?.inputs.metadata).toMatchObject({
+      name: "cluster-changsha",
+      namespace: "yunshu-clusters",
+      ownerReferences: [{ apiVersion: "yunshu.io/v1alpha1", kind: "Cluster", name: "changsha" }],
+    });
+    expect(retainedOnDelete).toContain("kubernetes:core/v1:Secret::cluster-changsha");
     const [clusterObject] = byType(resources, "kubernetes:yunshu.io/v1alpha1:Cluster");
     expect(clusterObject?.provider).toMatch(/pulumi:providers:kubernetes::hub::/);
     expect(clusterObject?.inputs.spec).toEqual({
@@ -250,6 +267,10 @@ describe("a member's stack", () => {
     });
     const stackRef = byType(resources, "pulumi:pulumi:StackReference")[0];
     expect(stackRef?.name).toBe("organization/yunshu-infra/test.hunan");
+    // It registers with its own registrar, the one the hub made for changsha.
+    const hubProvider = byType(resources, "pulumi:providers:kubernetes").find((p) => p.name === "hub");
+    expect(isSecretValue(hubProvider?.inputs.kubeconfig)).toBe(true);
+    expect((hubProvider?.inputs.kubeconfig as { value?: string }).value).toBe(registrarKubeconfig("changsha"));
   });
 
   it("never lets a kubeconfig or token out of a secret", async () => {

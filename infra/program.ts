@@ -28,13 +28,24 @@ export async function clusterProgram(settings: StackSettings): Promise<Record<st
     platformNamespaces: topology.platformNamespaces,
     keepCrdsOnDestroy: settings.keepCrdsOnDestroy,
     ready: provisioned.ready,
-    ...(role === "hub" ? { chart: { path: CHART_DIR, operator: topology.operator, awaitOperator: settings.awaitOperator, awaitTimeoutSeconds: settings.awaitOperatorTimeoutSeconds } } : {}),
+    ...(role === "hub"
+      ? {
+          chart: { path: CHART_DIR, operator: topology.operator, awaitOperator: settings.awaitOperator, awaitTimeoutSeconds: settings.awaitOperatorTimeoutSeconds },
+          members: topology.clusters.filter((c) => c.name !== topology.hub).map((c) => c.name),
+        }
+      : {}),
   });
-  if (role === "hub") return { cluster: cluster.name, role, registrarKubeconfig: bootstrap.registrarKubeconfig };
+  if (role === "hub") return { cluster: cluster.name, role, registrarKubeconfigs: bootstrap.registrarKubeconfigs };
 
   const hubStack = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${stackName(settings.environment, topology.hub)}`);
+  // This member's own registrar: it can register this member and nothing else.
+  const registrar = (hubStack.requireOutput("registrarKubeconfigs") as pulumi.Output<Record<string, string>>).apply((kubeconfigs) => {
+    const kubeconfig = kubeconfigs[cluster.name];
+    if (!kubeconfig) throw new Error(`the hub's stack ${stackName(settings.environment, topology.hub)} has no registrar for ${cluster.name}: run the hub's stack first (it makes one per member of the topology)`);
+    return kubeconfig;
+  });
   const hub = new k8s.Provider("hub", {
-    kubeconfig: hubStack.requireOutput("registrarKubeconfig") as pulumi.Output<string>,
+    kubeconfig: pulumi.secret(registrar),
     clusterIdentifier: `${topology.name}/${topology.hub}`,
     enableServerSideApply: true,
   });

@@ -2,7 +2,7 @@
 // (prod.changsha): a city whose cloud API is down fails its own stack and
 // no other, a change can be rolled to one city first, and each stack's state
 // and lock are its own. The hub's stack comes first; members read the
-// registrar's kubeconfig from it.
+// kubeconfig of their own registrar from it.
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";

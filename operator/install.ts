@@ -1,10 +1,12 @@
 // `yunshu install`: applies what yunshu ships in crds/ (CRDs, ClusterRoles,
 // admission policies, the operator's identity) to a cluster with
-// server-side apply, CRDs first and established before anything else. A
+// server-side apply, CRDs first and established before anything else, and
+// returns once the API server enforces the admission policies. A
 // restarting or overloaded API server is waited out (INSTALL_RETRY); a
 // failure says which object, how far install got, and why.
 import { loadManifests, MANIFEST_KINDS } from "./api/manifests.ts";
-import type { KubeClient, KubeObject } from "./runtime/kube-client.ts";
+import { TENANT_REQUESTS } from "./api/resources.ts";
+import { ApiError, type KubeClient, type KubeObject } from "./runtime/kube-client.ts";
 import { retrying, seconds, type OnRetry, type RetryPolicy } from "./runtime/retry.ts";
 import { sleep } from "./runtime/sleep.ts";
 
@@ -54,6 +56,48 @@ export async function install(client: KubeClient, log: (message: string) => void
       throw new Error(installFailure(step, index, applied, manifests.length, err), { cause: err });
     }
   }
+  const onRetry: OnRetry = (err, attempt, delayMs) => log(`checking the admission policies: attempt ${attempt} failed, retrying in ${seconds(delayMs)}: ${err.message}`);
+  try {
+    await waitEnforced(client, onRetry);
+  } catch (err) {
+    throw new Error(installFailure("waiting for the API server to enforce the admission policies", manifests.length - 1, manifests.length, manifests.length, err), { cause: err });
+  }
+  log("the API server enforces yunshu's admission policies");
+}
+
+/** What no admission policy of yunshu's lets through: a request in someone else's name (dry run, never stored). */
+const PROBE_REQUESTER = "yunshu-install-probe";
+
+/**
+ * The API server enforces a new admission policy a moment after it is
+ * created (its policy cache catches up, slower on a busy server); until
+ * then what the policy forbids is admitted. install returns only once
+ * yunshu's policies are in force, so nothing made right after it, such as
+ * the first tenants, slips through. The probe meets the policies applied
+ * last (the request policies, after the others in install order).
+ */
+async function waitEnforced(client: KubeClient, onRetry: OnRetry): Promise<void> {
+  const probe = {
+    apiVersion: `${TENANT_REQUESTS.group}/${TENANT_REQUESTS.version}`,
+    kind: TENANT_REQUESTS.kind,
+    metadata: { name: PROBE_REQUESTER },
+    spec: { tenant: "installprobe", action: "Create", displayName: "probe", level: "province", reason: "yunshu install checks its policies", requester: { username: PROBE_REQUESTER } },
+  } as KubeObject;
+  const refused = async () => {
+    try {
+      await retrying(() => client.create(TENANT_REQUESTS, probe, FIELD_MANAGER, { dryRun: true }), INSTALL_RETRY, onRetry);
+      return false;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 403) return true;
+      throw err;
+    }
+  };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (await refused()) return;
+    await sleep(200);
+  }
+  throw new Error("the API server still admits what yunshu's admission policies forbid after 60s; check kubectl get validatingadmissionpolicybindings");
 }
 
 function describe(obj: KubeObject): string {

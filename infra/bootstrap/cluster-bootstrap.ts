@@ -9,7 +9,7 @@ import type { KubeObject } from "../../operator/api/meta.ts";
 import type { ClusterSpec, OperatorSpec } from "../topology/topology.ts";
 import { endpointOf, renderTokenKubeconfig, type ClusterEndpoint } from "./kubeconfig.ts";
 import { CLUSTER_CREDENTIALS_NAMESPACE, clusterResource, installManifests, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "./manifests.ts";
-import { REGISTRAR, registrarObjects } from "./registrar.ts";
+import { registrarName, registrarObjects } from "./registrar.ts";
 
 export type ClusterRole = "hub" | "member";
 
@@ -28,6 +28,8 @@ export interface ClusterBootstrapArgs {
    * wait for its objects to become ready, and for how long at most.
    */
   chart?: { path: string; operator: OperatorSpec; awaitOperator: boolean; awaitTimeoutSeconds: number };
+  /** Hub: the member clusters of the topology, each of which gets its own registrar. */
+  members?: string[];
   /** Keep yunshu's CRDs, and so every Tenant, when the stack is destroyed. */
   keepCrdsOnDestroy: boolean;
   /** What must exist before anything is installed (the cluster's nodes). */
@@ -51,8 +53,8 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   /** Member: a kubeconfig for the member's yunshu-operator, for the hub's operator to use. */
   readonly operatorKubeconfig?: pulumi.Output<string>;
-  /** Hub: a kubeconfig for the registrar, for member stacks to register with. */
-  readonly registrarKubeconfig?: pulumi.Output<string>;
+  /** Hub: a kubeconfig per member, for its stack to register with (its own registrar). */
+  readonly registrarKubeconfigs?: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: ClusterBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
     super("yunshu:infra:ClusterBootstrap", name, {}, opts);
@@ -111,7 +113,8 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
         },
         { parent: this, providers: { kubernetes: this.provider }, dependsOn: foundations, transforms: [boundedAwait(args.chart.awaitTimeoutSeconds)] },
       );
-      this.registrarKubeconfig = this.registrar(on, foundations, endpoint, cluster.name);
+      const registrars = Object.fromEntries((args.members ?? []).map((member) => [member, this.registrar(member, on, foundations, endpoint, cluster.name)]));
+      this.registrarKubeconfigs = pulumi.secret(pulumi.all(registrars));
       clusterResource(cluster, undefined, on({ dependsOn: crds }));
     } else {
       const installed = installManifests(args.manifests, on({ dependsOn: foundations }));
@@ -139,21 +142,23 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
     return pulumi.secret(pulumi.all([endpoint, token]).apply(([ep, t]) => renderTokenKubeconfig({ cluster, user: serviceAccount, endpoint: ep, token: t })));
   }
 
-  /** The identity member stacks register with (./registrar.ts), and a kubeconfig for it. */
+  /** The identity `member`'s stack registers with (./registrar.ts), and a kubeconfig for it. */
   private registrar(
+    member: string,
     on: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions,
     foundations: pulumi.Resource[],
     endpoint: pulumi.Output<ClusterEndpoint>,
     cluster: string,
   ): pulumi.Output<string> {
-    const objects = registrarObjects(MANAGED_BY);
-    const sa = new k8s.core.v1.ServiceAccount(REGISTRAR, objects.serviceAccount, on({ dependsOn: foundations }));
-    const role = new k8s.rbac.v1.Role(REGISTRAR, objects.role, on({ dependsOn: foundations }));
-    const clusterRole = new k8s.rbac.v1.ClusterRole(REGISTRAR, objects.clusterRole, on({ dependsOn: foundations }));
+    const objects = registrarObjects(member, MANAGED_BY);
+    const name = registrarName(member);
+    const sa = new k8s.core.v1.ServiceAccount(name, objects.serviceAccount, on({ dependsOn: foundations }));
+    const role = new k8s.rbac.v1.Role(name, objects.role, on({ dependsOn: foundations }));
+    const clusterRole = new k8s.rbac.v1.ClusterRole(name, objects.clusterRole, on({ dependsOn: foundations }));
     const bindings = [
-      new k8s.rbac.v1.RoleBinding(REGISTRAR, objects.roleBinding, on({ dependsOn: [role, sa] })),
-      new k8s.rbac.v1.ClusterRoleBinding(REGISTRAR, objects.clusterRoleBinding, on({ dependsOn: [clusterRole, sa] })),
+      new k8s.rbac.v1.RoleBinding(name, objects.roleBinding, on({ dependsOn: [role, sa] })),
+      new k8s.rbac.v1.ClusterRoleBinding(name, objects.clusterRoleBinding, on({ dependsOn: [clusterRole, sa] })),
     ];
-    return this.tokenKubeconfig(REGISTRAR, on({ dependsOn: [sa, ...bindings] }), endpoint, cluster);
+    return this.tokenKubeconfig(name, on({ dependsOn: [sa, ...bindings] }), endpoint, cluster);
   }
 }

@@ -284,8 +284,10 @@ export class KubeClient {
     }
   }
 
-  async create<T extends KubeObject>(type: ResourceType, obj: T, fieldManager?: string): Promise<T> {
-    return this.call<T>(resourcePath(type, obj.metadata.namespace), { method: "POST", body: obj, query: { fieldManager } }, "POST");
+  /** `dryRun`: admission runs in full, nothing is stored. */
+  async create<T extends KubeObject>(type: ResourceType, obj: T, fieldManager?: string, opts: { dryRun?: boolean } = {}): Promise<T> {
+    const query = { fieldManager, ...(opts.dryRun ? { dryRun: "All" } : {}) };
+    return this.call<T>(resourcePath(type, obj.metadata.namespace), { method: "POST", body: obj, query }, "POST");
   }
 
   /** Server-side apply: we state the fields we own; the API server merges and tracks ownership. */

@@ -1,7 +1,8 @@
-// The hub's registrar, the identity every member stack holds, cannot be
-// turned into the operator: tested with a real token of the registrar
-// ServiceAccount, created with exactly the objects the Pulumi bootstrap
-// creates (infra/bootstrap/registrar.ts), on a hub with yunshu installed.
+// The hub's registrars, one identity per member stack, can neither be
+// turned into the operator nor reach another member's registration: tested
+// with real tokens of two members' registrar ServiceAccounts, created with
+// exactly the objects the Pulumi bootstrap creates
+// (infra/bootstrap/registrar.ts), on a hub with yunshu installed.
 // Writing a token Secret for yunshu-operator would have kube-controller-manager
 // fill it with a token of the identity every admission policy exempts; so
 // would a TokenRequest. Each refusal is checked on the very object, and that
@@ -15,13 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../../operator/api/generated.ts";
 import { MANIFEST_KINDS } from "../../operator/api/manifests.ts";
 import { CLUSTER_CREDENTIALS_NAMESPACE, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "../../operator/api/names.ts";
-import { CLUSTERS } from "../../operator/api/resources.ts";
+import { CLUSTERS, SECRETS } from "../../operator/api/resources.ts";
 import type { Operator } from "../../operator/operator.ts";
-import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
-import { REGISTRAR, registrarObjects } from "../../infra/bootstrap/registrar.ts";
+import { KubeClient, type ApiError, type KubeObject } from "../../operator/runtime/kube-client.ts";
+import { registrarName, registrarObjects } from "../../infra/bootstrap/registrar.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
-import { kubeconfigSecret, registerMember } from "../../tools/local/fleet.ts";
+import { clusterObject, kubeconfigSecret, registerMember } from "../../tools/local/fleet.ts";
 import { installYunshu, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 import { apiFailure } from "../support/api-errors.ts";
 
@@ -33,6 +34,8 @@ let hub: ControlPlane;
 let member: ControlPlane;
 let operator: Operator;
 let registrar: string;
+/** zhuzhou's registrar: zhuzhou's stack, which must not reach changsha's registration. */
+let otherRegistrar: string;
 let admin: CoreV1Api;
 const as: Record<string, CoreV1Api> = {};
 
@@ -43,10 +46,13 @@ beforeAll(async () => {
   ]);
   operator = await startOperator(hub, await installYunshu(hub), { clusterProbeIntervalMs: 1_000 });
   const adminClient = new KubeClient(hub.credentials());
-  for (const obj of Object.values(registrarObjects({ "app.kubernetes.io/part-of": "yunshu" }))) {
-    await adminClient.apply(MANIFEST_KINDS[obj.kind]!, obj as KubeObject, "yunshu-test");
+  for (const member of ["changsha", "zhuzhou"]) {
+    for (const obj of Object.values(registrarObjects(member, { "app.kubernetes.io/part-of": "yunshu" }))) {
+      await adminClient.apply(MANIFEST_KINDS[obj.kind]!, obj as KubeObject, "yunshu-test");
+    }
   }
-  registrar = await hub.serviceAccountIdentity(OPERATOR_NAMESPACE, REGISTRAR);
+  registrar = await hub.serviceAccountIdentity(OPERATOR_NAMESPACE, registrarName("changsha"));
+  otherRegistrar = await hub.serviceAccountIdentity(OPERATOR_NAMESPACE, registrarName("zhuzhou"));
 
   const rbac = hub.kubeConfig().makeApiClient(RbacAuthorizationV1Api);
   await rbac.createNamespacedRole({
@@ -71,6 +77,7 @@ beforeAll(async () => {
   const anonymous = new KubeConfig();
   anonymous.loadFromClusterAndUser(hub.kubeConfig().getCurrentCluster()!, { name: "anonymous" });
   as.registrar = hub.kubeConfig(registrar).makeApiClient(CoreV1Api);
+  as.otherRegistrar = hub.kubeConfig(otherRegistrar).makeApiClient(CoreV1Api);
   as.anonymous = anonymous.makeApiClient(CoreV1Api);
   as.alice = hub.kubeConfig("alice").makeApiClient(CoreV1Api);
   as[PLATFORM_USER] = hub.kubeConfig(PLATFORM_USER).makeApiClient(CoreV1Api);
@@ -142,6 +149,44 @@ describe.each(["registrar", "anonymous", "alice", PLATFORM_USER])("as %s", (who)
     const failure = await apiFailure(request);
     refused(failure.code);
     if (who === PLATFORM_USER) expect(failure.message).toContain("a token for the ServiceAccount yunshu-system/yunshu-operator is refused");
+  });
+});
+
+describe("another member's registrar", () => {
+  it("cannot register in changsha's name: neither its Secret nor its Cluster, nor a name of its own making", async () => {
+    const other = new KubeClient(hub.credentials(otherRegistrar));
+    const fake = kubeconfigSecret("cluster-changsha-fake", "apiVersion: v1\nkind: Config\n");
+    const secretRefused = await apiFailure(as.otherRegistrar!.createNamespacedSecret({ namespace: CLUSTER_CREDENTIALS_NAMESPACE, body: fake as V1Secret }));
+    expect(secretRefused.code).toBe(403);
+    expect(secretRefused.message).toContain("the registrar of member zhuzhou writes only the Secret yunshu-clusters/cluster-zhuzhou");
+    expect(await absent("cluster-changsha-fake", CLUSTER_CREDENTIALS_NAMESPACE)).toBe(true);
+    const clusterRefused = await other.create(CLUSTERS, clusterObject("changsha-2", { region: "changsha", tier: "city", kubeconfigSecretRef: { name: "cluster-zhuzhou" } })).then(() => undefined, (e: unknown) => e as ApiError);
+    expect(clusterRefused?.status).toBe(403);
+    expect(clusterRefused?.message).toContain("writes only the Cluster zhuzhou");
+    expect(await new KubeClient(hub.credentials()).get(CLUSTERS, "changsha-2")).toBeUndefined();
+  });
+
+  it("cannot read or change changsha's credentials or Cluster, which stay as they were", async () => {
+    const hubAdmin = new KubeClient(hub.credentials());
+    const before = await admin.readNamespacedSecret({ name: "cluster-changsha", namespace: CLUSTER_CREDENTIALS_NAMESPACE });
+    const clusterBefore = await hubAdmin.get<Cluster & KubeObject>(CLUSTERS, "changsha");
+    expect((await apiFailure(as.otherRegistrar!.readNamespacedSecret({ name: "cluster-changsha", namespace: CLUSTER_CREDENTIALS_NAMESPACE }))).code).toBe(403);
+    expect((await apiFailure(as.otherRegistrar!.listNamespacedSecret({ namespace: CLUSTER_CREDENTIALS_NAMESPACE }))).code).toBe(403);
+    const replaced = as.otherRegistrar!.replaceNamespacedSecret({ name: "cluster-changsha", namespace: CLUSTER_CREDENTIALS_NAMESPACE, body: { ...before, data: { kubeconfig: Buffer.from("x").toString("base64") } } });
+    expect((await apiFailure(replaced)).code).toBe(403);
+    const other = new KubeClient(hub.credentials(otherRegistrar));
+    const patched = await other.mergePatch(CLUSTERS, "changsha", { spec: { region: "zhuzhou" } }).then(() => undefined, (e: unknown) => e as ApiError);
+    expect(patched?.status).toBe(403);
+    const after = await admin.readNamespacedSecret({ name: "cluster-changsha", namespace: CLUSTER_CREDENTIALS_NAMESPACE });
+    expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+    expect((await hubAdmin.get<Cluster & KubeObject>(CLUSTERS, "changsha"))?.metadata.resourceVersion).toBe(clusterBefore?.metadata.resourceVersion);
+  });
+
+  it("still registers its own member (the positive control)", async () => {
+    const other = new KubeClient(hub.credentials(otherRegistrar));
+    await other.apply(SECRETS, kubeconfigSecret("cluster-zhuzhou", "apiVersion: v1\nkind: Config\n"), "yunshu-test");
+    const created = await other.apply(CLUSTERS, clusterObject("zhuzhou", { region: "zhuzhou", tier: "city", kubeconfigSecretRef: { name: "cluster-zhuzhou" } }), "yunshu-test");
+    expect(created.metadata.uid).toBeTruthy();
   });
 });
 

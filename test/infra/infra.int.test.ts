@@ -235,7 +235,7 @@ describe("infra/ against a hub and two members", () => {
         { timeoutMs: 60_000 },
       );
     }
-    expect(await admin.hunan!.get(CLUSTER_ROLES, "yunshu-registrar")).toBeUndefined();
+    for (const member of ["changsha", "zhuzhou", "xiangtan"]) expect(await admin.hunan!.get(CLUSTER_ROLES, `yunshu-registrar-${member}`), member).toBeUndefined();
     for (const state of await stateFiles()) {
       const checkpoint = JSON.parse(state) as { checkpoint: { latest?: { resources?: unknown[] } } };
       expect(checkpoint.checkpoint.latest?.resources ?? []).toEqual([]);
