@@ -171,6 +171,24 @@ describe("the admission policies", () => {
     expect((await apiFailure(admin.core.readNamespace({ name: "trojan" }))).code).toBe(404);
   });
 
+  it("keep a department's Pod Security labels as its MLPS level sets them, even against a cluster admin", async () => {
+    const before = await admin.core.readNamespace({ name: own });
+    expect(before.metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    const loosened = { ...before, metadata: { ...before.metadata, labels: { ...before.metadata?.labels, "pod-security.kubernetes.io/enforce": "privileged" } } };
+    const refused = await apiFailure(admin.core.replaceNamespace({ name: own, body: loosened }));
+    expect(refused.code).toBe(403);
+    expect(refused.message).toContain(`namespace ${own} belongs to tenant finance: its Pod Security labels (pod-security.kubernetes.io/*) follow the tenant's MLPS level`);
+    const { "pod-security.kubernetes.io/warn": _warn, ...withoutWarn } = before.metadata?.labels ?? {};
+    const removed = await apiFailure(admin.core.replaceNamespace({ name: own, body: { ...before, metadata: { ...before.metadata, labels: withoutWarn } } }));
+    expect(removed.code).toBe(403);
+    const after = await admin.core.readNamespace({ name: own });
+    expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+    // The positive control: a label of the platform's own is still the admin's to set.
+    const labelled = await admin.core.replaceNamespace({ name: own, body: { ...after, metadata: { ...after.metadata, labels: { ...after.metadata?.labels, "example.com/cost-centre": "42" } } } });
+    expect(labelled.metadata?.labels?.["example.com/cost-centre"]).toBe("42");
+    expect(labelled.metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
   it("refuse deleting a department's namespace by hand", async () => {
     const refused = await apiFailure(admin.core.deleteNamespace({ name: other }));
     expect(refused.code).toBe(403);
