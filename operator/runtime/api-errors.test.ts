@@ -24,6 +24,7 @@ describe("a call that got no answer (TransportError)", () => {
     ["EPIPE", true, "the connection broke off"],
     ["UND_ERR_SOCKET", true, "the API server may be restarting"],
     ["UND_ERR_CLOSED", true, "the connection broke off"],
+    ["UND_ERR_INFO", true, "the API server may be restarting"],
     ["ETIMEDOUT", true, "no answer in time"],
     ["UND_ERR_CONNECT_TIMEOUT", true, "no answer in time"],
     ["UND_ERR_HEADERS_TIMEOUT", true, "no answer in time"],

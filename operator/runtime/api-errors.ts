@@ -57,6 +57,9 @@ const BY_CODE: Record<string, Diagnosis> = {
   EPIPE: BROKEN,
   UND_ERR_SOCKET: BROKEN,
   UND_ERR_CLOSED: BROKEN,
+  // undici's informational error: an HTTP/2 GOAWAY, which a shutting-down
+  // API server sends on its open connections; the request was not carried out.
+  UND_ERR_INFO: BROKEN,
   ETIMEDOUT: SLOW,
   UND_ERR_CONNECT_TIMEOUT: SLOW,
   UND_ERR_HEADERS_TIMEOUT: SLOW,

@@ -84,7 +84,7 @@ describe("yunshu install through an API server outage", () => {
     expect(code, stderr).toBe(0);
     // It met the outage, and said so with the cause.
     expect(stderr).toMatch(
-      new RegExp(`: attempt 1 failed, retrying in 0\\.2s: [A-Z]+ /\\S+ on ${plane.server} failed: .*\\((ECONNREFUSED|ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)\\); `),
+      new RegExp(`: attempt 1 failed, retrying in 0\\.2s: [A-Z]+ /\\S+ on ${plane.server} failed: .*\\((ECONNREFUSED|ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|UND_ERR_INFO)\\); `),
     );
     expect(stderr).toContain(`yunshu installed into ${plane.server}`);
     expect(await missingObjects()).toEqual([]);
