@@ -13,6 +13,7 @@
 // Ownership is by user name, or by a group recorded in spec.requester.groups,
 // which admission checks against what the API server authenticated.
 import type { TenantRequest } from "../api/generated.ts";
+import { serviceAccountUsername } from "../tenant/grants.ts";
 import type { TenantDirectory } from "../tenant/quota-decision.ts";
 import type { Tenant, TenantOwner } from "../tenant/types.ts";
 import { isPending } from "./conditions.ts";
@@ -31,7 +32,7 @@ export function ownerEntry(tenant: Tenant, who: Requester): TenantOwner | undefi
   return tenant.spec.owners.find((o) => {
     if (o.kind === "User") return o.name === who.username;
     if (o.kind === "Group") return groups.has(o.name);
-    return who.username === `system:serviceaccount:${o.namespace}:${o.name}`;
+    return who.username === serviceAccountUsername(o.namespace!, o.name);
   });
 }
 

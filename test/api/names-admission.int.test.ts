@@ -9,12 +9,13 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TenantOwner, TenantSpec } from "../../operator/api/generated.ts";
 import { TENANT_REQUESTS, TENANTS } from "../../operator/api/resources.ts";
-import { ApiError, KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
+import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { fileRequest, type Request, type RequestSpec } from "../../tools/local/requests.ts";
 import { installYunshu, tenant } from "../../tools/local/yunshu.ts";
+import { refusal } from "../support/api-errors.ts";
 
 const SELF_SERVICE = fileURLToPath(new URL("../../crds/samples/self-service.yaml", import.meta.url));
 const DEPARTMENT = "changsha-clerk";
@@ -113,15 +114,6 @@ let plane: ControlPlane;
 let admin: KubeClient;
 let platform: KubeClient;
 let department: KubeClient;
-
-async function refusal(action: Promise<unknown>): Promise<ApiError> {
-  const err = await action.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, "the API server should have refused this").toBeInstanceOf(ApiError);
-  return err as ApiError;
-}
 
 function tenantSpec(c: { namespaces?: string[]; owners?: TenantOwner[] }): Partial<TenantSpec> {
   return { ...(c.namespaces ? { namespaces: c.namespaces.map((name) => ({ name })) } : {}), ...(c.owners ? { owners: c.owners } : {}) };

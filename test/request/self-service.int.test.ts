@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CapacityPool } from "../../operator/api/generated.ts";
 import type { Operator } from "../../operator/operator.ts";
-import { ApiError, KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
+import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
 import { CAPACITY_POOLS, NAMESPACES, RESOURCE_QUOTAS, TENANT_REQUESTS, TENANTS } from "../../operator/api/resources.ts";
 import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
@@ -13,6 +13,7 @@ import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { decide, fileRequest, requestCondition, waitForRequestCondition, type Request, type RequestSpec } from "../../tools/local/requests.ts";
 import { installYunshu, startOperator, tenant, waitForReady } from "../../tools/local/yunshu.ts";
+import { refusal } from "../support/api-errors.ts";
 
 /** Small, so that the flood below is quick; zhuzhou-clerk keeps at most four requests pending before it. */
 const MAX_PENDING = 5;
@@ -20,15 +21,6 @@ const MAX_PENDING = 5;
 let plane: ControlPlane;
 let operator: Operator;
 const as: Record<string, KubeClient> = {};
-
-async function refusal(action: Promise<unknown>): Promise<ApiError> {
-  const err = await action.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, "the API server should have refused this").toBeInstanceOf(ApiError);
-  return err as ApiError;
-}
 
 const fileAs = (user: string, spec: RequestSpec, requester = user) => fileRequest(as[user]!, requester, spec);
 const decideAs = (user: string, name: string, approve: boolean, reason: string) => decide(as[user]!, user, name, approve, reason);

@@ -1,6 +1,8 @@
 // client-node throws ApiException with the HTTP code and the Status body as
-// a string; tests assert on both.
+// a string; yunshu's KubeClient throws ApiError. Tests assert on both.
 import { ApiException } from "@kubernetes/client-node";
+import { expect } from "vitest";
+import { ApiError } from "../../operator/runtime/kube-client.ts";
 
 export interface ApiFailure {
   code: number;
@@ -28,4 +30,14 @@ function safeJson(text: string): unknown {
   } catch {
     return { message: text };
   }
+}
+
+/** Runs a KubeClient call that the API server must refuse, and returns its error. */
+export async function refusal(action: Promise<unknown>): Promise<ApiError> {
+  const err = await action.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, "the API server should have refused this").toBeInstanceOf(ApiError);
+  return err as ApiError;
 }

@@ -10,10 +10,11 @@ import { request } from "node:https";
 import type { ResourceType } from "../../operator/api/meta.ts";
 import { NAMESPACES, ROLE_BINDINGS, SECRETS, SERVICE_ACCOUNTS } from "../../operator/api/resources.ts";
 import type { Operator } from "../../operator/operator.ts";
-import { ApiError, KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
+import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { installYunshu, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
+import { refusal } from "../support/api-errors.ts";
 
 let plane: ControlPlane;
 let operator: Operator;
@@ -34,15 +35,6 @@ function binding(name: string, subjects: Subject[], role = "yunshu-tenant-viewer
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
     subjects,
   };
-}
-
-async function refusal(action: Promise<unknown>): Promise<ApiError> {
-  const err = await action.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, "the API server should have refused this").toBeInstanceOf(ApiError);
-  return err as ApiError;
 }
 
 const CONFIG_MAPS: ResourceType = { group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true };
