@@ -263,6 +263,140 @@ export interface ClusterStatusCondition {
   message: string;
 }
 
+// SecurityProfile: securityprofiles.yunshu.io/v1alpha1, from crds/yunshu.io_securityprofiles.yaml.
+export const SECURITY_PROFILE_GROUP = "yunshu.io";
+export const SECURITY_PROFILE_VERSION = "v1alpha1";
+export const SECURITY_PROFILE_PLURAL = "securityprofiles";
+export const SECURITY_PROFILE_KIND = "SecurityProfile";
+export const SECURITY_PROFILE_API_VERSION = "yunshu.io/v1alpha1";
+/** Where the API server serves securityprofiles: what the operator's client needs to read and write them. */
+export const SECURITY_PROFILE_RESOURCE = { group: "yunshu.io", version: "v1alpha1", kind: "SecurityProfile", plural: "securityprofiles", namespaced: false } as const;
+
+/**
+ * The guardrails of one MLPS (等保) level, applied to every tenant whose spec.securityLevel is that
+ * level. Named mlps-2, mlps-3 or mlps-4. A change reaches every tenant of the level at once.
+ */
+export interface SecurityProfile {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "SecurityProfile";
+  metadata: CustomObjectMeta;
+  spec: SecurityProfileSpec;
+}
+
+export interface SecurityProfileList {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "SecurityProfileList";
+  metadata?: V1ListMeta;
+  items: SecurityProfile[];
+}
+
+export interface SecurityProfileSpec {
+  /**
+   * The MLPS level this profile is for; the profile must be named mlps-<level>.
+   */
+  level: 2 | 3 | 4;
+  /**
+   * The Pod Security admission level enforced, audited and warned on the tenant's namespaces, and
+   * the version of the Pod Security Standards it is pinned to, so that a cluster upgrade never
+   * tightens or loosens a department's rules silently.
+   */
+  podSecurity: SecurityProfilePodSecurity;
+  /**
+   * Limits merged into the quota of every tenant of the level, for each resource the tenant's own
+   * quota does not name (object counts and storage, so that no department can fill etcd or the
+   * storage backend). Counted tenant-wide and split among its namespaces like the rest of its
+   * quota; they protect the platform and are not carved from a parent's budget.
+   */
+  quota: SecurityProfileQuota;
+  services: SecurityProfileServices;
+  workloads: SecurityProfileWorkloads;
+  images: SecurityProfileImages;
+  network: SecurityProfileNetwork;
+}
+
+/**
+ * The Pod Security admission level enforced, audited and warned on the tenant's namespaces, and the
+ * version of the Pod Security Standards it is pinned to, so that a cluster upgrade never tightens
+ * or loosens a department's rules silently.
+ */
+export interface SecurityProfilePodSecurity {
+  level: "baseline" | "restricted";
+  version: string;
+}
+
+/**
+ * Limits merged into the quota of every tenant of the level, for each resource the tenant's own
+ * quota does not name (object counts and storage, so that no department can fill etcd or the
+ * storage backend). Counted tenant-wide and split among its namespaces like the rest of its quota;
+ * they protect the platform and are not carved from a parent's budget.
+ */
+export interface SecurityProfileQuota {
+  hard: Record<string, string | number>;
+}
+
+export interface SecurityProfileServices {
+  /**
+   * The Service types tenants may create. ClusterIP is always allowed; spec.externalIPs is never
+   * allowed at any level (CVE-2020-8554).
+   */
+  allowedTypes: ("ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName")[];
+}
+
+export interface SecurityProfileWorkloads {
+  /**
+   * The PriorityClasses a tenant's pods may name (a pod that names none is always allowed). Never
+   * system-*: those preempt the platform and every department.
+   */
+  priorityClasses: string[];
+}
+
+export interface SecurityProfileImages {
+  /**
+   * Image prefixes (registry host and optional path, ending in "/") that tenants' images must start
+   * with; empty allows any registry.
+   */
+  registries: string[];
+  /**
+   * Always: every container must set imagePullPolicy Always, so the kubelet checks the department's
+   * own pull credentials even when another department's pull already left the image on the node.
+   * Any: no rule.
+   */
+  pullPolicy: "Always" | "Any";
+}
+
+export interface SecurityProfileNetwork {
+  /**
+   * The shortest prefix an egress CIDR of the tenant may have. With at most 32 CIDRs, a minimum
+   * above /5 (IPv4) means no set of them adds up to the whole address space.
+   */
+  minEgressPrefix: SecurityProfileNetworkMinEgressPrefix;
+  /**
+   * Which ports of a tenant's pods the platform's monitoring namespace may reach: the ports the
+   * Tenant declares in spec.network.metricsPorts (DeclaredPorts), or every port.
+   */
+  monitoring: "DeclaredPorts" | "AllPorts";
+  /**
+   * GrantedDomains: every Ingress host must lie under a domain the platform granted the Tenant
+   * (spec.network.ingressDomains), and an Ingress may not catch every host (no rule without a host,
+   * no default backend).
+   */
+  ingressHosts: "GrantedDomains" | "Any";
+  /**
+   * Whether tenants may write Endpoints and EndpointSlices by hand, which can point a Service at
+   * any address.
+   */
+  endpointWrites: "Forbidden" | "Allowed";
+}
+
+/**
+ * The shortest prefix an egress CIDR of the tenant may have. With at most 32 CIDRs, a minimum above
+ * /5 (IPv4) means no set of them adds up to the whole address space.
+ */
+export interface SecurityProfileNetworkMinEgressPrefix {
+  ipv4: number;
+  ipv6: number;
+}
+
 // TenantRequest: tenantrequests.yunshu.io/v1alpha1, from crds/yunshu.io_tenantrequests.yaml.
 export const TENANT_REQUEST_GROUP = "yunshu.io";
 export const TENANT_REQUEST_VERSION = "v1alpha1";
@@ -637,16 +771,18 @@ export interface TenantSpec {
   /**
    * Network isolation. Every tenant namespace denies all ingress and egress by default; always
    * allowed are traffic among the tenant's own namespaces (only within the same namespace at
-   * securityLevel 4), DNS to the cluster's DNS service, and scraping by the platform's monitoring
-   * namespace. Traffic with other tenants' namespaces is not allowed. This field adds egress
-   * outside the cluster.
+   * securityLevel 4), DNS to the cluster's DNS service, and scraping of metricsPorts by the
+   * platform's monitoring namespace (every port if the level's SecurityProfile says AllPorts).
+   * Traffic with other tenants' namespaces is not allowed. Set by the platform.
    */
   network?: TenantNetwork;
   /**
    * The MLPS level (网络安全等级保护, 等保) the tenant's systems are classified at: 2, 3 or 4; defaults to 3.
-   * It sets the Pod Security admission level of the tenant's namespaces (2: baseline; 3 and 4:
-   * restricted). At 3 and 4 egress to the whole internet (0.0.0.0/0, ::/0) is refused; at 4 pods
-   * may talk only within their own namespace, not across the tenant's namespaces.
+   * It selects the SecurityProfile mlps-<level> (kubectl get securityprofiles): Pod Security level,
+   * count and storage quota, Service types, registries and image pulls, PriorityClasses, egress
+   * prefixes, monitoring ports, Ingress hosts and Endpoints writes. At 4 pods may also talk only
+   * within their own namespace, not across the tenant's namespaces. Departments change it through a
+   * TenantRequest (action ChangeSecurityLevel).
    *
    * @default 3
    */
@@ -808,15 +944,27 @@ export interface TenantLimits {
 /**
  * Network isolation. Every tenant namespace denies all ingress and egress by default; always
  * allowed are traffic among the tenant's own namespaces (only within the same namespace at
- * securityLevel 4), DNS to the cluster's DNS service, and scraping by the platform's monitoring
- * namespace. Traffic with other tenants' namespaces is not allowed. This field adds egress outside
- * the cluster.
+ * securityLevel 4), DNS to the cluster's DNS service, and scraping of metricsPorts by the
+ * platform's monitoring namespace (every port if the level's SecurityProfile says AllPorts).
+ * Traffic with other tenants' namespaces is not allowed. Set by the platform.
  */
 export interface TenantNetwork {
   /**
+   * TCP ports of the tenant's pods that the platform's monitoring may scrape; no other port is
+   * reachable from the monitoring namespace.
+   */
+  metricsPorts?: number[];
+  /**
+   * DNS domains the platform granted the tenant: its Ingress hosts must be one of them or lie under
+   * one (for example czt.hunan.gov.cn admits pay.czt.hunan.gov.cn), when the level's
+   * SecurityProfile says GrantedDomains. Grant a domain to one tenant only.
+   */
+  ingressDomains?: string[];
+  /**
    * IPv4 or IPv6 CIDRs outside the cluster that the tenant's pods may reach (for example
-   * 10.20.0.0/16, a provincial data exchange), at most 32, no duplicates. At securityLevel 3 and 4
-   * a default route (0.0.0.0/0 or ::/0) is refused.
+   * 10.20.0.0/16, a provincial data exchange), at most 32, no duplicates. Each must be at least as
+   * narrow as the level's SecurityProfile allows (network.minEgressPrefix: /16 at level 3, /24 at
+   * level 4 by default); the yunshu-profile-egress policy refuses a wider one.
    */
   egressCIDRs?: string[];
 }

@@ -1,11 +1,12 @@
 // What yunshu ships in crds/ (CRDs, ClusterRoles, admission policies, the
-// operator's identity), read in install order. `yunshu install`, the Pulumi
+// operator's identity, the default security profiles), read in install order. `yunshu install`, the Pulumi
 // bootstrap and the chart's tests all read the same files; this module pulls
 // in nothing of the operator's runtime, so infra/ can use it.
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
+import { SECURITY_PROFILE_RESOURCE } from "./generated.ts";
 import type { KubeObject, ResourceType } from "./meta.ts";
 
 export const CRDS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../crds");
@@ -33,11 +34,16 @@ export const MANIFEST_KINDS: Record<string, ResourceType> = {
   RoleBinding: { group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding", plural: "rolebindings", namespaced: true },
   Namespace: { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
   ServiceAccount: { group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts", namespaced: true },
+  SecurityProfile: SECURITY_PROFILE_RESOURCE,
 };
+
+/** Kinds shipped as defaults for the platform to tune: install creates them when absent and never overwrites them. */
+export const DEFAULT_KINDS: ReadonlySet<string> = new Set(["SecurityProfile"]);
 
 /** Install order: types before their users, namespaces before what lives in them. */
 const ORDER = [
   "CustomResourceDefinition",
+  "SecurityProfile",
   "Namespace",
   "ServiceAccount",
   "ClusterRole",
