@@ -37,7 +37,7 @@ Flags (operator):
                             --qps 0 leaves pacing to the API server's priority and fairness (429 + Retry-After)
   --max-pending-requests N  pending TenantRequests judged per requester at a time; the rest wait, not
                             approvable (default ${DEFAULT_MAX_PENDING_REQUESTS})
-  --monitoring-namespace NS namespace whose pods may scrape every tenant (default ${DEFAULT_PLATFORM.monitoringNamespace})
+  --monitoring-namespace NS namespace whose pods may scrape tenants' metrics ports (default ${DEFAULT_PLATFORM.monitoringNamespace})
   --http-bind-address ADDR  serve /metrics, /healthz, /readyz and /requests here (default :8080; "off" disables)
   --tls-cert-file PATH, --tls-private-key-file PATH
                             serve HTTPS with this certificate (PEM); /requests, where departments read

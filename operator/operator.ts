@@ -2,7 +2,7 @@
 // beside itself what it watches and how events map to its keys), one work
 // queue each, leader election, the fleet of member clusters, metrics, and
 // an orderly shutdown.
-import type { CapacityPool, Cluster, TenantRequest } from "./api/generated.ts";
+import { SECURITY_PROFILE_RESOURCE, type CapacityPool, type Cluster, type SecurityProfile, type TenantRequest } from "./api/generated.ts";
 import type { KubeObject } from "./api/meta.ts";
 import { CLUSTER_CREDENTIALS_NAMESPACE, OPERATOR_LEASE } from "./api/names.ts";
 import { CAPACITY_POOLS, CLUSTERS, SECRETS, TENANT_REQUESTS, TENANTS } from "./api/resources.ts";
@@ -74,8 +74,9 @@ function connectHub(options: OperatorOptions): HubConnection {
   const client = new KubeClient(options.kubeConfig, { userAgent: "yunshu-operator", ...options.client, impersonate: options.impersonate });
   const tenants = new Informer<Tenant & KubeObject>(client, TENANTS, { log });
   indexByParent(tenants);
+  const profiles = new Informer<SecurityProfile & KubeObject>(client, SECURITY_PROFILE_RESOURCE, { log });
   const { namespaces, children, grants, informers, keysOf } = managedCaches(client, log);
-  return { client, caches: { tenants, namespaces, children, grants }, managed: informers, keysOf, informers: [tenants, ...informers] };
+  return { client, caches: { tenants, profiles, namespaces, children, grants }, managed: informers, keysOf, informers: [tenants, profiles, ...informers] };
 }
 
 interface RunningController {
@@ -193,6 +194,7 @@ export class Operator {
     this.fleet = new Fleet({
       hub: this.hub.client,
       tenants: this.hub.caches.tenants,
+      profiles: this.hub.caches.profiles,
       clusters: this.clusters,
       events: new EventRecorder(this.hub.client, { log }),
       platform: this.options.platform,

@@ -11,7 +11,10 @@ export interface Namespace extends KubeObject {
 export interface ResourceQuota extends KubeObject {
   apiVersion: "v1";
   kind: "ResourceQuota";
-  spec: { hard: QuantityMap };
+  spec: {
+    hard: QuantityMap;
+    scopeSelector?: { matchExpressions: { scopeName: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[] };
+  };
   status?: { hard?: QuantityMap; used?: QuantityMap };
 }
 

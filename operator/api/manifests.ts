@@ -2,11 +2,12 @@
 // operator's identity, the default security profiles), read in install order. `yunshu install`, the Pulumi
 // bootstrap and the chart's tests all read the same files; this module pulls
 // in nothing of the operator's runtime, so infra/ can use it.
+import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import { SECURITY_PROFILE_RESOURCE } from "./generated.ts";
+import { SECURITY_PROFILE_RESOURCE, type SecurityProfile } from "./generated.ts";
 import type { KubeObject, ResourceType } from "./meta.ts";
 
 export const CRDS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../crds");
@@ -67,4 +68,12 @@ export async function loadManifests(dir = CRDS_DIR): Promise<KubeObject[]> {
     }
   }
   return docs.sort((a, b) => ORDER.indexOf(a.kind!) - ORDER.indexOf(b.kind!));
+}
+
+/** The SecurityProfiles yunshu ships (crds/security-profiles.yaml), by level: what a fresh install has. */
+export function shippedProfile(level: 2 | 3 | 4, dir = CRDS_DIR): SecurityProfile {
+  const profiles = parseAllDocuments(readFileSync(join(dir, "security-profiles.yaml"), "utf8")).map((d) => d.toJS() as SecurityProfile);
+  const profile = profiles.find((p) => p.spec.level === level);
+  if (!profile) throw new Error(`crds/security-profiles.yaml has no profile for level ${level}`);
+  return profile;
 }

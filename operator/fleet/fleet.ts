@@ -15,6 +15,7 @@ import type { HubFleet } from "../tenant/hub-role.ts";
 import { MemberRole } from "../tenant/member-role.ts";
 import { decideQuota } from "../tenant/quota-decision.ts";
 import type { Placement } from "../tenant/role.ts";
+import type { SecurityProfile } from "../tenant/profile.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { MemberRuntime } from "./member-runtime.ts";
 import { hubName, placeTenant } from "./placement.ts";
@@ -22,6 +23,7 @@ import { hubName, placeTenant } from "./placement.ts";
 export interface FleetDeps {
   hub: KubeClient;
   tenants: Informer<Tenant & KubeObject>;
+  profiles: Informer<SecurityProfile & KubeObject>;
   clusters: Informer<Cluster & KubeObject>;
   events: EventRecorder;
   platform: PlatformSettings;
@@ -101,6 +103,7 @@ export class Fleet implements KeySink {
       name,
       client,
       tenants: this.deps.tenants,
+      profiles: this.deps.profiles,
       role: new MemberRole(name, this.deps.hub, (tenant, own) => this.place(tenant, own, name)),
       events: this.deps.events,
       platform: this.deps.platform,

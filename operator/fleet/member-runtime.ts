@@ -1,18 +1,20 @@
 // Everything yunshu runs for one member cluster: caches of what it manages
 // there, its own work queue and workers, and the tenant reconciler in
-// member mode. Members share nothing but the hub's Tenant cache, so a member
+// member mode. Members share nothing but the hub's Tenant and profile caches, so a member
 // that is slow, down or refusing writes backs off on its own queue while the
 // others go on at full speed.
 import { Controller, watch, type ControllerHooks } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
-import type { Informer } from "../runtime/informer.ts";
+import { SECURITY_PROFILE_RESOURCE } from "../api/generated.ts";
+import { Informer } from "../runtime/informer.ts";
 import type { KubeClient, KubeObject } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
 import { WorkQueue, type WorkQueueHooks } from "../runtime/workqueue.ts";
-import { managedCaches, ownedNamespaces, type TenantCaches } from "../tenant/caches.ts";
+import { managedCaches, ownedNamespaces, tenantsAtLevel, type TenantCaches } from "../tenant/caches.ts";
 import { isReleased } from "../tenant/labels.ts";
 import type { MemberRole } from "../tenant/member-role.ts";
 import type { PlatformSettings } from "../tenant/platform.ts";
+import type { SecurityProfile } from "../tenant/profile.ts";
 import { TenantReconciler } from "../tenant/reconciler.ts";
 import type { Tenant } from "../tenant/types.ts";
 
@@ -24,7 +26,7 @@ export class MemberRuntime {
   readonly client: KubeClient;
   readonly queue: WorkQueue;
   readonly caches: TenantCaches;
-  private readonly managed: Informer<KubeObject>[];
+  private readonly managed: Pick<Informer<KubeObject>, "run" | "waitForSync" | "type" | "size" | "synced">[];
   private readonly controller: Controller;
   private readonly abort = new AbortController();
   private running: Promise<unknown> | undefined;
@@ -34,6 +36,7 @@ export class MemberRuntime {
     name: string;
     client: KubeClient;
     tenants: Informer<Tenant & KubeObject>;
+    profiles: Informer<SecurityProfile & KubeObject>;
     role: MemberRole;
     events: EventRecorder;
     platform: PlatformSettings;
@@ -45,13 +48,16 @@ export class MemberRuntime {
     this.client = deps.client;
     this.log = deps.log.with({ cluster: deps.name });
     const { namespaces, children, grants, informers, keysOf } = managedCaches(deps.client, this.log);
-    this.managed = informers;
-    this.caches = { tenants: deps.tenants, namespaces, children, grants };
+    const localProfiles = new Informer<SecurityProfile & KubeObject>(deps.client, SECURITY_PROFILE_RESOURCE, { log: this.log });
+    this.managed = [...informers, localProfiles];
+    this.caches = { tenants: deps.tenants, profiles: deps.profiles, localProfiles, namespaces, children, grants };
     // A member that refused or failed writes for a while must not leave
     // its tenants minutes away from their next attempt once it is fixed.
     this.queue = new WorkQueue({ hooks: deps.queueHooks, maxDelayMs: MEMBER_MAX_RETRY_DELAY_MS });
     // The hub's tenant controller queues tenant changes here too (Fleet.add).
     for (const informer of informers) watch(informer, this.queue, (_event, obj) => keysOf(obj));
+    // A hand edit of the member's copy of a profile: its tenants put it back.
+    watch(localProfiles, this.queue, (_event, profile) => tenantsAtLevel(deps.tenants, profile.spec.level));
     const reconciler = new TenantReconciler({
       client: deps.client,
       caches: this.caches,

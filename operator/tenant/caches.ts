@@ -1,5 +1,6 @@
-// The caches a tenant reconciler reads in one cluster: the hub's Tenants
-// (every cluster's reconciler judges the same Tenant objects), what yunshu
+// The caches a tenant reconciler reads in one cluster: the hub's Tenants and
+// SecurityProfiles (every cluster's reconciler judges the same Tenant
+// objects by the same profiles), a member's copies of the profiles, what yunshu
 // manages there, namespaces and the objects in them, indexed by the tenant
 // they belong to, and every RoleBinding, whoever made it, because a
 // department's own bindings must name only its people (grants.ts). The hub
@@ -10,6 +11,7 @@ import { Informer } from "../runtime/informer.ts";
 import type { KubeClient } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
 import { MANAGED_SELECTOR, TENANT_LABEL } from "./labels.ts";
+import { tenantLevel, type SecurityProfile } from "./profile.ts";
 import type { Tenant } from "./types.ts";
 
 /** Index name, on every managed-object informer, of objects by their tenant label. */
@@ -19,6 +21,10 @@ export const BY_NAMESPACE = "namespace";
 
 export interface TenantCaches {
   tenants: Informer<Tenant & KubeObject>;
+  /** The hub's SecurityProfiles: the source every cluster renders from. */
+  profiles: Informer<SecurityProfile & KubeObject>;
+  /** A member's own SecurityProfiles, which its admission policies read: copies of the hub's (phases/mirror-profile.ts). */
+  localProfiles?: Informer<SecurityProfile & KubeObject>;
   namespaces: Informer<KubeObject>;
   /** Informers of the namespaced children, by plural (resourcequotas, limitranges, …). */
   children: Map<string, Informer<KubeObject>>;
@@ -58,6 +64,14 @@ export function managedCaches(client: KubeClient, log: Logger): ClusterCaches {
     return ns ? tenantOf(ns) : [];
   };
   return { namespaces, children, grants, informers: [...managed, grants], keysOf };
+}
+
+/** The tenants whose level selects a profile of `level`: what a change to that profile concerns. */
+export function tenantsAtLevel(tenants: Informer<Tenant & KubeObject>, level: number): string[] {
+  return tenants
+    .list()
+    .filter((t) => tenantLevel(t) === level)
+    .map((t) => t.metadata.name);
 }
 
 /** The cache of one kind of namespaced child. */

@@ -2,7 +2,8 @@
 // the hub's role. A tenant's quota decision reads its parent, its siblings
 // and its children (quota-decision.ts), so a change to one wakes all of them,
 // on the hub and on every member; a change to anything yunshu manages wakes
-// its tenant; the fleet changing can move any tenant.
+// its tenant; a SecurityProfile changing changes every tenant of its level;
+// the fleet changing can move any tenant.
 import type { Cluster } from "../api/generated.ts";
 import type { KubeObject } from "../api/meta.ts";
 import { watch, type ControllerDefinition, type KeySink } from "../runtime/controller.ts";
@@ -10,7 +11,7 @@ import type { EventRecorder } from "../runtime/events.ts";
 import type { Informer } from "../runtime/informer.ts";
 import type { KubeClient } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
-import type { TenantCaches } from "./caches.ts";
+import { tenantsAtLevel, type TenantCaches } from "./caches.ts";
 import { BY_PARENT } from "./directory.ts";
 import { HubRole, type HubFleet } from "./hub-role.ts";
 import type { PlatformSettings } from "./platform.ts";
@@ -56,6 +57,8 @@ export function tenantController(deps: TenantControllerDeps): ControllerDefiniti
         }
         return affected;
       });
+      // A platform change to a profile reaches every tenant of its level, here and on every member.
+      watch(deps.caches.profiles, everywhere(queue), (_event, profile, old) => new Set([profile.spec.level, old?.spec.level ?? profile.spec.level].flatMap((l) => tenantsAtLevel(tenants, l))));
       // Drift, deletion, quota usage, a department's own bindings: level-triggered reconcile works out the rest.
       for (const informer of deps.managed) watch(informer, queue, (_event, obj) => deps.keysOf(obj));
       // A cluster that joins, leaves or changes region or tier can change any

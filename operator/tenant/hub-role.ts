@@ -2,6 +2,7 @@
 // status (with each placed member's readiness), and letting a deleted Tenant
 // go only once every member has handled its namespaces.
 import type { KubeObject } from "../api/meta.ts";
+import { parseResourceList } from "../api/quantity.ts";
 import { TENANT_API_VERSION, TENANT_KIND } from "../api/generated.ts";
 import { FIELD_MANAGER, TENANT_FINALIZER } from "../api/names.ts";
 import { TENANTS } from "../api/resources.ts";
@@ -61,6 +62,13 @@ export class HubRole implements ReconcilerRole {
       case "Unplaced": {
         const problem = "spec.placement selects no cluster (check the region, tier and cluster names); nothing was changed anywhere";
         observations = { ...nothing, allocation: report.allocation, placementProblems: [problem], ...owners };
+        break;
+      }
+      case "ProfileNotFound": {
+        // Nothing was touched: what the status said of namespaces and usage still holds.
+        const unchanged = { namespaces: tenant.status?.namespaces ?? [], quotaUsed: parseResourceList(tenant.status?.quota?.used) };
+        const profileProblem = { reason: "SecurityProfileNotFound" as const, message: report.message };
+        observations = { ...nothing, ...unchanged, allocation: report.allocation, profileProblem, ...owners };
         break;
       }
       case "AwaitingQuota":

@@ -2,19 +2,38 @@
 // - yunshu-default-deny selects every pod for ingress and egress with no
 //   rule, so nothing flows unless another policy allows it (policies add up);
 // - yunshu-baseline allows what every department needs: its own traffic, DNS,
-//   scraping by the platform's monitoring, and its declared egress CIDRs.
+//   scraping of its declared metrics ports by the platform's monitoring, and
+//   its declared egress CIDRs as far as its MLPS profile allows them.
 // Nothing here lets another tenant's pods in or out.
 import type { NetworkPolicy, NetworkPolicyPeer } from "../api/core-types.ts";
 import type { Tenant } from "./types.ts";
 import { TENANT_LABEL, tenantLabels } from "./labels.ts";
 import type { PlatformSettings } from "./platform.ts";
+import type { EgressDecision, SecurityProfile } from "./profile.ts";
 
 export const DEFAULT_DENY_POLICY = "yunshu-default-deny";
 export const BASELINE_POLICY = "yunshu-baseline";
 
 const byName = (namespace: string) => ({ matchLabels: { "kubernetes.io/metadata.name": namespace } });
 
-export function renderNetworkPolicies(tenant: Tenant, namespace: string, platform: PlatformSettings): NetworkPolicy[] {
+type IngressRule = NonNullable<NetworkPolicy["spec"]["ingress"]>[number];
+
+/** What the platform's monitoring may reach: the declared metrics ports, (AllPorts) every port, or nothing. */
+function monitoringRules(tenant: Tenant, platform: PlatformSettings, profile: SecurityProfile): IngressRule[] {
+  const from = [{ namespaceSelector: byName(platform.monitoringNamespace) }];
+  if (profile.spec.network.monitoring === "AllPorts") return [{ from }];
+  // No rule at all when no port is declared: a rule without ports would open every port.
+  const ports = tenant.spec.network?.metricsPorts ?? [];
+  return ports.length > 0 ? [{ from, ports: ports.map((port) => ({ protocol: "TCP", port })) }] : [];
+}
+
+export function renderNetworkPolicies(
+  tenant: Tenant,
+  namespace: string,
+  platform: PlatformSettings,
+  profile: SecurityProfile,
+  egressCIDRs: EgressDecision["allowed"],
+): NetworkPolicy[] {
   const labels = tenantLabels(tenant.metadata.name);
   // MLPS level 4 keeps even a department's own namespaces apart.
   const own: NetworkPolicyPeer =
@@ -29,8 +48,7 @@ export function renderNetworkPolicies(tenant: Tenant, namespace: string, platfor
       ],
     },
   ];
-  const cidrs = tenant.spec.network?.egressCIDRs ?? [];
-  if (cidrs.length > 0) egress.push({ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })) });
+  if (egressCIDRs.length > 0) egress.push({ to: egressCIDRs.map((cidr) => ({ ipBlock: { cidr } })) });
   return [
     {
       apiVersion: "networking.k8s.io/v1",
@@ -45,7 +63,7 @@ export function renderNetworkPolicies(tenant: Tenant, namespace: string, platfor
       spec: {
         podSelector: {},
         policyTypes: ["Ingress", "Egress"],
-        ingress: [{ from: [own] }, { from: [{ namespaceSelector: byName(platform.monitoringNamespace) }] }],
+        ingress: [{ from: [own] }, ...monitoringRules(tenant, platform, profile)],
         egress,
       },
     },

@@ -2,21 +2,15 @@
 // becomes: flags of `yunshu operator`.
 
 export interface PlatformSettings {
-  /** Namespace of the platform's monitoring (Prometheus), allowed to scrape every tenant. */
+  /** Namespace of the platform's monitoring (Prometheus), allowed to scrape tenants' metrics ports. */
   monitoringNamespace: string;
   /** Namespace and pod label of the cluster DNS, which every tenant may query. */
   dnsNamespace: string;
   dnsPodSelector: Record<string, string>;
-  /**
-   * Pod Security Standards version pinned on tenant namespaces, so that a
-   * cluster upgrade never tightens or loosens a department's rules silently.
-   */
-  podSecurityVersion: string;
 }
 
 export const DEFAULT_PLATFORM: PlatformSettings = {
   monitoringNamespace: "monitoring",
   dnsNamespace: "kube-system",
   dnsPodSelector: { "k8s-app": "kube-dns" },
-  podSecurityVersion: "v1.35",
 };

@@ -3,7 +3,9 @@
 // (hub-role.ts or member-role.ts) is where the hub and a member cluster
 // differ: who holds the Tenant and how it is reported.
 //
-//   1. decide the quota (quota-decision.ts) and the placement;
+//   1. decide the quota (quota-decision.ts), with the MLPS profile's limits
+//      merged in (profile.ts), and the placement; on a member, copy the
+//      profile there (mirror-profile.ts);
 //   2. namespaces: create them, or check the existing ones are the tenant's;
 //   3. quota split and isolation objects, side by side; then owner access;
 //   4. prune what the rendering no longer contains;
@@ -15,6 +17,7 @@ import type { ReconcileResult, Reconciler } from "../runtime/controller.ts";
 import { ownedNamespaces } from "./caches.ts";
 import { tenantDirectory } from "./directory.ts";
 import { applyIsolation } from "./phases/isolation.ts";
+import { mirrorProfile } from "./phases/mirror-profile.ts";
 import { ensureNamespaces } from "./phases/namespaces.ts";
 import { grantOwnerAccess } from "./phases/owner-access.ts";
 import { pruneChildren } from "./phases/prune.ts";
@@ -22,6 +25,7 @@ import { revokeStrangers } from "./phases/revoke.ts";
 import { clusterQuotaStore, splitQuota } from "./phases/quota-split.ts";
 import { releaseOrDelete, releaseUndeclared } from "./phases/release.ts";
 import type { PlatformSettings } from "./platform.ts";
+import { profileName, tenantLevel, tenantProfile, withProfileQuota } from "./profile.ts";
 import { decideQuota, type TenantDirectory } from "./quota-decision.ts";
 import { QuotaWrites } from "./quota-writes.ts";
 import { renderTenant } from "./render.ts";
@@ -62,7 +66,16 @@ export class TenantReconciler implements Reconciler {
     // Should holding the Tenant fail, a tenant deleted meanwhile still only ever gets Retain (above).
     const holding = this.role.holdTenant(tenant);
     const allocation = decideQuota(tenant, this.directory);
-    const placement = this.role.place(tenant, allocation.own);
+    const profile = this.cluster.caches.profiles.get(profileName(tenantLevel(tenant)));
+    const placement = this.role.place(tenant, profile && allocation.hard ? withProfileQuota(allocation.own, allocation.hard, profile) : allocation.own);
+    // Without its profile yunshu cannot say what the tenant's level allows:
+    // nothing is changed until the platform restores it.
+    if (!profile) {
+      await holding;
+      const name = profileName(tenantLevel(tenant));
+      const message = `SecurityProfile ${name} (securityLevel ${tenantLevel(tenant)}) does not exist, so nothing was changed; restore it (yunshu install recreates the default) or change spec.securityLevel`;
+      return this.role.report(run, { stage: "ProfileNotFound", allocation, placement, message });
+    }
     // A placement that selects nothing is most likely a typo: leave every
     // namespace where it is rather than release them all.
     if (placement.placed.length === 0) {
@@ -78,8 +91,10 @@ export class TenantReconciler implements Reconciler {
 
     const here = placement.placed.includes(this.role.cluster);
     // Not placed here (any more): every namespace it has here leaves, per deletionPolicy.
-    const desired = here ? renderTenant(tenant, this.platform) : [];
-    const { observed, active } = await ensureNamespaces(run, desired);
+    const guardrails = tenantProfile(tenant, profile);
+    const { egress } = guardrails;
+    const desired = here ? renderTenant(tenant, this.platform, guardrails) : [];
+    const [{ observed, active }] = await Promise.all([ensureNamespaces(run, desired), here ? mirrorProfile(run, profile) : undefined]);
     await holding;
     const activeNames = active.map((ns) => ns.name);
     const [quota] = await Promise.all([splitQuota(clusterQuotaStore(run), name, placement.share, activeNames), applyIsolation(run, active)]);
@@ -89,7 +104,9 @@ export class TenantReconciler implements Reconciler {
     const released = await releaseUndeclared(run, tenant, desired);
 
     const namespaces = [...observed, ...released];
-    const observations = { namespaces, ...quota, allocation, applyErrors: run.errors, placementProblems: placement.problems };
+    const profileProblem =
+      here && egress.refused.length > 0 ? { reason: "EgressWiderThanProfile" as const, message: egress.refused.map((r) => r.message).join("; ") } : undefined;
+    const observations = { namespaces, ...quota, allocation, applyErrors: run.errors, placementProblems: placement.problems, profileProblem };
     await this.role.report(run, { stage: "Reconciled", allocation, placement, here, observations });
     if (run.errors.length > 0) {
       // Back off per key: the status already says what failed.

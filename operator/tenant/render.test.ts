@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { NetworkPolicy, RoleBinding } from "../api/core-types.ts";
+import { shippedProfile } from "../api/manifests.ts";
 import { DEFAULT_PLATFORM } from "./platform.ts";
+import { tenantProfile, type SecurityProfile } from "./profile.ts";
 import { renderTenant } from "./render.ts";
 import type { Tenant } from "./types.ts";
 
@@ -13,14 +15,16 @@ function tenant(spec: Partial<Tenant["spec"]> = {}): Tenant {
   };
 }
 
-const kinds = (t: Tenant) => renderTenant(t, DEFAULT_PLATFORM).map((ns) => [ns.name, ...ns.children.map((c) => `${c.kind}/${c.metadata.name}`)]);
-const policies = (t: Tenant) => renderTenant(t, DEFAULT_PLATFORM)[0]!.children.filter((c): c is NetworkPolicy => c.kind === "NetworkPolicy");
+/** What yunshu renders of `t` under the profile its level selects, as shipped (or `profile`). */
+const render = (t: Tenant, profile: SecurityProfile = shippedProfile(t.spec.securityLevel ?? 3)) => renderTenant(t, DEFAULT_PLATFORM, tenantProfile(t, profile));
+const kinds = (t: Tenant) => render(t).map((ns) => [ns.name, ...ns.children.map((c) => `${c.kind}/${c.metadata.name}`)]);
+const policies = (t: Tenant, profile?: SecurityProfile) => render(t, profile)[0]!.children.filter((c): c is NetworkPolicy => c.kind === "NetworkPolicy");
 
 describe("renderTenant", () => {
   it("gives each declared namespace its limits, isolation and, last, owner access", () => {
     expect(kinds(tenant({ limits: { default: { cpu: "500m" } } }))).toEqual([
-      ["hunan-data-bureau-prod", "LimitRange/yunshu-container-defaults", "NetworkPolicy/yunshu-default-deny", "NetworkPolicy/yunshu-baseline", "RoleBinding/yunshu-tenant-admin"],
-      ["hunan-data-bureau-test", "LimitRange/yunshu-container-defaults", "NetworkPolicy/yunshu-default-deny", "NetworkPolicy/yunshu-baseline", "RoleBinding/yunshu-tenant-admin"],
+      ["hunan-data-bureau-prod", "LimitRange/yunshu-container-defaults", "ResourceQuota/yunshu-system-priority", "NetworkPolicy/yunshu-default-deny", "NetworkPolicy/yunshu-baseline", "RoleBinding/yunshu-tenant-admin"],
+      ["hunan-data-bureau-test", "LimitRange/yunshu-container-defaults", "ResourceQuota/yunshu-system-priority", "NetworkPolicy/yunshu-default-deny", "NetworkPolicy/yunshu-baseline", "RoleBinding/yunshu-tenant-admin"],
     ]);
   });
 
@@ -28,20 +32,27 @@ describe("renderTenant", () => {
     expect(kinds(tenant())[0]).not.toContain("LimitRange/yunshu-container-defaults");
   });
 
-  it("maps MLPS levels to Pod Security: 2 baseline, 3 and 4 restricted, version pinned", () => {
-    const labels = (securityLevel: 2 | 3 | 4) => renderTenant(tenant({ securityLevel }), DEFAULT_PLATFORM)[0]!.namespace.metadata.labels!;
+  it("takes Pod Security from the level's profile (2 baseline, 3 and 4 restricted, version pinned) and labels the level", () => {
+    const labels = (securityLevel: 2 | 3 | 4) => render(tenant({ securityLevel }))[0]!.namespace.metadata.labels!;
     expect(labels(2)["pod-security.kubernetes.io/enforce"]).toBe("baseline");
     expect(labels(3)["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     expect(labels(4)["pod-security.kubernetes.io/warn"]).toBe("restricted");
-    expect(labels(3)["pod-security.kubernetes.io/audit-version"]).toBe(DEFAULT_PLATFORM.podSecurityVersion);
+    expect(labels(3)["pod-security.kubernetes.io/audit-version"]).toBe(shippedProfile(3).spec.podSecurity.version);
+    expect(labels(4)["yunshu.io/security-level"]).toBe("4");
   });
 
-  it("allows the tenant's own namespaces, DNS and monitoring, and nothing else by default", () => {
-    const [deny, baseline] = policies(tenant());
+  it("allows the tenant's own namespaces, DNS, and monitoring on its declared metrics ports only", () => {
+    const [deny, baseline] = policies(tenant({ network: { metricsPorts: [9090, 8081] } }));
     expect(deny!.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     expect(baseline!.spec.ingress).toEqual([
       { from: [{ namespaceSelector: { matchLabels: { "yunshu.io/tenant": "hunan-data-bureau" } } }] },
-      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+        ports: [
+          { protocol: "TCP", port: 9090 },
+          { protocol: "TCP", port: 8081 },
+        ],
+      },
     ]);
     expect(baseline!.spec.egress).toHaveLength(2);
     expect(baseline!.spec.egress![1]!.ports).toEqual([
@@ -50,15 +61,39 @@ describe("renderTenant", () => {
     ]);
   });
 
-  it("keeps even the tenant's own namespaces apart at MLPS level 4, and adds declared egress CIDRs", () => {
-    const baseline = policies(tenant({ securityLevel: 4, network: { egressCIDRs: ["10.20.0.0/16"] } }))[1]!;
+  it("lets monitoring reach nothing when no metrics port is declared, and every port only if the profile says AllPorts", () => {
+    expect(policies(tenant())[1]!.spec.ingress).toHaveLength(1);
+    const open = structuredClone(shippedProfile(3));
+    open.spec.network.monitoring = "AllPorts";
+    expect(policies(tenant({ network: { metricsPorts: [9090] } }), open)[1]!.spec.ingress![1]).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+    });
+  });
+
+  it("keeps even the tenant's own namespaces apart at MLPS level 4, and adds declared egress CIDRs the profile allows", () => {
+    const baseline = policies(tenant({ securityLevel: 4, network: { egressCIDRs: ["10.20.30.0/24", "10.20.0.0/16", "2001:db8::/56"] } }))[1]!;
     expect(baseline.spec.ingress![0]).toEqual({ from: [{ podSelector: {} }] });
-    expect(baseline.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: "10.20.0.0/16" } }] });
+    expect(baseline.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: "10.20.30.0/24" } }, { ipBlock: { cidr: "2001:db8::/56" } }] });
+  });
+
+  it("blocks system-* priority classes with a scoped quota of zero pods in every namespace", () => {
+    const quota = render(tenant())[0]!.children.find((c) => c.kind === "ResourceQuota")!;
+    expect(quota).toMatchObject({
+      metadata: { name: "yunshu-system-priority" },
+      spec: { hard: { pods: "0" }, scopeSelector: { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: ["system-cluster-critical", "system-node-critical"] }] } },
+    });
+  });
+
+  it("writes the granted Ingress domains onto every namespace for the Ingress policy", () => {
+    for (const ns of render(tenant({ network: { ingressDomains: ["czt.hunan.gov.cn", "pay.hunan.gov.cn"] } }))) {
+      expect(ns.namespace.metadata.annotations?.["yunshu.io/ingress-domains"]).toBe("czt.hunan.gov.cn,pay.hunan.gov.cn");
+    }
+    expect(render(tenant())[0]!.namespace.metadata.annotations).not.toHaveProperty("yunshu.io/ingress-domains");
   });
 
   it("binds users and groups with the RBAC API group and service accounts with their namespace", () => {
     const t = tenant({ owners: [{ kind: "Group", name: "ops" }, { kind: "ServiceAccount", name: "ci", namespace: "tools" }] });
-    const binding = renderTenant(t, DEFAULT_PLATFORM)[0]!.children.find((c): c is RoleBinding => c.kind === "RoleBinding")!;
+    const binding = render(t)[0]!.children.find((c): c is RoleBinding => c.kind === "RoleBinding")!;
     expect(binding.subjects).toEqual([
       { kind: "Group", name: "ops", apiGroup: "rbac.authorization.k8s.io" },
       { kind: "ServiceAccount", name: "ci", namespace: "tools" },
@@ -74,7 +109,7 @@ describe("renderTenant", () => {
         { kind: "User", name: "ada", role: "admin" },
       ],
     });
-    const bindings = renderTenant(t, DEFAULT_PLATFORM)[0]!.children.filter((c): c is RoleBinding => c.kind === "RoleBinding");
+    const bindings = render(t)[0]!.children.filter((c): c is RoleBinding => c.kind === "RoleBinding");
     expect(bindings.map((b) => [b.metadata.name, b.roleRef.name, b.subjects.map((s) => s.name)])).toEqual([
       ["yunshu-tenant-admin", "yunshu-tenant-admin", ["alice", "ada"]],
       ["yunshu-tenant-developer", "yunshu-tenant-developer", ["dan"]],
@@ -88,7 +123,7 @@ describe("renderTenant", () => {
       owners: [{ kind: "Group", name: "ops" }, { kind: "ServiceAccount", name: "ci", namespace: "tools" }, { kind: "User", name: "zoe" }],
       members: [{ kind: "User", name: "dan", role: "developer" }, { kind: "Group", name: "auditors", role: "viewer" }],
     });
-    for (const ns of renderTenant(t, DEFAULT_PLATFORM)) {
+    for (const ns of render(t)) {
       expect(ns.namespace.metadata.annotations).toMatchObject({
         "yunshu.io/grant-users": "dan\nsystem:serviceaccount:tools:ci\nzoe",
         "yunshu.io/grant-groups": "auditors\nops",
@@ -98,7 +133,7 @@ describe("renderTenant", () => {
   });
 
   it("labels everything with the tenant, so informers, policies and pruning can find it", () => {
-    for (const ns of renderTenant(tenant(), DEFAULT_PLATFORM)) {
+    for (const ns of render(tenant())) {
       for (const obj of [ns.namespace, ...ns.children]) {
         expect(obj.metadata.labels).toMatchObject({ "app.kubernetes.io/managed-by": "yunshu", "yunshu.io/tenant": "hunan-data-bureau" });
       }

@@ -1,6 +1,6 @@
 // What a Tenant becomes, in one place: for each namespace it declares, the
-// Namespace and the objects inside it. Pure: the same Tenant and settings
-// always render the same objects, and nothing here talks to a cluster. The
+// Namespace and the objects inside it. Pure: the same Tenant, profile and
+// settings always render the same objects, and nothing here talks to a cluster. The
 // ResourceQuota is rendered apart (renderResourceQuota) because its amounts
 // depend on live usage (operator/quota/allocate.ts).
 import type { KubeObject } from "../runtime/kube-client.ts";
@@ -10,6 +10,8 @@ import { renderLimitRange } from "./limit-range.ts";
 import { renderNamespace } from "./namespace.ts";
 import { renderNetworkPolicies } from "./network-policies.ts";
 import type { PlatformSettings } from "./platform.ts";
+import { renderPriorityQuota } from "./priority-quota.ts";
+import type { TenantProfile } from "./profile.ts";
 import { renderRoleBindings } from "./role-binding.ts";
 
 export interface DesiredNamespace {
@@ -20,16 +22,17 @@ export interface DesiredNamespace {
   children: KubeObject[];
 }
 
-export function renderTenant(tenant: Tenant, platform: PlatformSettings): DesiredNamespace[] {
+export function renderTenant(tenant: Tenant, platform: PlatformSettings, { profile, egress }: TenantProfile): DesiredNamespace[] {
   return (tenant.spec.namespaces ?? []).map(({ name: shortName }) => {
     const name = namespaceName(tenant.metadata.name, shortName);
     const limitRange = renderLimitRange(tenant, name);
     const children = [
       ...(limitRange ? [limitRange] : []),
-      ...renderNetworkPolicies(tenant, name, platform),
+      renderPriorityQuota(tenant.metadata.name, name),
+      ...renderNetworkPolicies(tenant, name, platform, profile, egress.allowed),
       // People get access last, once the namespace is fenced in.
       ...renderRoleBindings(tenant, name),
     ];
-    return { shortName, name, namespace: renderNamespace(tenant, shortName, platform), children };
+    return { shortName, name, namespace: renderNamespace(tenant, shortName, profile), children };
   });
 }

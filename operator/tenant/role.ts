@@ -23,6 +23,8 @@ export interface Placement {
 export type ReconcileReport =
   /** spec.placement selects no cluster: nothing was changed anywhere. */
   | { stage: "Unplaced"; allocation: QuotaDecision; placement: Placement }
+  /** The SecurityProfile its level selects does not exist: nothing was changed anywhere. */
+  | { stage: "ProfileNotFound"; allocation: QuotaDecision; placement: Placement; message: string }
   /** A new tenant that does not fit its parent yet: nothing was created. */
   | { stage: "AwaitingQuota"; allocation: QuotaDecision; placement: Placement }
   /** Every phase ran; `here` says whether the tenant is placed on this cluster. */

@@ -23,6 +23,8 @@ export interface ClusterObservations {
   quotaHard: ResourceList;
   /** What is wrong with spec.placement (fleet/placement.ts). */
   placementProblems?: string[];
+  /** Where the tenant and its MLPS profile disagree (profile.ts), or that the profile is missing. */
+  profileProblem?: { reason: "SecurityProfileNotFound" | "EgressWiderThanProfile"; message: string };
   /** Hub only: each other placed cluster where the tenant is not ready, as "cluster: why". */
   memberProblems?: string[];
   /** The hierarchy's verdict (quota-decision.ts); absent in tests that do not care. */
@@ -52,6 +54,7 @@ export function readyCondition(obs: ClusterObservations): ConditionInput {
   if (obs.placementProblems?.length) {
     return { type: "Ready", status: "False", reason: "PlacementInvalid", message: obs.placementProblems.join("; ") };
   }
+  if (obs.profileProblem) return { type: "Ready", status: "False", ...obs.profileProblem };
   if (obs.allocation?.allocated.status === "False") {
     return { type: "Ready", status: "False", reason: "QuotaNotAllocated", message: obs.allocation.allocated.message };
   }

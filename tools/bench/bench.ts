@@ -10,6 +10,7 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { shippedProfile } from "../../operator/api/manifests.ts";
 import { planQuota } from "../../operator/quota/allocate.ts";
 import { parseResourceList } from "../../operator/api/quantity.ts";
 import { inParallel } from "../../operator/runtime/in-parallel.ts";
@@ -17,6 +18,7 @@ import { KubeClient, type KubeObject, type ResourceType } from "../../operator/r
 import { NAMESPACED_CHILD_TYPES, NAMESPACES, RESOURCE_QUOTAS, TENANTS } from "../../operator/api/resources.ts";
 import { sleep } from "../../operator/runtime/sleep.ts";
 import { DEFAULT_PLATFORM } from "../../operator/tenant/platform.ts";
+import { tenantProfile, withProfileQuota } from "../../operator/tenant/profile.ts";
 import { renderTenant } from "../../operator/tenant/render.ts";
 import { renderResourceQuota } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
@@ -73,8 +75,10 @@ function benchTenant(i: number): Tenant {
 
 /** Exactly what yunshu makes of one tenant, as a bare client would create it: namespaces first. */
 function objectsOf(t: Tenant): { namespaces: KubeObject[]; children: [ResourceType, KubeObject][] } {
-  const desired = renderTenant(t, DEFAULT_PLATFORM);
-  const plan = planQuota(parseResourceList(t.spec.quota?.hard), desired.map((d) => ({ namespace: d.name })));
+  const profile = shippedProfile(t.spec.securityLevel ?? 3);
+  const desired = renderTenant(t, DEFAULT_PLATFORM, tenantProfile(t, profile));
+  const hard = parseResourceList(t.spec.quota?.hard);
+  const plan = planQuota(withProfileQuota(hard, hard, profile), desired.map((d) => ({ namespace: d.name })));
   return {
     namespaces: desired.map((d) => d.namespace),
     children: desired.flatMap((d) => [

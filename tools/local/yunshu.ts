@@ -108,7 +108,10 @@ export async function waitForReason(plane: ControlPlane, name: string, reason: s
   }, { timeoutMs });
 }
 
-/** A pod that Pod Security "restricted" admits, requesting `cpu`. */
+/** The platform registry the shipped level-3 and level-4 profiles allow (crds/security-profiles.yaml). */
+export const PLATFORM_REGISTRY = "registry.yunshu.internal/";
+
+/** A pod that Pod Security "restricted" and every shipped MLPS profile admit, requesting `cpu`. */
 export function restrictedPod(name: string, cpu = "100m") {
   return {
     metadata: { name },
@@ -117,7 +120,8 @@ export function restrictedPod(name: string, cpu = "100m") {
       containers: [
         {
           name: "app",
-          image: "registry.invalid/app:1",
+          image: `${PLATFORM_REGISTRY}app:1`,
+          imagePullPolicy: "Always",
           resources: { requests: { cpu, memory: "64Mi" }, limits: { cpu, memory: "64Mi" } },
           securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
         },

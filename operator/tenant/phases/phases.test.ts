@@ -6,7 +6,9 @@ import type { KubeObject } from "../../api/meta.ts";
 import { parseResourceList } from "../../api/quantity.ts";
 import { LIMIT_RANGES, NETWORK_POLICIES, RESOURCE_QUOTAS, ROLE_BINDINGS } from "../../api/resources.ts";
 import { tenantLabels } from "../labels.ts";
+import { shippedProfile } from "../../api/manifests.ts";
 import { DEFAULT_PLATFORM } from "../platform.ts";
+import { tenantProfile } from "../profile.ts";
 import { renderTenant } from "../render.ts";
 import type { Tenant } from "../types.ts";
 import { ownershipProblem } from "./namespaces.ts";
@@ -19,7 +21,7 @@ const tenant: Tenant = {
   metadata: { name: "t" },
   spec: { displayName: "t", level: "city", owners: [{ kind: "User", name: "u" }], namespaces: [{ name: "prod" }, { name: "test" }] },
 };
-const desired = renderTenant(tenant, DEFAULT_PLATFORM);
+const desired = renderTenant(tenant, DEFAULT_PLATFORM, tenantProfile(tenant, shippedProfile(3)));
 const object = (kind: string, name: string, namespace: string | undefined, labels: Record<string, string> = tenantLabels("t")): KubeObject => ({
   kind,
   metadata: { name, ...(namespace ? { namespace } : {}), labels },

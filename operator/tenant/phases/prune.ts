@@ -31,10 +31,8 @@ export function unwantedChildren(
       .filter((obj) => {
         const ns = byNamespace.get(obj.metadata.namespace ?? "");
         if (!ns) return false;
-        const wanted =
-          type === RESOURCE_QUOTAS
-            ? hasQuota && obj.metadata.name === RESOURCE_QUOTA_NAME
-            : ns.children.some((c) => c.kind === type.kind && c.metadata.name === obj.metadata.name);
+        const rendered = ns.children.some((c) => c.kind === type.kind && c.metadata.name === obj.metadata.name);
+        const wanted = rendered || (type === RESOURCE_QUOTAS && hasQuota && obj.metadata.name === RESOURCE_QUOTA_NAME);
         return !wanted;
       })
       .map((obj) => ({ type, obj })),
