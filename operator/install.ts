@@ -4,7 +4,7 @@
 // returns once the API server enforces the admission policies. A
 // restarting or overloaded API server is waited out (INSTALL_RETRY); a
 // failure says which object, how far install got, and why.
-import { DEFAULT_KINDS, loadManifests, MANIFEST_KINDS } from "./api/manifests.ts";
+import { loadManifests, MANIFEST_KINDS } from "./api/manifests.ts";
 import { TENANT_REQUESTS } from "./api/resources.ts";
 import { ApiError, type KubeClient, type KubeObject } from "./runtime/kube-client.ts";
 import { retrying, seconds, type OnRetry, type RetryPolicy } from "./runtime/retry.ts";
@@ -37,13 +37,8 @@ export async function install(client: KubeClient, log: (message: string) => void
     let step = `applying ${what}`;
     let applied = index;
     try {
-      if (DEFAULT_KINDS.has(obj.kind!)) {
-        const created = await retrying(() => createUnlessExists(client, obj), INSTALL_RETRY, onRetry);
-        log(created ? `created ${what}` : `kept ${what} as it is (a default the platform may have tuned)`);
-      } else {
-        await retrying(() => client.apply(MANIFEST_KINDS[obj.kind!]!, obj, FIELD_MANAGER), INSTALL_RETRY, onRetry);
-        log(`applied ${what}`);
-      }
+      await retrying(() => client.apply(MANIFEST_KINDS[obj.kind!]!, obj, FIELD_MANAGER), INSTALL_RETRY, onRetry);
+      log(`applied ${what}`);
       if (obj.kind === "CustomResourceDefinition") {
         step = `waiting for ${what} to be established`;
         applied++;
@@ -68,17 +63,6 @@ export async function install(client: KubeClient, log: (message: string) => void
     throw new Error(installFailure("waiting for the API server to enforce the admission policies", manifests.length - 1, manifests.length, manifests.length, err), { cause: err });
   }
   log("the API server enforces yunshu's admission policies");
-}
-
-/** Creates `obj` unless it exists; whether it did. A retried create that had gone through finds it existing, which is the same. */
-async function createUnlessExists(client: KubeClient, obj: KubeObject): Promise<boolean> {
-  try {
-    await client.create(MANIFEST_KINDS[obj.kind!]!, obj, FIELD_MANAGER);
-    return true;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 409) return false;
-    throw err;
-  }
 }
 
 /** What no admission policy of yunshu's lets through: a request in someone else's name (dry run, never stored). */

@@ -19,9 +19,11 @@ import type { ClusterCredentials } from "./runtime/kubeconfig.ts";
 import { KubeClient, type KubeClientOptions } from "./runtime/kube-client.ts";
 import { LeaderElector, type LeaderElectionOptions } from "./runtime/leader-election.ts";
 import type { Logger } from "./runtime/log.ts";
+import { retrying, type RetryPolicy } from "./runtime/retry.ts";
 import { WorkQueue } from "./runtime/workqueue.ts";
 import { managedCaches, type TenantCaches } from "./tenant/caches.ts";
 import { TENANT_CONTROLLER, tenantController } from "./tenant/controller.ts";
+import { createMissingProfiles } from "./tenant/default-profiles.ts";
 import { indexByParent } from "./tenant/directory.ts";
 import type { PlatformSettings } from "./tenant/platform.ts";
 import type { Tenant } from "./tenant/types.ts";
@@ -57,6 +59,9 @@ export interface OperatorOptions {
 
 /** What running and syncing needs of an informer, whatever it caches. */
 export type RunnableInformer = Pick<Informer<KubeObject>, "run" | "waitForSync" | "type" | "size" | "stats">;
+
+/** Creating the shipped SecurityProfiles through an API server that is restarting or busy: about a minute. */
+const PROFILE_RETRY: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 10_000, maxAttempts: 10, maxElapsedMs: 60_000 };
 
 /** The hub's client and caches. */
 export interface HubConnection {
@@ -176,6 +181,17 @@ export class Operator {
     return this.options.leaderElection?.name ?? OPERATOR_LEASE;
   }
 
+  private async createMissingProfiles(): Promise<void> {
+    const { log } = this.options;
+    try {
+      await retrying(() => createMissingProfiles(this.hub.client, this.hub.caches.profiles, log), PROFILE_RETRY);
+    } catch (err) {
+      log.error("could not create the shipped SecurityProfiles; tenants of a level without one change nothing until it exists: apply crds/defaults/security-profiles.yaml, or restart the operator", {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
   /** Starts informers, waits for their first list, then runs workers until stop(). */
   async start(): Promise<void> {
     const { log, resyncMs } = this.options;
@@ -191,6 +207,9 @@ export class Operator {
       if (signal.aborted) return electing.done;
     }
     this.metrics.setLeader(this.leaseName, true);
+    // Beside the workers, not before them: tenants of a level whose profile
+    // is missing wait (SecurityProfileNotFound) and wake when it appears.
+    void this.createMissingProfiles();
     this.fleet = new Fleet({
       hub: this.hub.client,
       tenants: this.hub.caches.tenants,

@@ -1,5 +1,6 @@
 // What yunshu ships in crds/ (CRDs, ClusterRoles, admission policies, the
-// operator's identity, the default security profiles), read in install order. `yunshu install`, the Pulumi
+// operator's identity), read in install order, and the defaults the operator
+// creates when they are missing (crds/defaults/). `yunshu install`, the Pulumi
 // bootstrap and the chart's tests all read the same files; this module pulls
 // in nothing of the operator's runtime, so infra/ can use it.
 import { readFileSync } from "node:fs";
@@ -7,7 +8,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import { SECURITY_PROFILE_RESOURCE, type SecurityProfile } from "./generated.ts";
+import type { SecurityProfile } from "./generated.ts";
 import type { KubeObject, ResourceType } from "./meta.ts";
 
 export const CRDS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../crds");
@@ -35,16 +36,11 @@ export const MANIFEST_KINDS: Record<string, ResourceType> = {
   RoleBinding: { group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding", plural: "rolebindings", namespaced: true },
   Namespace: { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
   ServiceAccount: { group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts", namespaced: true },
-  SecurityProfile: SECURITY_PROFILE_RESOURCE,
 };
-
-/** Kinds shipped as defaults for the platform to tune: install creates them when absent and never overwrites them. */
-export const DEFAULT_KINDS: ReadonlySet<string> = new Set(["SecurityProfile"]);
 
 /** Install order: types before their users, namespaces before what lives in them. */
 const ORDER = [
   "CustomResourceDefinition",
-  "SecurityProfile",
   "Namespace",
   "ServiceAccount",
   "ClusterRole",
@@ -70,10 +66,14 @@ export async function loadManifests(dir = CRDS_DIR): Promise<KubeObject[]> {
   return docs.sort((a, b) => ORDER.indexOf(a.kind!) - ORDER.indexOf(b.kind!));
 }
 
-/** The SecurityProfiles yunshu ships (crds/security-profiles.yaml), by level: what a fresh install has. */
+/** The SecurityProfiles yunshu ships (crds/defaults/security-profiles.yaml), one per level. */
+export function shippedProfiles(dir = CRDS_DIR): SecurityProfile[] {
+  return parseAllDocuments(readFileSync(join(dir, "defaults", "security-profiles.yaml"), "utf8")).map((d) => d.toJS() as SecurityProfile);
+}
+
+/** The shipped profile of one level. */
 export function shippedProfile(level: 2 | 3 | 4, dir = CRDS_DIR): SecurityProfile {
-  const profiles = parseAllDocuments(readFileSync(join(dir, "security-profiles.yaml"), "utf8")).map((d) => d.toJS() as SecurityProfile);
-  const profile = profiles.find((p) => p.spec.level === level);
-  if (!profile) throw new Error(`crds/security-profiles.yaml has no profile for level ${level}`);
+  const profile = shippedProfiles(dir).find((p) => p.spec.level === level);
+  if (!profile) throw new Error(`crds/defaults/security-profiles.yaml has no profile for level ${level}`);
   return profile;
 }

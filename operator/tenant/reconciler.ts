@@ -94,7 +94,9 @@ export class TenantReconciler implements Reconciler {
     const guardrails = tenantProfile(tenant, profile);
     const { egress } = guardrails;
     const desired = here ? renderTenant(tenant, this.platform, guardrails) : [];
-    const [{ observed, active }] = await Promise.all([ensureNamespaces(run, desired), here ? mirrorProfile(run, profile) : undefined]);
+    // A member enforces its own copy of the profile: it is there before any namespace of the level.
+    if (here) await mirrorProfile(run, profile);
+    const { observed, active } = await ensureNamespaces(run, desired);
     await holding;
     const activeNames = active.map((ns) => ns.name);
     const [quota] = await Promise.all([splitQuota(clusterQuotaStore(run), name, placement.share, activeNames), applyIsolation(run, active)]);

@@ -108,7 +108,7 @@ export async function waitForReason(plane: ControlPlane, name: string, reason: s
   }, { timeoutMs });
 }
 
-/** The platform registry the shipped level-3 and level-4 profiles allow (crds/security-profiles.yaml). */
+/** The platform registry the shipped level-3 and level-4 profiles allow (crds/defaults/security-profiles.yaml). */
 export const PLATFORM_REGISTRY = "registry.yunshu.internal/";
 
 /** A pod that Pod Security "restricted" and every shipped MLPS profile admit, requesting `cpu`. */
