@@ -47,6 +47,8 @@ function whatIsAsked(spec: TenantRequestSpec): string {
       return `add namespaces to tenant ${spec.tenant}`;
     case "RemoveNamespaces":
       return `remove namespaces from tenant ${spec.tenant}`;
+    case "ChangeSecurityLevel":
+      return `move tenant ${spec.tenant} to MLPS level ${spec.securityLevel!}`;
   }
 }
 
