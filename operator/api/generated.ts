@@ -407,13 +407,13 @@ export const TENANT_REQUEST_API_VERSION = "yunshu.io/v1alpha1";
 export const TENANT_REQUEST_RESOURCE = { group: "yunshu.io", version: "v1alpha1", kind: "TenantRequest", plural: "tenantrequests", namespaced: false } as const;
 
 /**
- * A department's request to the platform team: create a tenant, change a tenant's quota, or add or
- * remove namespaces. yunshu reports whether the requester may ask it (condition Authorized: owners
- * ask for their tenants) and whether it fits the parent tenant's quota and the cloud's capacity
- * (condition Fits); a platform admin approves or denies it (condition Approved, set through the
- * status subresource, with status.decidedBy); yunshu then applies an approved request to the Tenant
- * (condition Applied). The spec cannot change after creation, and a decided request cannot be
- * deleted.
+ * A department's request to the platform team: create a tenant, change a tenant's quota or MLPS
+ * level, or add or remove namespaces. yunshu reports whether the requester may ask it (condition
+ * Authorized: owners ask for their tenants) and whether it fits the parent tenant's quota and the
+ * cloud's capacity (condition Fits); a platform admin approves or denies it (condition Approved,
+ * set through the status subresource, with status.decidedBy); yunshu then applies an approved
+ * request to the Tenant (condition Applied). The spec cannot change after creation, and a decided
+ * request cannot be deleted.
  */
 export interface TenantRequest {
   apiVersion: "yunshu.io/v1alpha1";
@@ -448,12 +448,13 @@ export interface TenantRequestSpec {
    */
   tenant: string;
   /**
-   * Create: a new tenant (displayName, level, and optionally parent, owners, namespaces, quota).
-   * ChangeQuota: set the tenant-wide hard limits named in quota.hard to these values (other
-   * resources keep theirs). AddNamespaces / RemoveNamespaces: add or remove the namespaces named in
-   * namespaces (removal follows the tenant's deletionPolicy, Retain by default).
+   * Create: a new tenant (displayName, level, and optionally parent, owners, namespaces, quota,
+   * securityLevel). ChangeQuota: set the tenant-wide hard limits named in quota.hard to these
+   * values (other resources keep theirs). AddNamespaces / RemoveNamespaces: add or remove the
+   * namespaces named in namespaces (removal follows the tenant's deletionPolicy, Retain by
+   * default). ChangeSecurityLevel: move the tenant to the MLPS level in securityLevel.
    */
-  action: "Create" | "ChangeQuota" | "AddNamespaces" | "RemoveNamespaces";
+  action: "Create" | "ChangeQuota" | "AddNamespaces" | "RemoveNamespaces" | "ChangeSecurityLevel";
   /**
    * Why the department asks, in its own words (any script), for the platform team and the audit
    * trail; 1 to 2048 characters.
@@ -498,6 +499,15 @@ export interface TenantRequestSpec {
    * one word of lower-case letters and digits each, without '-', and not system.
    */
   namespaces?: string[];
+  /**
+   * Create and ChangeSecurityLevel. The MLPS (等保) level, 2, 3 or 4, that selects the
+   * SecurityProfile mlps-<level> (Tenant spec.securityLevel). With Create, the new tenant's level
+   * (left out: the Tenant's default, 3); with ChangeSecurityLevel, required: the level the tenant
+   * moves to, other than the one it has. The tenant's namespaces follow the new profile as soon as
+   * the request is applied, so yunshu flags a lower level in condition Fits (reason
+   * LowersSecurityLevel): approve it only with the system's re-classification (定级备案) on record.
+   */
+  securityLevel?: 2 | 3 | 4;
   /**
    * Create and ChangeQuota. Tenant-wide hard limits, as in Tenant spec.quota.
    */
@@ -578,10 +588,12 @@ export interface TenantRequestStatus {
    * TenantNotFound, or TooManyPending when the requester has more requests pending than yunshu
    * judges at a time, and then Fits is not assessed; a request is approved only when True); Fits
    * (yunshu: True when the request fits the parent's quota and the cloud's capacity, with the
-   * numbers in the message); Approved (the platform admin: True with reason Approved, or False with
-   * reason Denied, and the decision's reason as the message; final); Applied (yunshu: True once the
-   * Tenant was created or changed, False with reason Failed, NotAuthorized or NoLongerFits when it
-   * could not be; final).
+   * numbers in the message; for ChangeSecurityLevel True with reason RaisesSecurityLevel, or
+   * LowersSecurityLevel, which asks the approver to check the re-classification first, and False
+   * with reason SameSecurityLevel for the level the tenant has); Approved (the platform admin: True
+   * with reason Approved, or False with reason Denied, and the decision's reason as the message;
+   * final); Applied (yunshu: True once the Tenant was created or changed, False with reason Failed,
+   * NotAuthorized or NoLongerFits when it could not be; final).
    */
   conditions?: TenantRequestStatusCondition[];
   /**

@@ -40,6 +40,7 @@ describe("kubectl yunshu", () => {
     [["deny", "x", "--reason", "  "], /^error: deny needs --reason TEXT/],
     [["request", "--tenant", "t", "--reason", "r"], /^error: say what you ask for/],
     [["request", "--tenant"], /^error: --tenant needs a value/],
+    [["request", "--tenant", "t", "--reason", "r", "--security-level", "1"], /^error: --security-level "1" is not an MLPS level; use one of 2, 3, 4/],
   ])("%j is a usage error: one line, exit code 2, nothing sent", async (argv, message) => {
     const { code, out, err } = await run(...argv);
     expect(code).toBe(2);

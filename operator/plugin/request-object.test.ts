@@ -59,6 +59,11 @@ describe("draftFromFlags", () => {
     expect(draftFromFlags({ ...base, removeNamespace: ["test"] })).toEqual({ ...base, action: "RemoveNamespaces", namespaces: ["test"] });
   });
 
+  it("reads --security-level alone as ChangeSecurityLevel, and with --create as the new tenant's level", () => {
+    expect(draftFromFlags({ ...base, securityLevel: "2" })).toEqual({ ...base, action: "ChangeSecurityLevel", securityLevel: 2 });
+    expect(draftFromFlags({ ...base, create: true, displayName: "岳麓区数据局", level: "county", securityLevel: "4" })).toMatchObject({ action: "Create", securityLevel: 4 });
+  });
+
   it("trims the reason", () => {
     expect(draftFromFlags({ ...base, reason: "  more room  ", quota: ["pods=10"] }).reason).toBe("more room");
   });
@@ -69,10 +74,14 @@ describe("draftFromFlags", () => {
     ["no reason", { tenant: "t", quota: ["pods=1"] }, /--reason is required/],
     ["a blank reason", { tenant: "t", reason: "   ", quota: ["pods=1"] }, /--reason is required/],
     ["a reason too long", { tenant: "t", reason: "长".repeat(2049), quota: ["pods=1"] }, /2049 characters; keep it to 2048/],
-    ["no action", base, /say what you ask for: --create .*--quota .*--add-namespace .*--remove-namespace/],
+    ["no action", base, /say what you ask for: --create .*--quota .*--add-namespace .*--remove-namespace .*--security-level N/],
     ["create flags without --create", { ...base, level: "city" }, /--level describes a new tenant: add --create/],
     ["two actions", { ...base, create: true, addNamespace: ["x"] }, /one request asks for one thing, but --create and --add-namespace/],
     ["quota and namespaces", { ...base, quota: ["pods=1"], removeNamespace: ["x"] }, /--quota and --remove-namespace/],
+    ["a level change with a quota change", { ...base, quota: ["pods=1"], securityLevel: "2" }, /one request asks for one thing, but --quota and --security-level were given/],
+    ["a level that is not one", { ...base, securityLevel: "5" }, /--security-level "5" is not an MLPS level; use one of 2, 3, 4/],
+    ["a level that is not a number", { ...base, create: true, displayName: "X", level: "city", securityLevel: "high" }, /--security-level "high" is not an MLPS level/],
+    ["create flags with a level change", { ...base, securityLevel: "3", displayName: "X" }, /--display-name describes a new tenant, which only --create takes, not --security-level/],
     ["create flags with another action", { ...base, addNamespace: ["x"], owner: ["User:a"] }, /--owner describes a new tenant, which only --create takes, not --add-namespace/],
     ["create without a display name", { ...base, create: true, level: "city" }, /--create needs --display-name/],
     ["create without a level", { ...base, create: true, displayName: "X" }, /--create needs --level: one of province, city, county, township, village/],

@@ -21,6 +21,7 @@ export interface RequestFlags {
   quota?: string[];
   addNamespace?: string[];
   removeNamespace?: string[];
+  securityLevel?: string;
 }
 
 export type RequestDraft = Omit<TenantRequestSpec, "requester">;
@@ -29,6 +30,8 @@ export const LEVELS = ["province", "city", "county", "township", "village"] as c
 type Level = (typeof LEVELS)[number];
 export const TIERS = ["province", "city", "industry"] as const;
 type Tier = (typeof TIERS)[number];
+const SECURITY_LEVELS = [2, 3, 4] as const;
+type SecurityLevel = (typeof SECURITY_LEVELS)[number];
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** The CRDs' short namespace name: one word, so that <tenant>-<name> reads one way only. */
@@ -156,6 +159,12 @@ function namespaceList(flag: string, tenant: string, values: readonly string[]):
 
 const given = (list: readonly string[] | undefined) => (list?.length ?? 0) > 0;
 
+function securityLevel(value: string): SecurityLevel {
+  const level = SECURITY_LEVELS.find((l) => String(l) === value.trim());
+  if (level === undefined) throw new UsageError(`--security-level ${JSON.stringify(value)} is not an MLPS level; use one of ${SECURITY_LEVELS.join(", ")}`);
+  return level;
+}
+
 /** Checks the flags and says what they ask for; throws a UsageError naming the flag at fault. */
 export function draftFromFlags(flags: RequestFlags): RequestDraft {
   if (!flags.tenant) throw new UsageError("--tenant is required: the tenant to create or change");
@@ -169,6 +178,7 @@ export function draftFromFlags(flags: RequestFlags): RequestDraft {
     !flags.create && given(flags.quota) ? "--quota" : undefined,
     given(flags.addNamespace) ? "--add-namespace" : undefined,
     given(flags.removeNamespace) ? "--remove-namespace" : undefined,
+    !flags.create && flags.securityLevel !== undefined ? "--security-level" : undefined,
   ].filter((a) => a !== undefined);
   const createOnly = (
     [
@@ -188,7 +198,9 @@ export function draftFromFlags(flags: RequestFlags): RequestDraft {
   const describe = `${createOnly.join(", ")} ${createOnly.length === 1 ? "describes" : "describe"} a new tenant`;
   if (actions.length === 0) {
     if (createOnly.length > 0) throw new UsageError(`${describe}: add --create`);
-    throw new UsageError("say what you ask for: --create (a new tenant), --quota RESOURCE=QUANTITY (change quota), --add-namespace NAME or --remove-namespace NAME");
+    throw new UsageError(
+      "say what you ask for: --create (a new tenant), --quota RESOURCE=QUANTITY (change quota), --add-namespace NAME, --remove-namespace NAME or --security-level N (change the MLPS level)",
+    );
   }
   if (actions.length > 1) throw new UsageError(`one request asks for one thing, but ${actions.join(" and ")} were given; file two requests`);
 
@@ -197,6 +209,7 @@ export function draftFromFlags(flags: RequestFlags): RequestDraft {
     throw new UsageError(`${describe}, which only --create takes, not ${actions[0]}`);
   }
   if (given(flags.quota)) return { tenant, action: "ChangeQuota", reason, quota: { hard: parseQuotaFlags(flags.quota!) } };
+  if (flags.securityLevel !== undefined) return { tenant, action: "ChangeSecurityLevel", reason, securityLevel: securityLevel(flags.securityLevel) };
   if (given(flags.addNamespace)) return { tenant, action: "AddNamespaces", reason, namespaces: namespaceList("--add-namespace", tenant, flags.addNamespace!) };
   return { tenant, action: "RemoveNamespaces", reason, namespaces: namespaceList("--remove-namespace", tenant, flags.removeNamespace!) };
 }
@@ -221,6 +234,7 @@ function createDraft(tenant: string, reason: string, flags: RequestFlags): Reque
   if (given(flags.owner)) draft.owners = flags.owner!.map(parseOwnerFlag);
   if (given(flags.namespace)) draft.namespaces = namespaceList("--namespace", tenant, flags.namespace!);
   if (given(flags.quota)) draft.quota = { hard: parseQuotaFlags(flags.quota!) };
+  if (flags.securityLevel !== undefined) draft.securityLevel = securityLevel(flags.securityLevel);
   if (given(flags.cluster) || given(flags.region) || given(flags.tier)) {
     const tiers = flags.tier ?? [];
     const badTier = tiers.find((t) => !TIERS.includes(t as Tier));

@@ -97,6 +97,7 @@ describe("describeRequest", () => {
         "Asks to:       create tenant yuelu-data",
         "Display name:  岳麓区数据局",
         "Level:         county",
+        "MLPS level:    3, the default (SecurityProfile mlps-3)",
         "Parent:        changsha-data",
         "Owners:        Group yuelu-ops, ServiceAccount ci/deployer",
         "Namespaces:    prod (yuelu-data-prod)",
@@ -122,6 +123,20 @@ describe("describeRequest", () => {
     expect(text).toContain("Decision reason:  同意\n");
     expect(text).toContain("Applied:          True (Applied) — tenant changed\n");
     expect(text).not.toContain("pending");
+  });
+
+  it("shows the MLPS level a request asks for, and the flag on a lower one", () => {
+    const flag =
+      "lowers tenant yuelu-data from MLPS level 3 to 2: on approval its namespaces move at once to the weaker SecurityProfile mlps-2; approve only with the system's re-classification (定级备案) at level 2 on record";
+    const lower = req("yuelu-data-hhhhh", "2025-11-27T11:00:00Z", { action: "ChangeSecurityLevel", quota: undefined, securityLevel: 2 }, { conditions: [owner, cond("Fits", "True", "LowersSecurityLevel", flag)] });
+    const text = describeRequest(lower, now, "yunshu");
+    expect(text).toContain("Asks to:     change the MLPS level of tenant yuelu-data\n");
+    expect(text).toContain("MLPS level:  2 (SecurityProfile mlps-2)\n");
+    expect(text).toContain(`Fits:        True (LowersSecurityLevel) — ${flag}\n`);
+    expect(text).not.toContain("Quota:");
+    expect(requestsTable([lower], now, { all: false }).split("\n")[1]).toMatch(/^yuelu-data-hhhhh +yuelu-data +ChangeSecurityLevel\(2\) +\S+ +60m +True +True +lowers tenant yuelu-data from MLPS level 3 to 2: on approva…$/);
+    const create = describeRequest(req("yuelu-data-iiiii", "2025-11-27T11:00:00Z", { action: "Create", displayName: "岳麓", level: "county", quota: undefined, securityLevel: 4 }), now, "yunshu");
+    expect(create).toContain("MLPS level:    4 (SecurityProfile mlps-4)\n");
   });
 
   it("says why a request beyond its requester's cap has no capacity verdict", () => {

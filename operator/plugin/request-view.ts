@@ -13,6 +13,9 @@ function byAge(a: TenantRequest, b: TenantRequest): number {
   return (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? "") || a.metadata.name.localeCompare(b.metadata.name);
 }
 
+/** The action as the queue shows it: a level change with the level asked for, the one thing that tells two apart. */
+const actionCell = (spec: TenantRequestSpec) => (spec.action === "ChangeSecurityLevel" ? `${spec.action}(${spec.securityLevel!})` : spec.action);
+
 /** The queue, oldest first: what was asked, whether its requester may ask it and it fits, and, with `all`, what became of it. */
 export function requestsTable(requests: readonly TenantRequest[], now: Date, opts: { all: boolean }): string {
   const shown = requests.filter((r) => opts.all || isPending(r)).sort(byAge);
@@ -25,7 +28,7 @@ export function requestsTable(requests: readonly TenantRequest[], now: Date, opt
     return [
       r.metadata.name,
       r.spec.tenant,
-      r.spec.action,
+      actionCell(r.spec),
       r.spec.requester.username,
       formatAge(r.metadata.creationTimestamp, now),
       authorized?.status ?? "-",
@@ -47,6 +50,8 @@ function whatIsAsked(spec: TenantRequestSpec): string {
       return `add namespaces to tenant ${spec.tenant}`;
     case "RemoveNamespaces":
       return `remove namespaces from tenant ${spec.tenant}`;
+    case "ChangeSecurityLevel":
+      return `change the MLPS level of tenant ${spec.tenant}`;
   }
 }
 
@@ -61,6 +66,9 @@ function condition(c: TenantRequestStatusCondition | undefined, missing: string)
   return c ? `${c.status} (${c.reason})${c.message ? ` — ${c.message}` : ""}` : missing;
 }
 
+/** A level with the profile it selects; a new tenant without one gets the Tenant's default. */
+const mlpsLevel = (level: number | undefined) => (level === undefined ? "3, the default (SecurityProfile mlps-3)" : `${level} (SecurityProfile mlps-${level})`);
+
 const when = (time: string | undefined, now: Date) => (time ? `${time} (${formatAge(time, now)} ago)` : "-");
 
 /** One request in full, like kubectl describe: what, who, why, the verdict with its numbers, the decision and the outcome. */
@@ -72,13 +80,14 @@ export function describeRequest(request: TenantRequest, now: Date, prog: string)
     ["Asks to", whatIsAsked(spec)],
   ];
   if (spec.action === "Create") {
-    fields.push(["Display name", spec.displayName ?? "-"], ["Level", spec.level ?? "-"]);
+    fields.push(["Display name", spec.displayName ?? "-"], ["Level", spec.level ?? "-"], ["MLPS level", mlpsLevel(spec.securityLevel)]);
     fields.push(["Parent", spec.parent ?? "none (a top-level tenant, drawing on the capacity pool)"]);
     if (spec.code) fields.push(["Code", spec.code]);
     fields.push(["Owners", spec.owners?.length ? spec.owners.map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`).join(", ") : "the requester"]);
   }
   if (spec.namespaces?.length) fields.push(["Namespaces", spec.namespaces.map((n) => `${n} (${spec.tenant}-${n})`).join(", ")]);
   if (spec.quota?.hard) fields.push(["Quota", hardList(spec.quota.hard)]);
+  if (spec.action === "ChangeSecurityLevel") fields.push(["MLPS level", mlpsLevel(spec.securityLevel)]);
   const groups = spec.requester.groups?.length ? ` (groups: ${spec.requester.groups.join(", ")})` : "";
   fields.push(["Requester", spec.requester.username + groups], ["Filed", when(metadata.creationTimestamp, now)], ["Reason", spec.reason]);
 

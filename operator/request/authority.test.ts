@@ -50,12 +50,25 @@ describe("judgeAuthority", () => {
   });
 
   it("needs ownership of the tenant, or of one above it, to change or remove what it has", () => {
-    for (const action of ["ChangeQuota", "AddNamespaces", "RemoveNamespaces"] as const) {
-      const spec = { action, ...(action === "ChangeQuota" ? {} : { quota: undefined, namespaces: ["prod"] }) };
+    const specs: Partial<TenantRequest["spec"]>[] = [
+      { action: "ChangeQuota" },
+      { action: "AddNamespaces", quota: undefined, namespaces: ["prod"] },
+      { action: "RemoveNamespaces", quota: undefined, namespaces: ["prod"] },
+      { action: "ChangeSecurityLevel", quota: undefined, securityLevel: 2 },
+    ];
+    for (const spec of specs) {
       expect(judge(spec, { username: "yuelu-clerk" }).status).toBe("True");
       expect(judge(spec, { username: "li", groups: ["changsha-bureau"] }).status).toBe("True");
       expect(judge(spec, { username: "zhuzhou-clerk", groups: ["zhuzhou-bureau"] })).toMatchObject({ status: "False", reason: "NotOwner" });
     }
+  });
+
+  it("names what is asked of the tenant, a level change included", () => {
+    const level = { action: "ChangeSecurityLevel" as const, quota: undefined, securityLevel: 2 as const };
+    expect(judge(level, { username: "yuelu-clerk" }).message).toBe("yuelu-clerk owns tenant changsha-yuelu, and so may ask to change changsha-yuelu's MLPS level");
+    expect(judge(level, { username: "zhuzhou-clerk" }).message).toBe(
+      "zhuzhou-clerk (no groups recorded) owns neither tenant changsha-yuelu nor a tenant above it; only their owners may ask to change changsha-yuelu's MLPS level. Deny this request; an owner of changsha-yuelu can file it instead",
+    );
   });
 
   it("counts a group only when the requester's groups were recorded", () => {

@@ -77,6 +77,14 @@ function ownership(name: string, tenants: TenantDirectory, who: Requester, what:
   };
 }
 
+/** What a request asks of an existing tenant, in the verdict's words; a record, so that a new action cannot be left out. */
+const ASKS: Record<Exclude<TenantRequest["spec"]["action"], "Create">, (tenant: string) => string> = {
+  ChangeQuota: (tenant) => `change ${tenant}'s quota`,
+  AddNamespaces: (tenant) => `add namespaces to ${tenant}`,
+  RemoveNamespaces: (tenant) => `remove namespaces from ${tenant}`,
+  ChangeSecurityLevel: (tenant) => `change ${tenant}'s MLPS level`,
+};
+
 /** Whether the requester may ask this of the tenant as the tenants are now; the pending cap is judged apart. */
 export function judgeAuthority(request: TenantRequest, tenants: TenantDirectory): Authority {
   const { spec } = request;
@@ -85,8 +93,7 @@ export function judgeAuthority(request: TenantRequest, tenants: TenantDirectory)
     if (!spec.parent) return { status: "True", reason: "AnyDepartment", message: "any department may ask for a new top-level tenant" };
     return ownership(spec.parent, tenants, who, `carve tenant ${spec.tenant} from ${spec.parent}'s quota`);
   }
-  const what = spec.action === "ChangeQuota" ? `change ${spec.tenant}'s quota` : spec.action === "AddNamespaces" ? `add namespaces to ${spec.tenant}` : `remove namespaces from ${spec.tenant}`;
-  return ownership(spec.tenant, tenants, who, what);
+  return ownership(spec.tenant, tenants, who, ASKS[spec.action](spec.tenant));
 }
 
 const filedOrder = (a: TenantRequest, b: TenantRequest) => {

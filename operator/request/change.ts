@@ -7,7 +7,14 @@ import type { Tenant, TenantOwner } from "../tenant/types.ts";
 /** Set on a Tenant that a request created or changed last: the way back to who asked and who approved. */
 export const LAST_REQUEST_ANNOTATION = "yunshu.io/last-request";
 
-export type RequestProblem = { reason: "TenantExists" | "TenantNotFound" | "NamespaceNotFound" | "NamespaceTaken"; message: string };
+export type RequestProblem = { reason: "TenantExists" | "TenantNotFound" | "NamespaceNotFound" | "NamespaceTaken" | "SameSecurityLevel"; message: string };
+
+type SecurityLevel = NonNullable<Tenant["spec"]["securityLevel"]>;
+
+/** The Tenant CRD's default: a Tenant that names no level is at 3. */
+const DEFAULT_SECURITY_LEVEL: SecurityLevel = 3;
+
+export const securityLevelOf = (tenant: Tenant): SecurityLevel => tenant.spec.securityLevel ?? DEFAULT_SECURITY_LEVEL;
 
 /** A Kubernetes user name as an RBAC subject: service accounts have their own kind. */
 export function ownerFromUsername(username: string): TenantOwner {
@@ -30,6 +37,7 @@ function created(request: TenantRequest): Tenant {
       ...(spec.namespaces?.length ? { namespaces: spec.namespaces.map((name) => ({ name })) } : {}),
       ...(spec.quota?.hard ? { quota: { hard: { ...spec.quota.hard } } } : {}),
       ...(spec.placement ? { placement: structuredClone(spec.placement) } : {}),
+      ...(spec.securityLevel ? { securityLevel: spec.securityLevel } : {}),
     },
   };
 }
@@ -56,6 +64,15 @@ export function tenantAfter(request: TenantRequest, current: Tenant | undefined)
       const unknown = (spec.namespaces ?? []).filter((n) => !names.has(n));
       if (unknown.length > 0) return { reason: "NamespaceNotFound", message: `tenant ${spec.tenant} has no namespace ${unknown.join(", ")}` };
       after.spec.namespaces = (current.spec.namespaces ?? []).filter((n) => !spec.namespaces!.includes(n.name));
+      break;
+    }
+    case "ChangeSecurityLevel": {
+      const level = securityLevelOf(current);
+      // Approving it would change nothing, yet stand in the record as a decision on the tenant's level.
+      if (level === spec.securityLevel) {
+        return { reason: "SameSecurityLevel", message: `tenant ${spec.tenant} is at MLPS level ${level} already (SecurityProfile mlps-${level}), so this request would change nothing; file one for another level if that was meant` };
+      }
+      after.spec.securityLevel = spec.securityLevel!;
       break;
     }
   }

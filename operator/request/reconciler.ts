@@ -122,12 +122,14 @@ export class RequestReconciler implements Reconciler {
   /**
    * A request whose Tenant already carries its name was carried out, and
    * only the record of it is missing (a crash, or a cache that has not seen
-   * our status write yet): judging it again would find "tenant exists".
+   * our status write yet): judging it again would find "tenant exists", "no
+   * namespace" or "at that level already", and record a change that was made
+   * as one that was not.
    */
   private alreadyApplied(request: TenantRequest): Outcome | undefined {
     const tenant = this.caches.tenants.get(request.spec.tenant);
-    if (request.spec.action !== "Create" || tenant?.metadata.annotations?.[LAST_REQUEST_ANNOTATION] !== request.metadata.name) return undefined;
-    return { status: "True", reason: "Applied", message: `created tenant ${request.spec.tenant}` };
+    if (tenant?.metadata.annotations?.[LAST_REQUEST_ANNOTATION] !== request.metadata.name) return undefined;
+    return { status: "True", reason: "Applied", message: describeChange(request) };
   }
 
   /** Creates or patches the Tenant; a refusal by the API server is the request's outcome, other failures are retried. */
@@ -136,20 +138,20 @@ export class RequestReconciler implements Reconciler {
     try {
       if (action === "Create") {
         await this.client.create(TENANTS, after, REQUEST_FIELD_MANAGER);
-        return { status: "True", reason: "Applied", message: `created tenant ${tenant}` };
+        return { status: "True", reason: "Applied", message: describeChange(request) };
       }
       const current = this.caches.tenants.get(tenant)!;
       // resourceVersion makes this a compare-and-swap: a Tenant edited since
       // the verdict was computed gives a conflict, and a retry judges again.
       const patch = {
         metadata: { resourceVersion: current.metadata.resourceVersion, annotations: { [LAST_REQUEST_ANNOTATION]: request.metadata.name } },
-        spec: action === "ChangeQuota" ? { quota: { hard: request.spec.quota!.hard } } : { namespaces: after.spec.namespaces ?? [] },
+        spec: changedSpec(request, after),
       };
       await this.client.mergePatch(TENANTS, tenant, patch);
       return { status: "True", reason: "Applied", message: describeChange(request) };
     } catch (err) {
       if (action === "Create" && isConflict(err) && (await this.createdByThisRequest(request))) {
-        return { status: "True", reason: "Applied", message: `created tenant ${tenant}` };
+        return { status: "True", reason: "Applied", message: describeChange(request) };
       }
       if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 409 && err.status !== 429) {
         return { status: "False", reason: "Failed", message: `the API server refused the change to tenant ${tenant}: ${err.message}` };
@@ -208,8 +210,29 @@ export class RequestReconciler implements Reconciler {
   }
 }
 
+/** The part of the Tenant's spec a change sets; a merge patch leaves the rest as the platform team has it. */
+function changedSpec(request: TenantRequest, after: Tenant): Partial<Tenant["spec"]> {
+  switch (request.spec.action) {
+    case "ChangeQuota":
+      return { quota: { hard: request.spec.quota!.hard } };
+    case "ChangeSecurityLevel":
+      return { securityLevel: after.spec.securityLevel! };
+    default:
+      return { namespaces: after.spec.namespaces ?? [] };
+  }
+}
+
 function describeChange(request: TenantRequest): string {
-  const { action, tenant, quota, namespaces } = request.spec;
-  if (action === "ChangeQuota") return `set tenant ${tenant}'s quota: ${Object.entries(quota?.hard ?? {}).map(([r, v]) => `${r} ${v}`).join(", ")}`;
-  return `${action === "AddNamespaces" ? "added" : "removed"} namespace(s) ${(namespaces ?? []).join(", ")} ${action === "AddNamespaces" ? "to" : "from"} tenant ${tenant}`;
+  const { action, tenant, quota, namespaces, securityLevel } = request.spec;
+  switch (action) {
+    case "Create":
+      return `created tenant ${tenant}`;
+    case "ChangeQuota":
+      return `set tenant ${tenant}'s quota: ${Object.entries(quota?.hard ?? {}).map(([r, v]) => `${r} ${v}`).join(", ")}`;
+    case "ChangeSecurityLevel":
+      return `moved tenant ${tenant} to MLPS level ${securityLevel!} (SecurityProfile mlps-${securityLevel!})`;
+    case "AddNamespaces":
+    case "RemoveNamespaces":
+      return `${action === "AddNamespaces" ? "added" : "removed"} namespace(s) ${(namespaces ?? []).join(", ")} ${action === "AddNamespaces" ? "to" : "from"} tenant ${tenant}`;
+  }
 }

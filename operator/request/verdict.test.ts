@@ -131,3 +131,44 @@ describe("the capacity pool", () => {
     expect(computeVerdict(create, { ...w, taken: new Set(["city2-prod"]) }).reason).toBe("NamespaceTaken");
   });
 });
+
+describe("a change of MLPS level", () => {
+  const at = (level: 2 | 3 | 4 | undefined): Tenant => {
+    const tenant = t("a", { "requests.cpu": "2" }, { namespaces: ["prod"] });
+    return level === undefined ? tenant : { ...tenant, spec: { ...tenant.spec, securityLevel: level } };
+  };
+  const change = (securityLevel: 2 | 3 | 4) => req({ tenant: "a", action: "ChangeSecurityLevel", securityLevel });
+
+  it("flags a lower level: the weaker profile applies at once, so approval needs the re-classification on record", () => {
+    // A Tenant that names no level is at the CRD's default, 3.
+    const v = computeVerdict(change(2), world([at(undefined)]));
+    expect(v).toMatchObject({ status: "True", reason: "LowersSecurityLevel", rows: [] });
+    expect(v.message).toBe(
+      "lowers tenant a from MLPS level 3 to 2: on approval its namespaces move at once to the weaker SecurityProfile mlps-2; approve only with the system's re-classification (定级备案) at level 2 on record",
+    );
+    expect(v.after?.spec).toMatchObject({ securityLevel: 2, quota: { hard: { "requests.cpu": "2" } }, namespaces: [{ name: "prod" }] });
+  });
+
+  it("says of a higher level that running pods are left alone until replaced", () => {
+    const v = computeVerdict(change(4), world([at(2)]));
+    expect(v).toMatchObject({ status: "True", reason: "RaisesSecurityLevel", rows: [] });
+    expect(v.message).toBe(
+      "raises tenant a from MLPS level 2 to 4: on approval its namespaces move to the stricter SecurityProfile mlps-4; existing pods that mlps-4 would refuse keep running until they are replaced, and a replacement must pass mlps-4",
+    );
+    expect(v.after?.spec.securityLevel).toBe(4);
+  });
+
+  it("refuses the level the tenant has, and a tenant that does not exist", () => {
+    const same = computeVerdict(change(3), world([at(undefined)]));
+    expect(same).toMatchObject({ status: "False", reason: "SameSecurityLevel" });
+    expect(same.message).toBe("tenant a is at MLPS level 3 already (SecurityProfile mlps-3), so this request would change nothing; file one for another level if that was meant");
+    expect(same.after).toBeUndefined();
+    expect(computeVerdict(change(4), world([at(4)])).reason).toBe("SameSecurityLevel");
+    expect(computeVerdict(change(2), world([]))).toMatchObject({ status: "False", reason: "TenantNotFound" });
+  });
+
+  it("gives a new tenant the level its Create asks for, and leaves the default to the Tenant otherwise", () => {
+    expect((tenantAfter(req({ displayName: "x", level: "city", securityLevel: 4 }), undefined) as Tenant).spec.securityLevel).toBe(4);
+    expect((tenantAfter(req({ displayName: "x", level: "city" }), undefined) as Tenant).spec).not.toHaveProperty("securityLevel");
+  });
+});

@@ -9,7 +9,7 @@ import { describeShortfalls, shortfalls, type Shortfall } from "../quota/hierarc
 import { formatQuantity, parseResourceList, type ResourceList } from "../api/quantity.ts";
 import { budgetHolder, budgetOf, type TenantDirectory } from "../tenant/quota-decision.ts";
 import type { Tenant } from "../tenant/types.ts";
-import { addedNamespaces, changesQuota, isProblem, tenantAfter } from "./change.ts";
+import { addedNamespaces, changesQuota, isProblem, securityLevelOf, tenantAfter } from "./change.ts";
 
 export type CapacityRow = NonNullable<NonNullable<TenantRequest["status"]>["capacity"]>[number];
 
@@ -63,15 +63,50 @@ function heldBy(holders: Iterable<Tenant>, limits: ResourceList): ResourceList {
   return out;
 }
 
+/**
+ * A level change moves no quota; what the approver weighs is its direction.
+ * Lowering gives the tenant's namespaces a weaker profile the moment it is
+ * applied, which MLPS allows only once the system has been re-classified, so
+ * the verdict says so in words the approver cannot miss.
+ */
+function securityLevelVerdict(before: Tenant, after: Tenant): Verdict {
+  const name = after.metadata.name;
+  const from = securityLevelOf(before);
+  const to = securityLevelOf(after);
+  if (to < from) {
+    return {
+      status: "True",
+      reason: "LowersSecurityLevel",
+      message:
+        `lowers tenant ${name} from MLPS level ${from} to ${to}: on approval its namespaces move at once to the weaker SecurityProfile mlps-${to}; ` +
+        `approve only with the system's re-classification (定级备案) at level ${to} on record`,
+      rows: [],
+      after,
+    };
+  }
+  return {
+    status: "True",
+    reason: "RaisesSecurityLevel",
+    message:
+      `raises tenant ${name} from MLPS level ${from} to ${to}: on approval its namespaces move to the stricter SecurityProfile mlps-${to}; ` +
+      `existing pods that mlps-${to} would refuse keep running until they are replaced, and a replacement must pass mlps-${to}`,
+    rows: [],
+    after,
+  };
+}
+
 export function computeVerdict(request: TenantRequest, world: RequestWorld): Verdict {
   const name = request.spec.tenant;
-  const after = tenantAfter(request, world.tenants.get(name));
+  const current = world.tenants.get(name);
+  const after = tenantAfter(request, current);
   if (isProblem(after)) return { status: "False", reason: after.reason, message: after.message, rows: [] };
-  const taken = addedNamespaces(request, world.tenants.get(name)).filter((ns) => world.taken?.has(ns));
+  const taken = addedNamespaces(request, current).filter((ns) => world.taken?.has(ns));
   if (taken.length > 0) {
     const message = `namespace ${taken.join(", ")} exists already and is not yunshu's: a tenant never takes over a namespace it does not own; ask for another name, or have the platform team move what is in it`;
     return { status: "False", reason: "NamespaceTaken", message, rows: [] };
   }
+  // tenantAfter found the tenant, or it would have said so.
+  if (request.spec.action === "ChangeSecurityLevel") return securityLevelVerdict(current!, after);
   if (!changesQuota(request)) return { status: "True", reason: "NoQuotaChange", message: "the request does not change any quota", rows: [], after };
   const asked = parseResourceList(after.spec.quota?.hard);
   const parentName = after.spec.parent;

@@ -25,9 +25,11 @@ const OPTIONS = {
   quota: { type: "string", multiple: true },
   "add-namespace": { type: "string", multiple: true },
   "remove-namespace": { type: "string", multiple: true },
+  "security-level": { type: "string" },
 } as const;
 
-const help = (prog: string) => `Ask the platform team for a new tenant, a quota change, or namespaces to add or remove.
+const help = (prog: string) => `Ask the platform team for a new tenant, a quota change, namespaces to add or remove, or
+another MLPS (等保) level.
 
 The request is filed in your name (as the API server knows you: \`kubectl auth whoami\`).
 yunshu says whether it fits the parent tenant's quota and the cloud's capacity; a platform
@@ -38,12 +40,16 @@ Usage:
 
 Actions (exactly one):
   --create                    a new tenant; needs --display-name and --level, and may take
-                              --parent, --code, --owner, --namespace and --quota
+                              --parent, --code, --owner, --namespace, --quota and --security-level
   --quota RESOURCE=QUANTITY   change the tenant-wide quota of an existing tenant (repeatable;
                               resources not named keep their limits)
   --add-namespace NAME        add a namespace NAME, one word (it becomes <tenant>-NAME; repeatable)
   --remove-namespace NAME     remove a namespace (the tenant's deletionPolicy decides whether it
                               is kept or deleted; repeatable)
+  --security-level N          move an existing tenant to MLPS level N (2, 3 or 4): its namespaces
+                              follow SecurityProfile mlps-N once approved. A lower level is
+                              flagged to the platform team, which approves it only with the
+                              system's re-classification (定级备案) on record
 
 Flags:
   --tenant NAME               the tenant to create or change (lower-case letters, digits, '-';
@@ -63,6 +69,7 @@ Flags:
                               split evenly over the clusters these select (kubectl get clusters.yunshu.io)
   --quota RESOURCE=QUANTITY   with --create: the new tenant's quota (repeatable), e.g.
                               requests.cpu=8, requests.memory=16Gi, pods=100
+  --security-level N          with --create: the new tenant's MLPS level (2, 3 or 4; default 3)
 
 ${GLOBAL_FLAGS_HELP}
 Examples:
@@ -76,11 +83,14 @@ Examples:
 
   # Another namespace
   ${prog} request --tenant yuelu-data --add-namespace staging --reason "预发布环境"
+
+  # A lower MLPS level, once the system has been re-classified
+  ${prog} request --tenant yuelu-data --security-level 2 --reason "系统已重新定级为第二级并备案"
 `;
 
 export const request: Command = {
   name: "request",
-  summary: "file a TenantRequest: a new tenant, a quota change, namespaces to add or remove",
+  summary: "file a TenantRequest: a new tenant, a quota change, namespaces to add or remove, another MLPS level",
   audience: "department",
   help,
   async run(args, ctx) {
@@ -103,6 +113,7 @@ export const request: Command = {
       quota: values.quota,
       addNamespace: values["add-namespace"],
       removeNamespace: values["remove-namespace"],
+      securityLevel: values["security-level"],
     });
     const client = connect(ctx.session, flags);
     const me = await whoami(client);
