@@ -138,14 +138,17 @@ export function computeStatus(tenant: Tenant, obs: TenantObservations, now: Date
 /**
  * hard is the tenant-wide quota enforced (absent while a new tenant waits
  * for room: the next reconcile reads it as "nothing enforced yet"); children
- * appears for a tenant that has some.
+ * appears for a tenant that has some. used covers what hard names: the
+ * profile's count and storage limits are the level's, not the tenant's
+ * budget, and show in each namespace's ResourceQuota (kubectl yunshu usage).
  */
 function quotaStatus(obs: TenantObservations): NonNullable<TenantStatus["quota"]> {
   const allocation = obs.allocation;
   const hard = allocation ? allocation.hard : obs.quotaHard;
+  const used = hard ? Object.fromEntries(Object.entries(obs.quotaUsed).filter(([r]) => r in hard)) : obs.quotaUsed;
   return {
     ...(hard ? { hard: formatResourceList(hard) } : {}),
-    used: formatResourceList(obs.quotaUsed),
+    used: formatResourceList(used),
     ...(allocation?.hasChildren ? { children: formatResourceList(allocation.children) } : {}),
   };
 }

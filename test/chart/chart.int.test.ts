@@ -354,16 +354,12 @@ describe("on a real API server", () => {
   it("accepts the rendered manifests with a server-side dry run, then for real", async () => {
     const apply = (...flags: string[]) => plane.kubectl(["apply", "--server-side", "--field-manager=yunshu-chart-test", ...flags, "-f", "-"], undefined, manifests);
     // A dry run creates nothing, so what goes into the namespace the chart
-    // creates (yunshu-clusters) needs that namespace first, and the default
-    // SecurityProfiles need their CRD established, as helm install orders it
-    // (crds/ first).
+    // creates (yunshu-clusters) needs that namespace first, as helm install
+    // orders it.
     const namespaces = objects.filter((o) => o.kind === "Namespace");
     expect(namespaces.map((o) => o.metadata.name)).toEqual(["yunshu-clusters"]);
-    const first = objects.filter((o) => o.kind === "Namespace" || o.kind === "CustomResourceDefinition");
-    const created = await plane.kubectl(["apply", "--server-side", "--field-manager=yunshu-chart-test", "-f", "-"], undefined, JSON.stringify({ apiVersion: "v1", kind: "List", items: first }));
+    const created = await plane.kubectl(["apply", "--server-side", "--field-manager=yunshu-chart-test", "-f", "-"], undefined, JSON.stringify({ apiVersion: "v1", kind: "List", items: namespaces }));
     expect(created.code, created.stderr).toBe(0);
-    const established = await plane.kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
-    expect(established.code, established.stderr).toBe(0);
     const dryRun = await apply("--dry-run=server");
     expect(dryRun.code, dryRun.stderr).toBe(0);
     expect(dryRun.stdout.trim().split("\n")).toHaveLength(objects.length);

@@ -6,8 +6,8 @@
 // a removed member's access revoked there.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import type { Cluster } from "../../operator/api/generated.ts";
-import { CRDS_DIR } from "../../operator/api/manifests.ts";
+import { SECURITY_PROFILE_RESOURCE, type Cluster, type SecurityProfile } from "../../operator/api/generated.ts";
+import { CRDS_DIR, shippedProfile } from "../../operator/api/manifests.ts";
 import type { Operator } from "../../operator/operator.ts";
 import type { ApiError} from "../../operator/runtime/kube-client.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
@@ -18,6 +18,7 @@ import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { kubeconfigSecret, registerHub, registerMember } from "../../tools/local/fleet.ts";
 import { fileRequest, requestCondition, waitForRequestCondition } from "../../tools/local/requests.ts";
+import { refusal } from "../support/api-errors.ts";
 import { installYunshu, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 
 let hub: ControlPlane;
@@ -64,8 +65,8 @@ describe("placement", () => {
   it("puts a tenant placed by name on that member only, with its whole quota", async () => {
     await tenantsApi(hub).create(tenant("finance", { placement: { clusters: ["changsha"] }, owners: [{ kind: "User", name: "liu" }], quota: { hard: { pods: "10" } } }));
     const ready = await waitForReady(hub, "finance");
-    expect(ready.status?.clusters).toEqual([expect.objectContaining({ name: "changsha", ready: true, namespaces: 1, quota: { hard: { pods: "10" }, used: { pods: "0" } } })]);
-    expect(await quotaOf("changsha", "finance-prod")).toEqual({ pods: "10" });
+    expect(ready.status?.clusters).toEqual([expect.objectContaining({ name: "changsha", ready: true, namespaces: 1, quota: expect.objectContaining({ hard: expect.objectContaining({ pods: "10", configmaps: "100" }) }) })]);
+    expect((await quotaOf("changsha", "finance-prod"))?.pods).toBe("10");
     expect(await namespaceOn("zhuzhou", "finance-prod")).toBeUndefined();
     expect(await namespaceOn("hunan", "finance-prod")).toBeUndefined();
   });
@@ -77,15 +78,18 @@ describe("placement", () => {
     // kubectl get tenants counts its namespaces across the fleet.
     expect(ready.status?.namespaceCount).toBe(3);
     // 10 pods over three clusters: the remainder goes to the first by name.
-    expect(await quotaOf("changsha", "transport-prod")).toEqual({ pods: "4" });
-    expect(await quotaOf("hunan", "transport-prod")).toEqual({ pods: "3" });
-    expect(await quotaOf("zhuzhou", "transport-prod")).toEqual({ pods: "3" });
+    expect((await quotaOf("changsha", "transport-prod"))?.pods).toBe("4");
+    expect((await quotaOf("hunan", "transport-prod"))?.pods).toBe("3");
+    expect((await quotaOf("zhuzhou", "transport-prod"))?.pods).toBe("3");
+    // The level's profile limits are split the same way: together they are the tenant's.
+    const configmaps = await Promise.all(["changsha", "hunan", "zhuzhou"].map(async (c) => Number((await quotaOf(c, "transport-prod"))?.configmaps)));
+    expect(configmaps.reduce((a, b) => a + b)).toBe(Number(shippedProfile(3).spec.quota.hard.configmaps));
   });
 
   it("moves a tenant: the new member gets its namespaces, the old one releases them (deletionPolicy Retain)", async () => {
     await tenantsApi(hub).update("finance", (spec) => ({ ...spec, placement: { clusters: ["zhuzhou"] } }));
     await waitForReady(hub, "finance");
-    expect(await quotaOf("zhuzhou", "finance-prod")).toEqual({ pods: "10" });
+    expect((await quotaOf("zhuzhou", "finance-prod"))?.pods).toBe("10");
     const released = await eventually("finance-prod released on changsha", async () => {
       const ns = await namespaceOn("changsha", "finance-prod");
       return ns?.metadata.labels?.["yunshu.io/released"] === "true" ? ns : undefined;
@@ -216,7 +220,31 @@ describe("a department on a member cluster", () => {
     // Even the member's cluster-admin meets the admission policy yunshu installed there.
     const admin = await on.zhuzhou!.mergePatch(RESOURCE_QUOTAS, RESOURCE_QUOTA_NAME, { spec: { hard: { pods: "1000" } } }, "finance-prod").then(() => undefined, (e: unknown) => e);
     expect((admin as ApiError).message).toContain("is managed by yunshu for tenant finance");
-    expect(await quotaOf("zhuzhou", "finance-prod")).toEqual({ pods: "10" });
+    expect((await quotaOf("zhuzhou", "finance-prod"))?.pods).toBe("10");
+  });
+});
+
+describe("a member's security profiles", () => {
+  const SERVICES: ResourceType = { group: "", version: "v1", kind: "Service", plural: "services", namespaced: true };
+  const profileOn = async (cluster: string) => (await on[cluster]!.get<SecurityProfile & KubeObject>(SECURITY_PROFILE_RESOURCE, "mlps-3"))?.spec;
+
+  it("are the hub's: copied there, a hand edit on the member put back, a tuned hub profile followed, and enforced by the member's admission", async () => {
+    const hubSpec = await profileOn("hunan");
+    await eventually("zhuzhou's copy of mlps-3", async () => JSON.stringify(await profileOn("zhuzhou")) === JSON.stringify(hubSpec));
+    await on.zhuzhou!.mergePatch(SECURITY_PROFILE_RESOURCE, "mlps-3", { spec: { services: { allowedTypes: ["ClusterIP", "NodePort"] } } });
+    await eventually("the hand edit on zhuzhou to be put back", async () => (await profileOn("zhuzhou"))?.services.allowedTypes.join() === "ClusterIP");
+    const nodePort = { apiVersion: "v1", kind: "Service", metadata: { name: "exposed", namespace: "finance-prod" }, spec: { type: "NodePort", ports: [{ port: 80 }] } } as KubeObject;
+    const liu = new KubeClient(members.zhuzhou!.credentials("liu"));
+    try {
+      expect((await refusal(liu.create(SERVICES, nodePort))).message).toContain("MLPS profile mlps-3 (services.allowedTypes) does not allow type NodePort");
+      expect(await on.zhuzhou!.get(SERVICES, "exposed", "finance-prod")).toBeUndefined();
+      await on.hunan!.mergePatch(SECURITY_PROFILE_RESOURCE, "mlps-3", { spec: { quota: { hard: { configmaps: "80" } } } });
+      await eventually("finance's quota on zhuzhou to follow the hub's profile", async () => (await quotaOf("zhuzhou", "finance-prod"))?.configmaps === "80");
+      expect((await profileOn("zhuzhou"))?.quota.hard.configmaps).toBe("80");
+    } finally {
+      await on.hunan!.mergePatch(SECURITY_PROFILE_RESOURCE, "mlps-3", { spec: { quota: { hard: { configmaps: String(shippedProfile(3).spec.quota.hard.configmaps) } } } });
+      await liu.close();
+    }
   });
 });
 

@@ -355,13 +355,15 @@ describe("kubectl yunshu", () => {
     expect(run.stdout).toMatch(/^requests\.cpu +40 +12 +28 +0 +0%$/m);
     expect(run.stdout).toMatch(/^requests\.memory +64Gi +24Gi +40Gi +0 +0%$/m);
     expect(run.stdout).toMatch(/^NAMESPACE +STATE +RESOURCE +HARD +USED$/m);
-    expect(run.stdout).toMatch(/^hunan-prod +Active +requests\.cpu +28 +0$/m);
+    // The level's profile limits (configmaps, …) share each namespace's quota, sorted with the tenant's own.
+    expect(run.stdout).toMatch(/^hunan-prod +Active +configmaps +100 +\d+$/m);
+    expect(run.stdout).toMatch(/^ +requests\.cpu +28 +0$/m);
     expect(run.stdout).toMatch(/^ +requests\.memory +40Gi +0$/m);
 
     // The platform role reads every namespace's quota, as usage needs.
     const platform = await yunshu(adminLi, "usage", "hunan");
     expect(platform.code).toBe(0);
-    expect(platform.stdout).toMatch(/^hunan-prod +Active +requests\.cpu +28 +0$/m);
+    expect(platform.stdout).toMatch(/^ +requests\.cpu +28 +0$/m);
 
     const yaml = await yunshu("admin", "usage", "changsha", "-o", "yaml");
     expect(yaml.stdout).toMatch(/^kind: List$/m);

@@ -11,6 +11,7 @@ import {
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Operator } from "../../operator/operator.ts";
+import { shippedProfile } from "../../operator/api/manifests.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { apiFailure } from "../support/api-errors.ts";
 import { eventually } from "../../tools/local/eventually.ts";
@@ -114,7 +115,9 @@ describe("changes to a Tenant", () => {
       const q = await core.readNamespacedResourceQuota({ name: "yunshu-tenant-quota", namespace: "hunan-data-bureau-test" });
       return q.spec?.hard?.["requests.memory"] === undefined ? q.spec?.hard : undefined;
     });
-    expect(hard).toEqual({ "requests.cpu": "4", pods: "50" });
+    // What the tenant names, split over its two namespaces, and the level's profile limits beside it.
+    expect(hard).toMatchObject({ "requests.cpu": "4", pods: "50" });
+    expect(Object.keys(hard!).sort()).toEqual(["pods", "requests.cpu", ...Object.keys(shippedProfile(3).spec.quota.hard)].sort());
     await waitForReady(plane, "hunan-data-bureau");
     await new Promise((r) => setTimeout(r, 1_500));
     const before = operator.hub.client.writeCount;

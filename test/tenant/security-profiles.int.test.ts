@@ -34,13 +34,15 @@ const RIVAL_DOMAIN = "rival.hunan.gov.cn";
 
 let plane: ControlPlane;
 let operator: Operator;
+let identity: string;
 let admin: KubeClient;
 let alice: KubeClient;
 let bob: KubeClient;
 
 beforeAll(async () => {
   plane = await ControlPlane.start({ name: "profiles", users: [{ name: "alice", groups: [] }, { name: "bob", groups: [] }] });
-  operator = await startOperator(plane, await installYunshu(plane));
+  identity = await installYunshu(plane);
+  operator = await startOperator(plane, identity);
   const tenants = tenantsApi(plane);
   for (const level of LEVELS) {
     await tenants.create(
@@ -231,7 +233,9 @@ describe("egress prefixes", () => {
 
   it("levels 3 and 4 refuse ranges wider than the profile's prefix, so halves of the internet do not add up to it", async () => {
     for (const [level, wide] of [
+      [3, ["0.0.0.0/0"]],
       [3, ["10.0.0.0/8"]],
+      [4, ["::/0"]],
       [4, ["0.0.0.0/1", "128.0.0.0/1"]],
       [4, ["10.20.0.0/16"]],
     ] as const) {
@@ -356,5 +360,18 @@ describe("a profile change", () => {
     );
     await admin.create(SECURITY_PROFILE_RESOURCE, { apiVersion: saved.apiVersion, kind: saved.kind, metadata: { name: "mlps-4", labels: saved.metadata.labels }, spec: saved.spec } as KubeObject);
     await waitForReady(plane, "bureau4");
+  });
+});
+
+describe("the shipped profiles", () => {
+  it("are created by the operator when missing, and a tuned one is never overwritten, across a restart", async () => {
+    await operator.stop();
+    await admin.delete(SECURITY_PROFILE_RESOURCE, "mlps-2");
+    await admin.mergePatch(SECURITY_PROFILE_RESOURCE, "mlps-4", { spec: { quota: { hard: { secrets: "42" } } } });
+    operator = await startOperator(plane, identity);
+    const recreated = await eventually("mlps-2 to be back", () => admin.get<SecurityProfile & KubeObject>(SECURITY_PROFILE_RESOURCE, "mlps-2"));
+    expect(recreated.spec).toEqual(shippedProfile(2).spec);
+    expect((await admin.get<SecurityProfile & KubeObject>(SECURITY_PROFILE_RESOURCE, "mlps-4"))?.spec.quota.hard.secrets).toBe("42");
+    await waitForReady(plane, "bureau2");
   });
 });

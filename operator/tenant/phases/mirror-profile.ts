@@ -10,19 +10,20 @@ import type { KubeObject } from "../../api/meta.ts";
 import type { SecurityProfile } from "../profile.ts";
 import { write, type TenantRun } from "../run.ts";
 
-/** The field manager of the copies: not the operator's own, so that an audit shows who wrote them and why. */
-const MIRROR_FIELD_MANAGER = "yunshu-profile-mirror";
+const FIELD_MANAGER = "yunshu-operator";
 
 export async function mirrorProfile(run: TenantRun, profile: SecurityProfile & KubeObject): Promise<void> {
   const local = run.caches.localProfiles;
   if (!local) return;
   const copy = local.get(profile.metadata.name);
   if (copy && JSON.stringify(copy.spec) === JSON.stringify(profile.spec)) return;
-  const desired: SecurityProfile = {
+  // A whole replacement, not a server-side apply: an apply would leave
+  // entries someone else added to a list (an extra Service type) in place.
+  const desired = {
     apiVersion: profile.apiVersion,
     kind: profile.kind,
-    metadata: { name: profile.metadata.name, labels: { ...profile.metadata.labels } },
+    metadata: copy ? { ...copy.metadata, labels: { ...profile.metadata.labels } } : { name: profile.metadata.name, labels: { ...profile.metadata.labels } },
     spec: profile.spec,
-  };
-  await write(run, desired as SecurityProfile & KubeObject, () => run.client.apply(SECURITY_PROFILE_RESOURCE, desired as SecurityProfile & KubeObject, MIRROR_FIELD_MANAGER));
+  } as SecurityProfile & KubeObject;
+  await write(run, desired, () => (copy ? run.client.update(SECURITY_PROFILE_RESOURCE, desired) : run.client.create(SECURITY_PROFILE_RESOURCE, desired, FIELD_MANAGER)));
 }
