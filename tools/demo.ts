@@ -14,6 +14,7 @@ import type { Cluster } from "../operator/api/generated.ts";
 import { hubName } from "../operator/fleet/placement.ts";
 import { CRDS_DIR } from "../operator/api/manifests.ts";
 import type { Operator } from "../operator/operator.ts";
+import { RESOURCE_QUOTA_NAME } from "../operator/tenant/resource-quota.ts";
 import { KubeClient, type KubeObject } from "../operator/runtime/kube-client.ts";
 import { CLUSTERS, RESOURCE_QUOTAS } from "../operator/api/resources.ts";
 import type { Tenant } from "../operator/tenant/types.ts";
@@ -129,7 +130,13 @@ try {
     say(`  ${t.metadata.name} (${t.spec.displayName}, ${t.spec.level}, MLPS level ${t.spec.securityLevel ?? 3}, deletionPolicy ${t.spec.deletionPolicy ?? "Retain"})`);
     say(`    owners: ${owners}; tenant-wide quota ${JSON.stringify(t.status?.quota?.hard ?? {})}`);
     say(`    on ${clusters.join(", ") || "no cluster"} (${placementText(t, clusters.length)})`);
-    for (const w of where) say(`    ${w.cluster.padEnd(9)} ${w.namespace.padEnd(28)} quota ${JSON.stringify(w.hard)}`);
+    // The tenant's own resources, then how many limits its MLPS profile adds (kubectl yunshu usage shows them).
+    const named = new Set(Object.keys(t.status?.quota?.hard ?? {}));
+    for (const w of where) {
+      const own = Object.fromEntries(Object.entries(w.hard).filter(([r]) => named.has(r)));
+      const added = Object.keys(w.hard).length - Object.keys(own).length;
+      say(`    ${w.cluster.padEnd(9)} ${w.namespace.padEnd(28)} quota ${JSON.stringify(own)} (+ ${added} count and storage limits of profile mlps-${t.spec.securityLevel ?? 3})`);
+    }
   }
 
   say();
@@ -204,7 +211,8 @@ async function quotasByTenant(): Promise<Map<string, Landing[]>> {
     CLUSTER_NAMES.map(async (cluster) => ({ cluster, quotas: (await new KubeClient(on(cluster).credentials()).list<ResourceQuota>(RESOURCE_QUOTAS, { labelSelector: "yunshu.io/tenant" })).items })),
   );
   for (const { cluster, quotas } of perCluster) {
-    for (const q of quotas.sort((a, b) => a.metadata.namespace!.localeCompare(b.metadata.namespace!))) {
+    const shares = quotas.filter((q) => q.metadata.name === RESOURCE_QUOTA_NAME);
+    for (const q of shares.sort((a, b) => a.metadata.namespace!.localeCompare(b.metadata.namespace!))) {
       const tenant = q.metadata.labels!["yunshu.io/tenant"]!;
       byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), { cluster, namespace: q.metadata.namespace!, hard: q.spec.hard }]);
     }
