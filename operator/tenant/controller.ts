@@ -12,6 +12,7 @@ import type { Informer } from "../runtime/informer.ts";
 import type { KubeClient } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
 import { tenantsAtLevel, type TenantCaches } from "./caches.ts";
+import type { Tenant } from "./types.ts";
 import { BY_PARENT } from "./directory.ts";
 import { HubRole, type HubFleet } from "./hub-role.ts";
 import type { PlatformSettings } from "./platform.ts";
@@ -50,6 +51,10 @@ export function tenantController(deps: TenantControllerDeps): ControllerDefiniti
       watch(tenants, everywhere(queue), (_event, tenant, old) => {
         const name = tenant.metadata.name;
         const affected = new Set([name, ...tenants.byIndex(BY_PARENT, name).map((c) => c.metadata.name)]);
+        // An Ingress domain granted or given up can settle who of the tenants with domains holds which (ingress-domains.ts).
+        if (domainsOf(tenant) !== domainsOf(old)) {
+          for (const t of tenants.list()) if (t.spec.network?.ingressDomains?.length) affected.add(t.metadata.name);
+        }
         for (const parent of new Set([tenant.spec.parent, old?.spec.parent])) {
           if (!parent) continue;
           affected.add(parent);
@@ -93,5 +98,7 @@ export function tenantController(deps: TenantControllerDeps): ControllerDefiniti
 export function placementMayChange(event: string, cluster: KubeObject, old: KubeObject | undefined): boolean {
   return event !== "update" || cluster.metadata.generation !== old?.metadata.generation;
 }
+
+const domainsOf = (t: Tenant | undefined) => JSON.stringify(t?.spec.network?.ingressDomains ?? []);
 
 const ready = (c: Cluster | undefined) => c?.status?.conditions?.find((x) => x.type === "Ready")?.status;

@@ -7,15 +7,15 @@ import type { Namespace } from "../api/core-types.ts";
 import { grantAnnotations, tenantGrantees } from "./grants.ts";
 import type { Tenant } from "./types.ts";
 import { DISPLAY_NAME_ANNOTATION, namespaceName, SHORT_NAME_LABEL, tenantLabels } from "./labels.ts";
-import { INGRESS_DOMAINS_ANNOTATION, SECURITY_LEVEL_LABEL, type SecurityProfile } from "./profile.ts";
+import { INGRESS_DOMAINS_ANNOTATION, SECURITY_LEVEL_LABEL, type TenantProfile } from "./profile.ts";
 
-export function renderNamespace(tenant: Tenant, shortName: string, profile: SecurityProfile): Namespace {
+export function renderNamespace(tenant: Tenant, shortName: string, { profile, ingressDomains }: TenantProfile): Namespace {
   const podSecurity: Record<string, string> = { [SECURITY_LEVEL_LABEL]: String(profile.spec.level) };
   for (const mode of ["enforce", "audit", "warn"]) {
     podSecurity[`pod-security.kubernetes.io/${mode}`] = profile.spec.podSecurity.level;
     podSecurity[`pod-security.kubernetes.io/${mode}-version`] = profile.spec.podSecurity.version;
   }
-  const domains = tenant.spec.network?.ingressDomains ?? [];
+  const domains = ingressDomains.granted;
   return {
     apiVersion: "v1",
     kind: "Namespace",

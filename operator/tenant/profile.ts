@@ -5,6 +5,7 @@
 import type { SecurityProfile } from "../api/generated.ts";
 import type { ResourceList } from "../api/quantity.ts";
 import { parseResourceList } from "../api/quantity.ts";
+import { decideIngressDomains, type IngressDomainDecision } from "./ingress-domains.ts";
 import type { Tenant } from "./types.ts";
 
 export type { SecurityProfile };
@@ -39,14 +40,19 @@ function prefixOf(cidr: string): { family: "ipv4" | "ipv6"; length: number } {
   return { family: address.includes(":") ? "ipv6" : "ipv4", length: Number(length) };
 }
 
-/** A tenant's profile and which of its egress CIDRs the profile allows: what rendering needs of it. */
+/**
+ * What rendering needs beside the Tenant: its profile, which of its egress
+ * CIDRs the profile allows, and which of its Ingress domains are its alone
+ * among `tenants` (ingress-domains.ts).
+ */
 export interface TenantProfile {
   profile: SecurityProfile;
   egress: EgressDecision;
+  ingressDomains: IngressDomainDecision;
 }
 
-export function tenantProfile(tenant: Tenant, profile: SecurityProfile): TenantProfile {
-  return { profile, egress: decideEgress(tenant.spec.network?.egressCIDRs ?? [], profile) };
+export function tenantProfile(tenant: Tenant, profile: SecurityProfile, tenants: Iterable<Tenant> = []): TenantProfile {
+  return { profile, egress: decideEgress(tenant.spec.network?.egressCIDRs ?? [], profile), ingressDomains: decideIngressDomains(tenant, tenants) };
 }
 
 export interface EgressDecision {

@@ -25,13 +25,21 @@ import { revokeStrangers } from "./phases/revoke.ts";
 import { clusterQuotaStore, splitQuota } from "./phases/quota-split.ts";
 import { releaseOrDelete, releaseUndeclared } from "./phases/release.ts";
 import type { PlatformSettings } from "./platform.ts";
-import { profileName, tenantLevel, tenantProfile, withProfileQuota } from "./profile.ts";
+import { profileName, tenantLevel, tenantProfile, withProfileQuota, type TenantProfile } from "./profile.ts";
+import type { ClusterObservations } from "./status.ts";
 import { decideQuota, type TenantDirectory } from "./quota-decision.ts";
 import { QuotaWrites } from "./quota-writes.ts";
 import { renderTenant } from "./render.ts";
 import type { ReconcilerRole } from "./role.ts";
 import type { ClusterAccess, TenantRun } from "./run.ts";
 import type { Tenant } from "./types.ts";
+
+/** What of the tenant's network settings its guardrails left out, for the Ready condition. */
+function guardrailProblem({ egress, ingressDomains }: TenantProfile): ClusterObservations["profileProblem"] {
+  const messages = [...egress.refused, ...ingressDomains.withheld].map((r) => r.message);
+  if (messages.length === 0) return undefined;
+  return { reason: egress.refused.length > 0 ? "EgressWiderThanProfile" : "IngressDomainTaken", message: messages.join("; ") };
+}
 
 /** How soon to look again at a tenant that waits on something outside yunshu. */
 const WAIT_REQUEUE_MS = 15_000;
@@ -91,8 +99,7 @@ export class TenantReconciler implements Reconciler {
 
     const here = placement.placed.includes(this.role.cluster);
     // Not placed here (any more): every namespace it has here leaves, per deletionPolicy.
-    const guardrails = tenantProfile(tenant, profile);
-    const { egress } = guardrails;
+    const guardrails = tenantProfile(tenant, profile, this.cluster.caches.tenants.list());
     const desired = here ? renderTenant(tenant, this.platform, guardrails) : [];
     // A member enforces its own copy of the profile: it is there before any namespace of the level.
     if (here) await mirrorProfile(run, profile);
@@ -106,8 +113,7 @@ export class TenantReconciler implements Reconciler {
     const released = await releaseUndeclared(run, tenant, desired);
 
     const namespaces = [...observed, ...released];
-    const profileProblem =
-      here && egress.refused.length > 0 ? { reason: "EgressWiderThanProfile" as const, message: egress.refused.map((r) => r.message).join("; ") } : undefined;
+    const profileProblem = here ? guardrailProblem(guardrails) : undefined;
     const observations = { namespaces, ...quota, allocation, applyErrors: run.errors, placementProblems: placement.problems, profileProblem };
     await this.role.report(run, { stage: "Reconciled", allocation, placement, here, observations });
     if (run.errors.length > 0) {

@@ -22,7 +22,8 @@ export interface DesiredNamespace {
   children: KubeObject[];
 }
 
-export function renderTenant(tenant: Tenant, platform: PlatformSettings, { profile, egress }: TenantProfile): DesiredNamespace[] {
+export function renderTenant(tenant: Tenant, platform: PlatformSettings, guardrails: TenantProfile): DesiredNamespace[] {
+  const { profile, egress } = guardrails;
   return (tenant.spec.namespaces ?? []).map(({ name: shortName }) => {
     const name = namespaceName(tenant.metadata.name, shortName);
     const limitRange = renderLimitRange(tenant, name);
@@ -33,6 +34,6 @@ export function renderTenant(tenant: Tenant, platform: PlatformSettings, { profi
       // People get access last, once the namespace is fenced in.
       ...renderRoleBindings(tenant, name),
     ];
-    return { shortName, name, namespace: renderNamespace(tenant, shortName, profile), children };
+    return { shortName, name, namespace: renderNamespace(tenant, shortName, guardrails), children };
   });
 }

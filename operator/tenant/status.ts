@@ -24,7 +24,7 @@ export interface ClusterObservations {
   /** What is wrong with spec.placement (fleet/placement.ts). */
   placementProblems?: string[];
   /** Where the tenant and its MLPS profile disagree (profile.ts), or that the profile is missing. */
-  profileProblem?: { reason: "SecurityProfileNotFound" | "EgressWiderThanProfile"; message: string };
+  profileProblem?: { reason: "SecurityProfileNotFound" | "EgressWiderThanProfile" | "IngressDomainTaken"; message: string };
   /** Hub only: each other placed cluster where the tenant is not ready, as "cluster: why". */
   memberProblems?: string[];
   /** The hierarchy's verdict (quota-decision.ts); absent in tests that do not care. */

@@ -70,8 +70,10 @@ describe("an operator killed mid-reconcile", () => {
     const rbac = plane.kubeConfig().makeApiClient(RbacAuthorizationV1Api);
     const namespaces = await core.listNamespace({ labelSelector: "app.kubernetes.io/managed-by=yunshu" });
     expect(namespaces.items).toHaveLength(TENANTS * 2);
+    // Per namespace: its share of the tenant's quota, and the zero for system priority classes.
     const quotas = await core.listResourceQuotaForAllNamespaces({ labelSelector: "app.kubernetes.io/managed-by=yunshu" });
-    expect(quotas.items).toHaveLength(TENANTS * 2);
+    expect(quotas.items.filter((q) => q.metadata?.name === "yunshu-tenant-quota")).toHaveLength(TENANTS * 2);
+    expect(quotas.items.filter((q) => q.metadata?.name === "yunshu-system-priority")).toHaveLength(TENANTS * 2);
     const bindings = await rbac.listRoleBindingForAllNamespaces({ labelSelector: "app.kubernetes.io/managed-by=yunshu" });
     expect(bindings.items).toHaveLength(TENANTS * 2);
   });

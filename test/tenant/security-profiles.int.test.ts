@@ -290,6 +290,25 @@ describe("Ingress hosts", () => {
   });
 });
 
+describe("Ingress domains granted twice", () => {
+  it("a domain overlapping an earlier tenant's is withheld: the later tenant cannot use it, and is told why", async () => {
+    const tenants = tenantsApi(plane);
+    await tenants.update("bureau3", (s) => ({ ...s, network: { ...s.network, ingressDomains: [domain(3), "hunan.gov.cn"] } }));
+    try {
+      const t = await waitForReason(plane, "bureau3", "IngressDomainTaken");
+      expect(t.status?.conditions?.find((c) => c.type === "Ready")?.message).toContain(
+        "Ingress domain hunan.gov.cn overlaps bureau2.hunan.gov.cn, granted earlier to tenant bureau2, so it is withheld",
+      );
+      const namespace = await admin.get(NAMESPACES, ns(3));
+      expect(namespace?.metadata.annotations?.["yunshu.io/ingress-domains"]).toBe(domain(3));
+      await refusedCreate(alice, INGRESSES, ingress("umbrella", 3, { rules: [hostRule("www.hunan.gov.cn")] }), 'does not allow host "www.hunan.gov.cn"');
+    } finally {
+      await tenants.update("bureau3", (s) => ({ ...s, network: { ...s.network, ingressDomains: [domain(3)] } }));
+    }
+    await waitForReady(plane, "bureau3");
+  });
+});
+
 describe("Endpoints writes", () => {
   it.each(LEVELS)("level %i: a department cannot point a Service at addresses by hand; Kubernetes' own controllers still can", async (level) => {
     const rule = `MLPS profile mlps-${level} (network.endpointWrites: Forbidden)`;
