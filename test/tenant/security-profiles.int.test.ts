@@ -334,6 +334,30 @@ describe("Endpoints writes", () => {
 });
 
 describe("the profiles themselves", () => {
+  it("kubectl get shows each level and what it sets, and the API server type-checks every yunshu admission policy clean", async () => {
+    const table = await plane.kubectl(["get", "securityprofiles"]);
+    expect(table.code, table.stderr).toBe(0);
+    const [header, ...rows] = table.stdout.trimEnd().split("\n");
+    expect(header).toMatch(/^NAME +LEVEL +POD SECURITY +SERVICES +REGISTRIES +PULL +EGRESS PREFIX +MONITORING +INGRESS HOSTS +ENDPOINTS +AGE$/);
+    expect(rows.map((r) => r.split(/ +/).slice(0, 3))).toEqual([
+      ["mlps-2", "2", "baseline"],
+      ["mlps-3", "3", "restricted"],
+      ["mlps-4", "4", "restricted"],
+    ]);
+    const POLICIES: ResourceType = { group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicy", plural: "validatingadmissionpolicies", namespaced: false };
+    type Policy = KubeObject & { status?: { observedGeneration?: number; typeChecking?: { expressionWarnings?: { fieldRef: string; warning: string }[] } } };
+    const names = (await admin.list<Policy>(POLICIES, { labelSelector: "app.kubernetes.io/part-of=yunshu" })).items.map((p) => p.metadata.name);
+    expect(names).toEqual(expect.arrayContaining(["pods", "services", "ingresses", "endpoints", "egress"].map((p) => `yunshu-profile-${p}`)));
+    for (const name of names) {
+      const policy = await eventually(`${name} to be type-checked`, async () => {
+        const p = await admin.get<Policy>(POLICIES, name);
+        return p?.status?.observedGeneration === p?.metadata.generation ? p : undefined;
+      });
+      expect(policy.status?.typeChecking?.expressionWarnings ?? [], name).toEqual([]);
+    }
+  });
+
+
   it("no department may change a profile or its namespace's level label, nor may a cluster admin relabel the level", async () => {
     for (const who of [alice, bob]) {
       const err = await refusal(who.mergePatch(SECURITY_PROFILE_RESOURCE, "mlps-3", { spec: { services: { allowedTypes: ["ClusterIP", "NodePort"] } } }));

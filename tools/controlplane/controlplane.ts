@@ -65,6 +65,8 @@ export const CONTROLLERS = [
   "serviceaccount-token-controller",
   "root-ca-certificate-publisher-controller",
   "clusterrole-aggregation-controller",
+  // Writes each ValidatingAdmissionPolicy's type-checking warnings: tests read them.
+  "validatingadmissionpolicy-status-controller",
 ];
 
 const DIR_PREFIX = "yunshu-cp-";
