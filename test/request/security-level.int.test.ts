@@ -11,7 +11,7 @@ import { NAMESPACES, TENANT_REQUESTS, TENANTS } from "../../operator/api/resourc
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
-import { decide, fileRequest, requestCondition as cond, waitForRequestCondition, type Request, type RequestSpec } from "../../tools/local/requests.ts";
+import { bindRequestGroups, decide, fileRequest, requestCondition as cond, type Request, type RequestSpec, waitForRequestCondition } from "../../tools/local/requests.ts";
 import { installYunshu, startOperator, tenant, waitForReady } from "../../tools/local/yunshu.ts";
 import { refusal } from "../support/api-errors.ts";
 
@@ -46,21 +46,7 @@ beforeAll(async () => {
   });
   operator = await startOperator(plane, await installYunshu(plane));
   for (const user of ["admin", "changsha-clerk", "zhuzhou-clerk", "platform-li", "platform-wang"]) as[user] = new KubeClient(plane.credentials(user));
-  const bindings = `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: { name: departments }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: yunshu-department }
-subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: departments }]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: { name: platform-team }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: yunshu-platform-admin }
-subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: platform-team }]
-`;
-  const applied = await plane.kubectl(["apply", "-f", "-"], "admin", bindings);
-  expect(applied.stderr).toBe("");
+  await bindRequestGroups(plane);
   // Both at the CRD's default level, 3; changsha's staff own theirs as a group, nobody here owns xiangtan.
   const quota = { hard: { "requests.cpu": "4", pods: "20" } };
   await as["platform-li"]!.create(TENANTS, tenant("changsha", { level: "city", owners: [{ kind: "Group", name: "changsha" }], namespaces: [{ name: "prod" }, { name: "test" }], quota }) as Tenant & KubeObject);

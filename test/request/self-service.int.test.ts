@@ -11,7 +11,7 @@ import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
-import { decide, fileRequest, requestCondition, waitForRequestCondition, type Request, type RequestSpec } from "../../tools/local/requests.ts";
+import { bindRequestGroups, decide, fileRequest, requestCondition, type Request, type RequestSpec, waitForRequestCondition } from "../../tools/local/requests.ts";
 import { installYunshu, startOperator, tenant, waitForReady } from "../../tools/local/yunshu.ts";
 import { refusal } from "../support/api-errors.ts";
 
@@ -40,21 +40,7 @@ beforeAll(async () => {
   });
   operator = await startOperator(plane, await installYunshu(plane), { maxPendingRequests: MAX_PENDING });
   for (const user of ["admin", "changsha-clerk", "zhuzhou-clerk", "platform-li", "platform-wang", "flood-clerk"]) as[user] = new KubeClient(plane.credentials(user));
-  const bindings = `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: { name: departments }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: yunshu-department }
-subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: departments }]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: { name: platform-team }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: yunshu-platform-admin }
-subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: platform-team }]
-`;
-  const applied = await plane.kubectl(["apply", "-f", "-"], "admin", bindings);
-  expect(applied.stderr).toBe("");
+  await bindRequestGroups(plane);
   const pool: CapacityPool = {
     apiVersion: "yunshu.io/v1alpha1",
     kind: "CapacityPool",

@@ -1,6 +1,7 @@
 // TenantRequests as departments and platform admins make them, for tests
 // and the demo: the same objects `kubectl yunshu request|approve|deny` send.
 import type { TenantRequest } from "../../operator/api/generated.ts";
+import type { ControlPlane } from "../controlplane/controlplane.ts";
 import type { KubeClient, KubeObject } from "../../operator/runtime/kube-client.ts";
 import { TENANT_REQUESTS } from "../../operator/api/resources.ts";
 import { decisionApply } from "../../operator/plugin/decision.ts";
@@ -39,4 +40,20 @@ export function waitForRequestCondition(client: KubeClient, name: string, type: 
     const c = r && requestCondition(r, type);
     return c && (!status || c.status === status) ? r : undefined;
   });
+}
+
+/**
+ * Binds the group `departments` to ClusterRole yunshu-department (file
+ * requests) and `platform-team` to yunshu-platform-admin (decide them), as a
+ * platform would bind its identity provider's groups.
+ */
+export async function bindRequestGroups(plane: ControlPlane): Promise<void> {
+  const binding = (name: string, role: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: ${name} }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${role} }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: ${name} }]
+`;
+  const applied = await plane.kubectl(["apply", "-f", "-"], "admin", [binding("departments", "yunshu-department"), binding("platform-team", "yunshu-platform-admin")].join("---\n"));
+  if (applied.code !== 0) throw new Error(`binding the request groups failed: ${applied.stderr}`);
 }
