@@ -124,7 +124,7 @@ export class Operator {
 
     const definitions = [
       tenantController({ ...this.hub, client: hubClient, clusters, fleet, events, log, platform: options.platform, workers: options.workers }),
-      requestController({ client: hubClient, requests, tenants, pools, clusters, events, log, maxPendingRequests: options.maxPendingRequests }),
+      requestController({ client: hubClient, requests, tenants, pools, clusters, profiles: this.hub.caches.profiles, events, log, maxPendingRequests: options.maxPendingRequests }),
       poolController({ client: hubClient, pools, tenants }),
       clusterController({
         hub: hubClient,

@@ -1,8 +1,9 @@
 // The TenantRequest controller: a request's verdict depends on every tenant
 // (the hierarchy, the pool's sums), the capacity pool and the fleet's
-// clusters (placement), so a change to any of them wakes every open request.
+// clusters (placement), and a level change on the profile it brings, so a
+// change to any of them wakes every open request.
 // Finished requests are records and are never looked at again.
-import type { CapacityPool, Cluster, TenantRequest } from "../api/generated.ts";
+import type { CapacityPool, Cluster, SecurityProfile, TenantRequest } from "../api/generated.ts";
 import type { KubeObject } from "../api/meta.ts";
 import { watch, type ControllerDefinition } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
@@ -26,6 +27,7 @@ export function requestController(deps: {
   tenants: Informer<Tenant & KubeObject>;
   pools: Informer<CapacityPool & KubeObject>;
   clusters: Informer<Cluster & KubeObject>;
+  profiles: Informer<SecurityProfile & KubeObject>;
   events: EventRecorder;
   log: Logger;
   maxPendingRequests?: number;
@@ -44,6 +46,8 @@ export function requestController(deps: {
       );
       watch(deps.tenants, queue, open);
       watch(deps.pools, queue, open);
+      // A level change is judged against the profile it would bring.
+      watch(deps.profiles, queue, open);
       watch(deps.clusters, queue, (event, cluster, old) => (placementMayChange(event, cluster, old) ? open() : []));
     },
     resync(queue) {
@@ -52,7 +56,7 @@ export function requestController(deps: {
     reconciler: () =>
       new RequestReconciler({
         client: deps.client,
-        caches: { requests: deps.requests, tenants: deps.tenants, pools: deps.pools, clusters: deps.clusters },
+        caches: { requests: deps.requests, tenants: deps.tenants, pools: deps.pools, clusters: deps.clusters, profiles: deps.profiles },
         events: deps.events,
         log: deps.log,
         maxPendingRequests: deps.maxPendingRequests ?? DEFAULT_MAX_PENDING_REQUESTS,

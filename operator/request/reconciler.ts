@@ -4,7 +4,7 @@
 // if it is still authorized and still fits, applied to its Tenant
 // (condition Applied). Denied and finished requests are records:
 // yunshu never writes them again, so they cost nothing at steady state.
-import type { CapacityPool, Cluster, TenantRequest } from "../api/generated.ts";
+import type { CapacityPool, Cluster, SecurityProfile, TenantRequest } from "../api/generated.ts";
 import { DEFAULT_POOL } from "../capacity/pool.ts";
 import type { ReconcileResult, Reconciler } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
@@ -29,6 +29,7 @@ export interface RequestCaches {
   tenants: Informer<Tenant & KubeObject>;
   pools: Informer<CapacityPool & KubeObject>;
   clusters?: Informer<Cluster & KubeObject>;
+  profiles?: Informer<SecurityProfile & KubeObject>;
 }
 
 type Outcome = { status: "True" | "False"; reason: string; message: string };
@@ -59,11 +60,12 @@ export class RequestReconciler implements Reconciler {
     this.caches = deps.caches;
     this.events = deps.events;
     this.log = deps.log;
-    const { tenants, pools, clusters } = deps.caches;
+    const { tenants, pools, clusters, profiles } = deps.caches;
     this.world = {
       tenants: tenantDirectory(tenants),
       allTenants: () => tenants.list(),
       clusters: () => clusters?.list() ?? [],
+      profile: (name) => profiles?.get(name),
       get pool() {
         return pools.get(DEFAULT_POOL);
       },

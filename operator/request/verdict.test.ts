@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { shippedProfile } from "../api/manifests.ts";
 import type { CapacityPool, Cluster, TenantRequest } from "../api/generated.ts";
 import { poolCapacity, poolStatus } from "../capacity/pool.ts";
 import type { Tenant } from "../tenant/types.ts";
@@ -165,6 +166,17 @@ describe("a change of MLPS level", () => {
     expect(same.after).toBeUndefined();
     expect(computeVerdict(change(4), world([at(4)])).reason).toBe("SameSecurityLevel");
     expect(computeVerdict(change(2), world([]))).toMatchObject({ status: "False", reason: "TenantNotFound" });
+  });
+
+  it("judges against the profile the level brings: egress it would refuse, or no profile at all, cannot be approved", () => {
+    const profiles = new Map(([2, 3, 4] as const).map((l) => [`mlps-${l}`, shippedProfile(l)]));
+    const wide = { ...at(3), spec: { ...at(3).spec, network: { egressCIDRs: ["10.20.30.0/24", "10.20.0.0/16"] } } };
+    const v = computeVerdict(change(4), { ...world([wide]), profile: (name) => profiles.get(name) });
+    expect(v).toMatchObject({ status: "False", reason: "EgressWiderThanProfile" });
+    expect(v.message).toBe("tenant a's egress to 10.20.0.0/16 is wider than mlps-4 allows (network.minEgressPrefix): the platform narrows spec.network.egressCIDRs first, then this can be approved");
+    // The same egress is fine at level 3, and lowering never narrows it.
+    expect(computeVerdict(change(2), { ...world([wide]), profile: (name) => profiles.get(name) }).reason).toBe("LowersSecurityLevel");
+    expect(computeVerdict(change(4), { ...world([wide]), profile: () => undefined })).toMatchObject({ status: "False", reason: "SecurityProfileNotFound" });
   });
 
   it("gives a new tenant the level its Create asks for, and leaves the default to the Tenant otherwise", () => {

@@ -2,12 +2,13 @@
 // would leave it, fit its parent's quota (a child tenant) or the capacity
 // pool (a top-level tenant)? Every row says what is asked, what others hold
 // and the limit, so the platform team decides with the numbers in front of it.
-import type { CapacityPool, Cluster, TenantRequest } from "../api/generated.ts";
+import type { CapacityPool, Cluster, SecurityProfile, TenantRequest } from "../api/generated.ts";
 import { committed, isTopLevel, poolCapacity } from "../capacity/pool.ts";
 import { clusterCapacity, placeTenant } from "../fleet/placement.ts";
 import { describeShortfalls, shortfalls, type Shortfall } from "../quota/hierarchy.ts";
 import { formatQuantity, parseResourceList, type ResourceList } from "../api/quantity.ts";
 import { budgetHolder, budgetOf, type TenantDirectory } from "../tenant/quota-decision.ts";
+import { decideEgress, profileName } from "../tenant/profile.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { addedNamespaces, changesQuota, isProblem, securityLevelOf, tenantAfter } from "./change.ts";
 
@@ -33,6 +34,8 @@ export interface RequestWorld {
    * takes over a namespace it does not own, so such a request cannot apply.
    */
   taken?: ReadonlySet<string>;
+  /** A SecurityProfile by name: a level change is judged against the one it brings. */
+  profile?: (name: string) => SecurityProfile | undefined;
   /** The registered member clusters; a top-level tenant placed on clusters that declare capacity is judged per cluster. */
   clusters?: () => Cluster[];
 }
@@ -69,10 +72,21 @@ function heldBy(holders: Iterable<Tenant>, limits: ResourceList): ResourceList {
  * applied, which MLPS allows only once the system has been re-classified, so
  * the verdict says so in words the approver cannot miss.
  */
-function securityLevelVerdict(before: Tenant, after: Tenant): Verdict {
+function securityLevelVerdict(before: Tenant, after: Tenant, world: RequestWorld): Verdict {
   const name = after.metadata.name;
   const from = securityLevelOf(before);
   const to = securityLevelOf(after);
+  // What the new profile would refuse of the Tenant itself makes the change fail when applied: say so now.
+  const profile = world.profile?.(profileName(to));
+  if (world.profile && !profile) {
+    return { status: "False", reason: "SecurityProfileNotFound", message: `SecurityProfile ${profileName(to)} does not exist: tenant ${name} cannot move to MLPS level ${to} until the platform restores it`, rows: [] };
+  }
+  const tooWide = profile ? decideEgress(after.spec.network?.egressCIDRs ?? [], profile).refused : [];
+  if (tooWide.length > 0) {
+    const cidrs = tooWide.map((r) => r.cidr).join(", ");
+    const message = `tenant ${name}'s egress to ${cidrs} is wider than ${profileName(to)} allows (network.minEgressPrefix): the platform narrows spec.network.egressCIDRs first, then this can be approved`;
+    return { status: "False", reason: "EgressWiderThanProfile", message, rows: [] };
+  }
   if (to < from) {
     return {
       status: "True",
@@ -106,7 +120,7 @@ export function computeVerdict(request: TenantRequest, world: RequestWorld): Ver
     return { status: "False", reason: "NamespaceTaken", message, rows: [] };
   }
   // tenantAfter found the tenant, or it would have said so.
-  if (request.spec.action === "ChangeSecurityLevel") return securityLevelVerdict(current!, after);
+  if (request.spec.action === "ChangeSecurityLevel") return securityLevelVerdict(current!, after, world);
   if (!changesQuota(request)) return { status: "True", reason: "NoQuotaChange", message: "the request does not change any quota", rows: [], after };
   const asked = parseResourceList(after.spec.quota?.hard);
   const parentName = after.spec.parent;

@@ -120,6 +120,19 @@ describe("the owner of a tenant", () => {
     expect((await getTenant("changsha"))?.metadata.generation).toBe(before?.metadata.generation);
   });
 
+  it("asking for a level whose profile the Tenant breaks (egress too wide) does not fit, names the fix, and cannot be approved", async () => {
+    await as["platform-li"]!.mergePatch(TENANTS, "changsha", { spec: { network: { egressCIDRs: ["10.20.0.0/16"] } } });
+    const before = await getTenant("changsha");
+    const filed = await fileAs("changsha-clerk", { tenant: "changsha", action: "ChangeSecurityLevel", securityLevel: 4, reason: "核心业务升为第四级" });
+    const judged = await waitForCondition(filed.metadata.name, "Fits", "False");
+    expect(cond(judged, "Fits")).toMatchObject({
+      reason: "EgressWiderThanProfile",
+      message: "tenant changsha's egress to 10.20.0.0/16 is wider than mlps-4 allows (network.minEgressPrefix): the platform narrows spec.network.egressCIDRs first, then this can be approved",
+    });
+    expect((await refusal(decideAs("platform-li", filed.metadata.name, true, "sure"))).message).toContain("does not fit, so it cannot be approved");
+    expect((await getTenant("changsha"))?.metadata.generation).toBe(before?.metadata.generation);
+  });
+
   it("asks for a new tenant at a level of its choosing, which the new Tenant carries", async () => {
     const filed = await fileAs("changsha-clerk", {
       tenant: "changsha-kaifu",
