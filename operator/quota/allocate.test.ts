@@ -44,6 +44,38 @@ describe("planQuota", () => {
   });
 });
 
+describe("planQuota leaves limits alone while every namespace has room", () => {
+  const configmaps = (n: number) => BigInt(n) * 1000n;
+  const settled = (usedA: number, usedB: number, hardA = 50, hardB = 50): NamespaceQuota[] => [
+    { namespace: "a", hard: { configmaps: configmaps(hardA) }, used: { configmaps: configmaps(usedA) } },
+    { namespace: "b", hard: { configmaps: configmaps(hardB) }, used: { configmaps: configmaps(usedB) } },
+  ];
+
+  it("keeps the limits when usage grows a little: a new ConfigMap rewrites no quota", () => {
+    // A fresh split would give a 50 + 49/2: each still has far more than half of that left.
+    const plan = planQuota({ configmaps: configmaps(100) }, settled(1, 0));
+    expect(plan.get("a")).toEqual({ configmaps: configmaps(50) });
+    expect(plan.get("b")).toEqual({ configmaps: configmaps(50) });
+  });
+
+  it("moves headroom once a namespace runs low (below half of a fresh share)", () => {
+    // a has 50 - 40 = 10 left; a fresh share of the 60 free is 30 each, half of it 15.
+    const plan = planQuota({ configmaps: configmaps(100) }, settled(40, 0));
+    expect(plan.get("a")).toEqual({ configmaps: configmaps(70) });
+    expect(plan.get("b")).toEqual({ configmaps: configmaps(30) });
+  });
+
+  it("hands out a raised tenant limit, and takes back a lowered one, whatever the room", () => {
+    expect(planQuota({ configmaps: configmaps(120) }, settled(0, 0)).get("a")).toEqual({ configmaps: configmaps(60) });
+    expect(planQuota({ configmaps: configmaps(80) }, settled(0, 0)).get("b")).toEqual({ configmaps: configmaps(40) });
+  });
+
+  it("splits afresh when a namespace has no quota yet", () => {
+    const fresh = [...settled(0, 0), { namespace: "c", used: {} }];
+    expect([...planQuota({ configmaps: configmaps(99) }, fresh).values()].map((l) => l.configmaps)).toEqual([configmaps(33), configmaps(33), configmaps(33)]);
+  });
+});
+
 describe("shrink then grow", () => {
   it("never lets the sum of hard limits exceed the tenant's limit, at any step", () => {
     const tenant = { pods: pods(10) };

@@ -35,6 +35,13 @@
 //      tenantHard - Σ max(hard, enforced, used). A lowered limit frees its
 //      headroom only once it is enforced, which the next reconcile sees.
 //
+// Headroom moves only when a namespace runs low: while every namespace has at
+// least half of what a fresh split would give it (and the whole tenant limit
+// is handed out), its limits stay as they are. Without that, every object a
+// count quota covers (a ConfigMap, a Secret, the kube-root-ca.crt ConfigMap
+// Kubernetes puts in each new namespace) would rewrite all the tenant's
+// quotas twice.
+//
 // The trade-off: a pod can be refused while the tenant as a whole still has
 // headroom, because that headroom sits in another namespace until yunshu moves
 // it, which takes one reconcile (a second or so) after the quota controller
@@ -84,6 +91,10 @@ export function planQuota(tenantHard: ResourceList, namespaces: NamespaceQuota[]
     const freeUnits = (limit - totalUsed) / unit;
     const n = BigInt(ordered.length);
     const share = freeUnits / n;
+    if (roomEverywhere(ordered, resource, limit, used, max(1n, share / 2n) * unit)) {
+      ordered.forEach((ns) => (plan.get(ns.namespace)![resource] = ns.hard![resource]!));
+      continue;
+    }
     // Units that do not divide evenly go to the busiest namespaces: that is
     // where the next pod most likely comes, and it means a namespace that
     // keeps asking can always get one more while the tenant has room.
@@ -94,6 +105,20 @@ export function planQuota(tenantHard: ResourceList, namespaces: NamespaceQuota[]
     });
   }
   return plan;
+}
+
+/**
+ * Whether the current limits of `resource` can stay: they hand out exactly the
+ * tenant's limit, and every namespace has at least `lowWater` left above its usage.
+ */
+function roomEverywhere(ordered: NamespaceQuota[], resource: string, limit: bigint, used: bigint[], lowWater: bigint): boolean {
+  let sum = 0n;
+  for (const [i, ns] of ordered.entries()) {
+    const hard = ns.hard?.[resource];
+    if (hard === undefined || hard - used[i]! < lowWater) return false;
+    sum += hard;
+  }
+  return sum === limit;
 }
 
 /**

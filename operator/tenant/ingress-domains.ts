@@ -22,6 +22,8 @@ function before(a: Tenant, b: Tenant): boolean {
 
 export function decideIngressDomains(tenant: Tenant, tenants: Iterable<Tenant>): IngressDomainDecision {
   const decision: IngressDomainDecision = { granted: [], withheld: [] };
+  // Most tenants have no domain: nothing to compare, whatever the others hold.
+  if (!tenant.spec.network?.ingressDomains?.length) return decision;
   const earlier = [...tenants].filter((t) => t.metadata.name !== tenant.metadata.name && !t.metadata.deletionTimestamp && before(t, tenant));
   for (const domain of tenant.spec.network?.ingressDomains ?? []) {
     const holder = earlier.find((t) => (t.spec.network?.ingressDomains ?? []).some((d) => overlaps(d, domain)));
