@@ -969,7 +969,9 @@ export interface TenantNetwork {
   /**
    * DNS domains the platform granted the tenant: its Ingress hosts must be one of them or lie under
    * one (for example czt.hunan.gov.cn admits pay.czt.hunan.gov.cn), when the level's
-   * SecurityProfile says GrantedDomains. Grant a domain to one tenant only.
+   * SecurityProfile says GrantedDomains. A domain is one tenant's: one that overlaps a domain
+   * granted earlier to another tenant (the same, or one under the other) is withheld and reported
+   * (Ready reason IngressDomainTaken).
    */
   ingressDomains?: string[];
   /**
