@@ -808,6 +808,14 @@ export interface TenantSpec {
    * @default "Retain"
    */
   deletionPolicy?: "Retain" | "Delete";
+  /**
+   * Set by the platform to suspend (cordon) the tenant, on every cluster it is placed on: new pods,
+   * changes and new tokens in its namespaces are refused with the reason (the
+   * yunshu-suspended-tenants policy, cluster admins included); reads, deletes and running workloads
+   * continue; its TenantRequests are held (Fits=False, TenantSuspended). Removing it lifts the
+   * suspension.
+   */
+  suspension?: TenantSuspension;
 }
 
 /**
@@ -981,6 +989,20 @@ export interface TenantNetwork {
    * level 4 by default); the yunshu-profile-egress policy refuses a wider one.
    */
   egressCIDRs?: string[];
+}
+
+/**
+ * Set by the platform to suspend (cordon) the tenant, on every cluster it is placed on: new pods,
+ * changes and new tokens in its namespaces are refused with the reason (the
+ * yunshu-suspended-tenants policy, cluster admins included); reads, deletes and running workloads
+ * continue; its TenantRequests are held (Fits=False, TenantSuspended). Removing it lifts the
+ * suspension.
+ */
+export interface TenantSuspension {
+  /**
+   * Why, shown in every refusal (an audit freeze, an unpaid contract, a security incident).
+   */
+  reason: string;
 }
 
 /**

@@ -170,6 +170,14 @@ export class OperatorMetrics {
       },
     });
     new Gauge({
+      name: "yunshu_tenants_suspended",
+      help: "Tenants the platform has suspended (spec.suspension): nothing new runs in their namespaces.",
+      registers,
+      collect() {
+        this.set([...sources.tenants()].filter((t) => t.spec.suspension).length);
+      },
+    });
+    new Gauge({
       name: "yunshu_tenant_namespaces",
       help: "A tenant's active namespaces.",
       labelNames: ["tenant"],

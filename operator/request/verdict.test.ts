@@ -133,6 +133,20 @@ describe("the capacity pool", () => {
   });
 });
 
+describe("a suspended tenant", () => {
+  it("has its requests held, whatever they ask, with the reason; lifted, they are judged as usual", () => {
+    const city = t("city", { "requests.cpu": "10" }, { namespaces: ["prod"] });
+    const suspended = { ...city, spec: { ...city.spec, suspension: { reason: "审计冻结 2026-12" } } };
+    const ask = req({ tenant: "city", action: "AddNamespaces", namespaces: ["dev"] });
+    expect(computeVerdict(ask, world([suspended]))).toMatchObject({
+      status: "False",
+      reason: "TenantSuspended",
+      message: "tenant city is suspended (审计冻结 2026-12); its requests are held until the platform lifts the suspension",
+    });
+    expect(computeVerdict(ask, world([city])).status).toBe("True");
+  });
+});
+
 describe("a change of MLPS level", () => {
   const at = (level: 2 | 3 | 4 | undefined): Tenant => {
     const tenant = t("a", { "requests.cpu": "2" }, { namespaces: ["prod"] });

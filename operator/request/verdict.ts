@@ -114,6 +114,12 @@ export function computeVerdict(request: TenantRequest, world: RequestWorld): Ver
   const current = world.tenants.get(name);
   const after = tenantAfter(request, current);
   if (isProblem(after)) return { status: "False", reason: after.reason, message: after.message, rows: [] };
+  // A suspended tenant's requests are held: judged again, and approvable, once the suspension is lifted.
+  const suspension = current?.spec.suspension;
+  if (suspension) {
+    const message = `tenant ${name} is suspended (${suspension.reason}); its requests are held until the platform lifts the suspension`;
+    return { status: "False", reason: "TenantSuspended", message, rows: [] };
+  }
   const taken = addedNamespaces(request, current).filter((ns) => world.taken?.has(ns));
   if (taken.length > 0) {
     const message = `namespace ${taken.join(", ")} exists already and is not yunshu's: a tenant never takes over a namespace it does not own; ask for another name, or have the platform team move what is in it`;

@@ -16,6 +16,10 @@ export const RELEASED_LABEL = "yunshu.io/released";
 /** A namespace yunshu released under deletionPolicy Retain: kept, without owner access. */
 export const isReleased = (ns: { metadata: { labels?: Record<string, string> } }) => ns.metadata.labels?.[RELEASED_LABEL] === "true";
 export const DISPLAY_NAME_ANNOTATION = "yunshu.io/display-name";
+/** On every namespace of a suspended tenant: the yunshu-suspended-tenants policy selects them by it. */
+export const SUSPENDED_LABEL = "yunshu.io/suspended";
+/** Why, for the policy's refusals. */
+export const SUSPENSION_REASON_ANNOTATION = "yunshu.io/suspension-reason";
 
 export function tenantLabels(tenant: string): Record<string, string> {
   return { [MANAGED_BY_LABEL]: MANAGED_BY, [TENANT_LABEL]: tenant };

@@ -6,7 +6,7 @@
 import type { Namespace } from "../api/core-types.ts";
 import { grantAnnotations, tenantGrantees } from "./grants.ts";
 import type { Tenant } from "./types.ts";
-import { DISPLAY_NAME_ANNOTATION, namespaceName, SHORT_NAME_LABEL, tenantLabels } from "./labels.ts";
+import { DISPLAY_NAME_ANNOTATION, namespaceName, SHORT_NAME_LABEL, SUSPENDED_LABEL, SUSPENSION_REASON_ANNOTATION, tenantLabels } from "./labels.ts";
 import { INGRESS_DOMAINS_ANNOTATION, SECURITY_LEVEL_LABEL, type TenantProfile } from "./profile.ts";
 
 export function renderNamespace(tenant: Tenant, shortName: string, { profile, ingressDomains }: TenantProfile): Namespace {
@@ -16,17 +16,19 @@ export function renderNamespace(tenant: Tenant, shortName: string, { profile, in
     podSecurity[`pod-security.kubernetes.io/${mode}-version`] = profile.spec.podSecurity.version;
   }
   const domains = ingressDomains.granted;
+  const suspension = tenant.spec.suspension;
   return {
     apiVersion: "v1",
     kind: "Namespace",
     metadata: {
       name: namespaceName(tenant.metadata.name, shortName),
-      labels: { ...tenantLabels(tenant.metadata.name), [SHORT_NAME_LABEL]: shortName, ...podSecurity },
+      labels: { ...tenantLabels(tenant.metadata.name), [SHORT_NAME_LABEL]: shortName, ...podSecurity, ...(suspension ? { [SUSPENDED_LABEL]: "true" } : {}) },
       // Whom bindings here may name: the yunshu-tenant-grants policy reads them.
       annotations: {
         [DISPLAY_NAME_ANNOTATION]: tenant.spec.displayName,
         ...grantAnnotations(tenantGrantees(tenant)),
         ...(domains.length > 0 ? { [INGRESS_DOMAINS_ANNOTATION]: domains.join(",") } : {}),
+        ...(suspension ? { [SUSPENSION_REASON_ANNOTATION]: suspension.reason } : {}),
       },
     },
   };

@@ -45,6 +45,7 @@ const EXPORTED = new Set([
   "yunshu_tenant_quota_used",
   "yunshu_tenant_condition",
   "yunshu_tenant_namespaces",
+  "yunshu_tenants_suspended",
   "yunshu_managed_objects",
   "yunshu_build_info",
   "yunshu_tenant_requests_pending",

@@ -19,7 +19,7 @@ import { eventually } from "../../tools/local/eventually.ts";
 import { kubeconfigSecret, registerHub, registerMember } from "../../tools/local/fleet.ts";
 import { fileRequest, requestCondition, waitForRequestCondition } from "../../tools/local/requests.ts";
 import { refusal } from "../support/api-errors.ts";
-import { installYunshu, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
+import { installYunshu, restrictedPod, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 
 let hub: ControlPlane;
 const members: Record<string, ControlPlane> = {};
@@ -243,6 +243,29 @@ describe("a member's security profiles", () => {
       expect((await profileOn("zhuzhou"))?.quota.hard.configmaps).toBe("80");
     } finally {
       await on.hunan!.mergePatch(SECURITY_PROFILE_RESOURCE, "mlps-3", { spec: { quota: { hard: { configmaps: String(shippedProfile(3).spec.quota.hard.configmaps) } } } });
+      await liu.close();
+    }
+  });
+});
+
+describe("a suspended tenant on a member", () => {
+  it("refuses new pods there with the reason, and admits them again once lifted", async () => {
+    const PODS: ResourceType = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
+    const pod = (name: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "finance-prod" }, spec: restrictedPod(name).spec }) as KubeObject;
+    const liu = new KubeClient(members.zhuzhou!.credentials("liu"));
+    try {
+      await tenantsApi(hub).update("finance", (s) => ({ ...s, suspension: { reason: "合同到期，待续签" } }));
+      await eventually("finance-prod on zhuzhou to be suspended", async () => (await namespaceOn("zhuzhou", "finance-prod"))?.metadata.labels?.["yunshu.io/suspended"] === "true");
+      expect((await refusal(liu.create(PODS, pod("while-suspended")))).message).toContain("tenant finance is suspended (合同到期，待续签)");
+      expect(await on.zhuzhou!.get(PODS, "while-suspended", "finance-prod")).toBeUndefined();
+      await tenantsApi(hub).update("finance", (s) => ({ ...s, suspension: undefined }));
+      await eventually("pods to be admitted on zhuzhou again", () =>
+        liu.create(PODS, pod("after-lifting")).then(
+          () => true,
+          () => false,
+        ),
+      );
+    } finally {
       await liu.close();
     }
   });
