@@ -1,11 +1,12 @@
 // `yunshu install`: applies what yunshu ships in crds/ (CRDs, ClusterRoles,
 // admission policies, the operator's identity) to a cluster with
 // server-side apply, CRDs first and established before anything else, and
-// returns once the API server enforces the admission policies. A
+// returns once the API server enforces the admission policies (and knows
+// the SecurityProfile kind the profile policies take as their parameter). A
 // restarting or overloaded API server is waited out (INSTALL_RETRY); a
 // failure says which object, how far install got, and why.
 import { loadManifests, MANIFEST_KINDS } from "./api/manifests.ts";
-import { TENANT_REQUESTS } from "./api/resources.ts";
+import { TENANT_REQUESTS, TENANTS } from "./api/resources.ts";
 import { ApiError, type KubeClient, type KubeObject } from "./runtime/kube-client.ts";
 import { retrying, seconds, type OnRetry, type RetryPolicy } from "./runtime/retry.ts";
 import { sleep } from "./runtime/sleep.ts";
@@ -94,10 +95,38 @@ async function waitEnforced(client: KubeClient, onRetry: OnRetry): Promise<void>
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (await refused()) return;
+    if (await refused()) return waitParamKindResolved(client, onRetry, deadline);
     await sleep(200);
   }
   throw new Error("the API server still admits what yunshu's admission policies forbid after 60s; check kubectl get validatingadmissionpolicybindings");
+}
+
+/**
+ * The profile policies take a SecurityProfile, a kind the API server's
+ * admission learns of some time after its CRD is established; until then
+ * each of them refuses everything it matches ("failed to find resource
+ * referenced by paramKind"). A dry-run Tenant meets yunshu-profile-egress:
+ * once it is admitted, the kind is known.
+ */
+async function waitParamKindResolved(client: KubeClient, onRetry: OnRetry, deadline: number): Promise<void> {
+  const probe = {
+    apiVersion: `${TENANTS.group}/${TENANTS.version}`,
+    kind: TENANTS.kind,
+    metadata: { name: "installprobe" },
+    spec: { displayName: "install probe", level: "province", owners: [{ kind: "User", name: PROBE_REQUESTER }] },
+  } as KubeObject;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      await retrying(() => client.create(TENANTS, probe, FIELD_MANAGER, { dryRun: true }), INSTALL_RETRY, onRetry);
+      return;
+    } catch (err) {
+      if (!(err instanceof ApiError && /paramKind/.test(err.message))) throw err;
+      last = err.message;
+    }
+    await sleep(500);
+  }
+  throw new Error(`the API server's admission does not know the SecurityProfile kind after 60s (${last}); check kubectl get crd securityprofiles.yunshu.io`);
 }
 
 function describe(obj: KubeObject): string {

@@ -28,7 +28,11 @@ let owner: KubeClient;
 const pod = (name: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: NS }, spec: restrictedPod(name).spec }) as KubeObject;
 const configMap = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: NS }, data: { k: "v" } }) as KubeObject;
 const suspend = (reason: string | undefined) => tenantsApi(plane).update("audit", (s) => ({ ...s, suspension: reason ? { reason } : undefined }));
-const suspended = () => eventually("the namespace to be suspended", async () => (await admin.get(NAMESPACES, NS))?.metadata.labels?.["yunshu.io/suspended"] === "true");
+/** The namespace is labelled, and the API server's admission (which reads the label from its own cache) refuses a dry-run pod. */
+async function suspended(): Promise<void> {
+  await eventually("the namespace to be suspended", async () => (await admin.get(NAMESPACES, NS))?.metadata.labels?.["yunshu.io/suspended"] === "true");
+  await eventually("admission to see the label", () => owner.create(PODS, pod("probe"), undefined, { dryRun: true }).then(() => false, () => true));
+}
 
 beforeAll(async () => {
   plane = await ControlPlane.start({ name: "suspend", users: [{ name: "auditee", groups: ["departments"] }] });
