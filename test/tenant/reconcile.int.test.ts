@@ -143,11 +143,11 @@ describe("drift", () => {
         core.deleteNamespacedResourceQuota({ name: "yunshu-tenant-quota", namespace }).then(() => true, () => false),
       );
       await net.deleteNamespacedNetworkPolicy({ name: "yunshu-default-deny", namespace });
-      const rb = await rbac.readNamespacedRoleBinding({ name: "yunshu-tenant-admin", namespace });
-      await rbac.replaceNamespacedRoleBinding({
-        name: "yunshu-tenant-admin",
-        namespace,
-        body: { ...rb, subjects: [...(rb.subjects ?? []), { kind: "User", name: "mallory", apiGroup: "rbac.authorization.k8s.io" }] },
+      // Each binding leaves the API server's admission cache on its own time (and the operator may write meanwhile): retry.
+      await eventually("mallory to be added by hand", async () => {
+        const rb = await rbac.readNamespacedRoleBinding({ name: "yunshu-tenant-admin", namespace });
+        const body = { ...rb, subjects: [...(rb.subjects ?? []), { kind: "User", name: "mallory", apiGroup: "rbac.authorization.k8s.io" }] };
+        return rbac.replaceNamespacedRoleBinding({ name: "yunshu-tenant-admin", namespace, body }).then(() => true, () => false);
       });
 
       await eventually("the quota to come back", () => core.readNamespacedResourceQuota({ name: "yunshu-tenant-quota", namespace }));
