@@ -81,7 +81,7 @@ export class TenantReconciler implements Reconciler {
     if (!profile) {
       await holding;
       const name = profileName(tenantLevel(tenant));
-      const message = `SecurityProfile ${name} (securityLevel ${tenantLevel(tenant)}) does not exist, so nothing was changed; restore it (yunshu install recreates the default) or change spec.securityLevel`;
+      const message = `SecurityProfile ${name} (securityLevel ${tenantLevel(tenant)}) does not exist, so nothing was changed; restore it (the operator recreates a shipped default when it starts) or change spec.securityLevel`;
       return this.role.report(run, { stage: "ProfileNotFound", allocation, placement, message });
     }
     // A placement that selects nothing is most likely a typo: leave every
