@@ -18,7 +18,7 @@ import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { kubeconfigSecret, registerHub, registerMember } from "../../tools/local/fleet.ts";
 import { fileRequest, requestCondition, waitForRequestCondition } from "../../tools/local/requests.ts";
-import { refusal } from "../support/api-errors.ts";
+import { refusal, untilAdmissionRefuses } from "../support/api-errors.ts";
 import { installYunshu, restrictedPod, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 
 let hub: ControlPlane;
@@ -237,7 +237,7 @@ describe("a member's security profiles", () => {
     const liu = new KubeClient(members.zhuzhou!.credentials("liu"));
     try {
       // The member's API server reads policy parameters from its own cache: a dry run tells when it has the restored copy.
-      await eventually("zhuzhou's admission to read the restored profile", () => liu.create(SERVICES, nodePort, undefined, { dryRun: true }).then(() => false, () => true));
+      await untilAdmissionRefuses("zhuzhou's admission to read the restored profile", () => liu.create(SERVICES, nodePort, undefined, { dryRun: true }), "does not allow type NodePort");
       expect((await refusal(liu.create(SERVICES, nodePort))).message).toContain("MLPS profile mlps-3 (services.allowedTypes) does not allow type NodePort");
       expect(await on.zhuzhou!.get(SERVICES, "exposed", "finance-prod")).toBeUndefined();
       await on.hunan!.mergePatch(SECURITY_PROFILE_RESOURCE, "mlps-3", { spec: { quota: { hard: { configmaps: "80" } } } });
@@ -259,7 +259,7 @@ describe("a suspended tenant on a member", () => {
       await tenantsApi(hub).update("finance", (s) => ({ ...s, suspension: { reason: "合同到期，待续签" } }));
       await eventually("finance-prod on zhuzhou to be suspended", async () => (await namespaceOn("zhuzhou", "finance-prod"))?.metadata.labels?.["yunshu.io/suspended"] === "true");
       // The policy selects the namespace by its label, as the member's API server has cached it.
-      await eventually("zhuzhou's admission to see the label", () => liu.create(PODS, pod("while-suspended"), undefined, { dryRun: true }).then(() => false, () => true));
+      await untilAdmissionRefuses("zhuzhou's admission to see the label", () => liu.create(PODS, pod("while-suspended"), undefined, { dryRun: true }), "is suspended");
       expect((await refusal(liu.create(PODS, pod("while-suspended")))).message).toContain("tenant finance is suspended (合同到期，待续签)");
       expect(await on.zhuzhou!.get(PODS, "while-suspended", "finance-prod")).toBeUndefined();
       await tenantsApi(hub).update("finance", (s) => ({ ...s, suspension: undefined }));

@@ -3,6 +3,7 @@
 import { ApiException } from "@kubernetes/client-node";
 import { expect } from "vitest";
 import { ApiError } from "../../operator/runtime/kube-client.ts";
+import { eventually } from "../../tools/local/eventually.ts";
 
 export interface ApiFailure {
   code: number;
@@ -40,4 +41,24 @@ export async function refusal(action: Promise<unknown>): Promise<ApiError> {
   );
   expect(err, "the API server should have refused this").toBeInstanceOf(ApiError);
   return err as ApiError;
+}
+
+/**
+ * Waits until admission refuses a dry run of a write with `reason`.
+ * Admission reads policies, bindings, namespace labels and policy
+ * parameters from caches that trail the writes a test just made, and an API
+ * server that has just started refuses everything a policy with a custom
+ * parameter kind matches until its discovery knows that kind; only the
+ * expected refusal says the caches have caught up.
+ */
+export async function untilAdmissionRefuses(what: string, dryRun: () => Promise<unknown>, reason: string): Promise<void> {
+  await eventually(
+    what,
+    () =>
+      dryRun().then(
+        () => false,
+        (err: unknown) => err instanceof ApiError && err.message.includes(reason),
+      ),
+    { timeoutMs: 60_000 },
+  );
 }

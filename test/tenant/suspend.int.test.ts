@@ -13,7 +13,7 @@ import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { bindRequestGroups, fileRequest, requestCondition, waitForRequestCondition } from "../../tools/local/requests.ts";
 import { installYunshu, restrictedPod, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
-import { refusal } from "../support/api-errors.ts";
+import { refusal, untilAdmissionRefuses } from "../support/api-errors.ts";
 
 const PODS: ResourceType = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
 const CONFIG_MAPS: ResourceType = { group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true };
@@ -31,7 +31,7 @@ const suspend = (reason: string | undefined) => tenantsApi(plane).update("audit"
 /** The namespace is labelled, and the API server's admission (which reads the label from its own cache) refuses a dry-run pod. */
 async function suspended(): Promise<void> {
   await eventually("the namespace to be suspended", async () => (await admin.get(NAMESPACES, NS))?.metadata.labels?.["yunshu.io/suspended"] === "true");
-  await eventually("admission to see the label", () => owner.create(PODS, pod("probe"), undefined, { dryRun: true }).then(() => false, () => true));
+  await untilAdmissionRefuses("admission to see the label", () => owner.create(PODS, pod("probe"), undefined, { dryRun: true }), "is suspended");
 }
 
 beforeAll(async () => {
