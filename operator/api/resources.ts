@@ -28,6 +28,7 @@ export const ROLE_BINDINGS: ResourceType = {
   plural: "rolebindings",
   namespaced: true,
 };
+export const ROLES: ResourceType = { group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", namespaced: true };
 /** `kubectl auth whoami`: who the API server says the caller is. */
 export const SELF_SUBJECT_REVIEWS: ResourceType = {
   group: "authentication.k8s.io",

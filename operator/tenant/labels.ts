@@ -15,6 +15,9 @@ export const RELEASED_LABEL = "yunshu.io/released";
 
 /** A namespace yunshu released under deletionPolicy Retain: kept, without owner access. */
 export const isReleased = (ns: { metadata: { labels?: Record<string, string> } }) => ns.metadata.labels?.[RELEASED_LABEL] === "true";
+/** When yunshu released the namespace, and what access it revoked then: the release's record on the namespace itself. */
+export const RELEASED_AT_ANNOTATION = "yunshu.io/released-at";
+export const REVOKED_ACCESS_ANNOTATION = "yunshu.io/revoked-access";
 export const DISPLAY_NAME_ANNOTATION = "yunshu.io/display-name";
 /** On every namespace of a suspended tenant: the yunshu-suspended-tenants policy selects them by it. */
 export const SUSPENDED_LABEL = "yunshu.io/suspended";

@@ -6,16 +6,20 @@
 //   1. decide the quota (quota-decision.ts), with the MLPS profile's limits
 //      merged in (profile.ts), and the placement; on a member, copy the
 //      profile there (mirror-profile.ts);
-//   2. namespaces: create them, or check the existing ones are the tenant's;
+//   2. namespaces: renew the ServiceAccounts where someone left the tenant,
+//      create the namespaces, or check the existing ones are the tenant's;
 //   3. quota split and isolation objects, side by side; then owner access;
 //   4. prune what the rendering no longer contains;
 //   5. release or delete namespaces no longer declared (deletionPolicy);
+//      what released ones hold stays charged to the tenant (step 3's split);
 //   6. report in the Tenant's status.
 import type { KubeObject } from "../api/meta.ts";
+import type { ResourceList } from "../api/quantity.ts";
 import { TENANT_FINALIZER } from "../api/names.ts";
 import type { ReconcileResult, Reconciler } from "../runtime/controller.ts";
 import { ownedNamespaces } from "./caches.ts";
 import { tenantDirectory } from "./directory.ts";
+import { tenantGrantees } from "./grants.ts";
 import { applyIsolation } from "./phases/isolation.ts";
 import { mirrorProfile } from "./phases/mirror-profile.ts";
 import { ensureNamespaces } from "./phases/namespaces.ts";
@@ -23,7 +27,9 @@ import { grantOwnerAccess } from "./phases/owner-access.ts";
 import { pruneChildren } from "./phases/prune.ts";
 import { revokeStrangers } from "./phases/revoke.ts";
 import { clusterQuotaStore, splitQuota } from "./phases/quota-split.ts";
-import { releaseOrDelete, releaseUndeclared } from "./phases/release.ts";
+import { renewAfterDeparture } from "./phases/renew-credentials.ts";
+import { releasedQuota, releaseOrDelete, releaseUndeclared } from "./phases/release.ts";
+import { ownShare } from "../quota/hierarchy.ts";
 import type { PlatformSettings } from "./platform.ts";
 import { profileName, tenantLevel, tenantProfile, withProfileQuota, type TenantProfile } from "./profile.ts";
 import type { ClusterObservations } from "./status.ts";
@@ -39,6 +45,11 @@ function guardrailProblem({ egress, ingressDomains }: TenantProfile): ClusterObs
   const messages = [...egress.refused, ...ingressDomains.withheld].map((r) => r.message);
   if (messages.length === 0) return undefined;
   return { reason: egress.refused.length > 0 ? "EgressWiderThanProfile" : "IngressDomainTaken", message: messages.join("; ") };
+}
+
+/** The tenant's usage here: its active namespaces' and its released ones', for the resources its quota names. */
+function withReleasedUsage(active: ResourceList, released: ResourceList): ResourceList {
+  return Object.fromEntries(Object.entries(active).map(([r, v]) => [r, v + (released[r] ?? 0n)]));
 }
 
 /** How soon to look again at a tenant that waits on something outside yunshu. */
@@ -103,10 +114,15 @@ export class TenantReconciler implements Reconciler {
     const desired = here ? renderTenant(tenant, this.platform, guardrails) : [];
     // A member enforces its own copy of the profile: it is there before any namespace of the level.
     if (here) await mirrorProfile(run, profile);
+    // Before the namespaces' grant annotations say the departed are gone, so a stop in between cannot skip it.
+    await renewAfterDeparture(run, desired, tenantGrantees(tenant));
     const { observed, active } = await ensureNamespaces(run, desired);
     await holding;
     const activeNames = active.map((ns) => ns.name);
-    const [quota] = await Promise.all([splitQuota(clusterQuotaStore(run), name, placement.share, activeNames), applyIsolation(run, active)]);
+    // What released namespaces here hold stays charged to the tenant: its active namespaces share the rest.
+    const releasedHere = releasedQuota(run, name, desired);
+    const [split] = await Promise.all([splitQuota(clusterQuotaStore(run), name, ownShare(placement.share, releasedHere.held), activeNames), applyIsolation(run, active)]);
+    const quota = { quotaHard: placement.share, quotaUsed: withReleasedUsage(split.quotaUsed, releasedHere.used) };
     await grantOwnerAccess(run, active);
     await revokeStrangers(run, active);
     await pruneChildren(run, placement.share, desired);

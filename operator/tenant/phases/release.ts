@@ -1,16 +1,25 @@
-// Phase: namespaces a tenant no longer declares here (or all of them, when
-// it is deleted), per deletionPolicy. Retain keeps the namespace, its
-// workloads, quota and network isolation, removes the owners' access and
-// labels it released; Delete deletes it. Never deletes a department's
-// namespace the policy does not say to.
+// Phase: namespaces a tenant no longer declares here (removed from the spec,
+// placed off this cluster, or all of them when it is deleted), per
+// deletionPolicy. Delete deletes them. Retain keeps the namespace, its
+// workloads, data and network isolation, and takes every way in from the
+// department: yunshu's bindings and every Role, RoleBinding and
+// ServiceAccount token made there (revoke-released.ts), and its quota is
+// frozen at what it uses and stays charged to the tenant here. Never deletes
+// a department's namespace the policy does not say to.
 import type { KubeObject } from "../../api/meta.ts";
-import { NAMESPACES, ROLE_BINDINGS, TENANTS } from "../../api/resources.ts";
-import { BY_TENANT, childCache, ownedNamespaces } from "../caches.ts";
-import { isReleased, RELEASED_LABEL } from "../labels.ts";
+import { NAMESPACES, RESOURCE_QUOTAS, ROLE_BINDINGS, TENANTS } from "../../api/resources.ts";
+import { formatResourceList, parseResourceList, sameResourceList, type ResourceList } from "../../api/quantity.ts";
+import { sumAllocation } from "../../quota/allocate.ts";
+import { BY_NAMESPACE, childCache, ownedNamespaces } from "../caches.ts";
+import { GRANT_GROUPS_ANNOTATION, GRANT_NAMESPACES_ANNOTATION, GRANT_USERS_ANNOTATION } from "../grants.ts";
+import { isReleased, RELEASED_AT_ANNOTATION, RELEASED_LABEL, REVOKED_ACCESS_ANNOTATION } from "../labels.ts";
+import { frozenLimits, heldByReleased, type QuotaFigures } from "../released-quota.ts";
 import type { DesiredNamespace } from "../render.ts";
+import { RESOURCE_QUOTA_NAME } from "../resource-quota.ts";
 import type { ClusterAccess } from "../run.ts";
 import type { NamespaceObservation } from "../status.ts";
 import type { Tenant } from "../types.ts";
+import { describeRevoked, revokeAccess, type RevokedAccess } from "./revoke-released.ts";
 
 export type DeletionPolicy = "Retain" | "Delete";
 
@@ -29,6 +38,24 @@ export async function releaseUndeclared(cluster: ClusterAccess, tenant: Tenant &
     .map((ns) => ({ name: ns.metadata.name, state: "Released" }));
 }
 
+export interface ReleasedQuota {
+  /** What the undeclared namespaces hold, charged to the tenant here. */
+  held: ResourceList;
+  /** Their usage, which the tenant's status counts with its active namespaces'. */
+  used: ResourceList;
+}
+
+/** What the tenant's namespaces here that `desired` no longer names still hold, released or on their way out. */
+export function releasedQuota(cluster: ClusterAccess, tenant: string, desired: DesiredNamespace[]): ReleasedQuota {
+  const quotas = undeclaredNamespaces(ownedNamespaces(cluster.caches, tenant), desired).map(
+    (ns) => (childCache(cluster.caches, RESOURCE_QUOTAS).get(RESOURCE_QUOTA_NAME, ns.metadata.name) as { spec?: QuotaFigures; status?: QuotaFigures } | undefined) ?? {},
+  );
+  return {
+    held: sumAllocation(quotas.map((q) => heldByReleased({ hard: q.spec?.hard, used: q.status?.used }))),
+    used: sumAllocation(quotas.map((q) => parseResourceList(q.status?.used))),
+  };
+}
+
 /** `tenant` is absent when the Tenant is already gone: the namespaces' own Events still say what happened. */
 export async function releaseOrDelete(cluster: ClusterAccess, tenantName: string, namespaces: KubeObject[], policy: DeletionPolicy, tenant: Tenant & KubeObject | undefined): Promise<void> {
   const { client, events, log } = cluster;
@@ -41,15 +68,56 @@ export async function releaseOrDelete(cluster: ClusterAccess, tenantName: string
       log.info("deleted namespace", { tenant: tenantName, namespace: name });
       continue;
     }
-    for (const binding of childCache(cluster.caches, ROLE_BINDINGS).byIndex(BY_TENANT, tenantName)) {
-      if (binding.metadata.namespace === name) await client.delete(ROLE_BINDINGS, binding.metadata.name, name, { uid: binding.metadata.uid });
+    if (isReleased(ns)) {
+      await keepReleased(cluster, name);
+      continue;
     }
-    if (!isReleased(ns)) {
-      await client.mergePatch(NAMESPACES, name, { metadata: { labels: { [RELEASED_LABEL]: "true" } } });
-      const message = `released namespace ${name} (deletionPolicy Retain): its workloads, quota and network isolation stay; owner access was removed`;
-      if (tenant) events.record(TENANTS, tenant, "Normal", "NamespaceReleased", message);
-      events.record(NAMESPACES, ns, "Normal", "Released", message);
-      log.info("released namespace", { tenant: tenantName, namespace: name });
-    }
+    const revoked = await revokeAccess(cluster, name);
+    const releasedAt = new Date().toISOString();
+    const grantsClosed = { [GRANT_USERS_ANNOTATION]: null, [GRANT_GROUPS_ANNOTATION]: null, [GRANT_NAMESPACES_ANNOTATION]: null };
+    await client.mergePatch(NAMESPACES, name, {
+      metadata: {
+        labels: { [RELEASED_LABEL]: "true" },
+        annotations: { ...grantsClosed, [RELEASED_AT_ANNOTATION]: releasedAt, [REVOKED_ACCESS_ANNOTATION]: JSON.stringify(abridged(revoked)) },
+      },
+    });
+    await freezeQuota(cluster, name);
+    const message =
+      `released namespace ${name} (deletionPolicy Retain): its workloads and data stay, its quota is frozen at what it uses and stays charged to the tenant; ` +
+      `no department identity keeps access: ${describeRevoked(revoked)}`;
+    if (tenant) events.record(TENANTS, tenant, "Normal", "NamespaceReleased", message);
+    events.record(NAMESPACES, ns, "Normal", "Released", message);
+    log.info("released namespace", { tenant: tenantName, namespace: name, revoked });
   }
 }
+
+/** The record on the namespace names at most this many objects of a kind (an annotation is small); the Event names them all. */
+const RECORDED_NAMES = 50;
+
+function abridged(r: RevokedAccess): RevokedAccess {
+  const cut = (names: string[]) => (names.length > RECORDED_NAMES ? [...names.slice(0, RECORDED_NAMES), `…and ${names.length - RECORDED_NAMES} more`] : names);
+  return { roleBindings: cut(r.roleBindings), roles: cut(r.roles), serviceAccounts: cut(r.serviceAccounts) };
+}
+
+/**
+ * A released namespace stays as its release left it: a binding that
+ * slipped in while access was being revoked goes, and its quota follows its
+ * usage down, never up.
+ */
+async function keepReleased(cluster: ClusterAccess, namespace: string): Promise<void> {
+  for (const binding of cluster.caches.grants.byIndex(BY_NAMESPACE, namespace)) {
+    await cluster.client.delete(ROLE_BINDINGS, binding.metadata.name, namespace, { uid: binding.metadata.uid });
+    cluster.log.info("deleted a binding in a released namespace", { namespace, binding: binding.metadata.name });
+  }
+  await freezeQuota(cluster, namespace);
+}
+
+async function freezeQuota(cluster: ClusterAccess, namespace: string): Promise<void> {
+  const quota = childCache(cluster.caches, RESOURCE_QUOTAS).get(RESOURCE_QUOTA_NAME, namespace) as (KubeObject & { spec?: QuotaFigures; status?: QuotaFigures }) | undefined;
+  if (!quota?.spec?.hard) return;
+  const frozen = formatResourceList(frozenLimits({ hard: quota.spec.hard, used: quota.status?.used }));
+  if (sameResourceList(frozen, quota.spec.hard)) return;
+  await cluster.client.mergePatch(RESOURCE_QUOTAS, RESOURCE_QUOTA_NAME, { spec: { hard: frozen } }, namespace);
+  cluster.log.info("froze a released namespace's quota at its usage", { namespace, hard: frozen });
+}
+
