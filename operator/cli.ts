@@ -38,6 +38,9 @@ Flags (operator):
   --max-pending-requests N  pending TenantRequests judged per requester at a time; the rest wait, not
                             approvable (default ${DEFAULT_MAX_PENDING_REQUESTS})
   --monitoring-namespace NS namespace whose pods may scrape tenants' metrics ports (default ${DEFAULT_PLATFORM.monitoringNamespace})
+  --offboarding-grace-period SECONDS
+                            how long an offboarded tenant stays suspended and readable before all of it
+                            is deleted (default ${DEFAULT_PLATFORM.offboardingGracePeriodMs / 1000}, 30 days)
   --http-bind-address ADDR  serve /metrics, /healthz, /readyz and /requests here (default :8080; "off" disables)
   --tls-cert-file PATH, --tls-private-key-file PATH
                             serve HTTPS with this certificate (PEM); /requests, where departments read
@@ -82,6 +85,7 @@ async function runOperator(args: string[]): Promise<void> {
       burst: { type: "string" },
       "max-pending-requests": { type: "string" },
       "monitoring-namespace": { type: "string" },
+      "offboarding-grace-period": { type: "string" },
       "http-bind-address": { type: "string", default: ":8080" },
       "metrics-auth": { type: "string", default: "true" },
       "tls-cert-file": { type: "string" },
@@ -119,7 +123,11 @@ async function runOperator(args: string[]): Promise<void> {
     workers: positiveInt("workers", values.workers, 4),
     resyncMs: positiveInt("resync", values.resync, 600) * 1000,
     maxPendingRequests: positiveInt("max-pending-requests", values["max-pending-requests"], DEFAULT_MAX_PENDING_REQUESTS),
-    platform: { ...DEFAULT_PLATFORM, monitoringNamespace: values["monitoring-namespace"] ?? DEFAULT_PLATFORM.monitoringNamespace },
+    platform: {
+      ...DEFAULT_PLATFORM,
+      monitoringNamespace: values["monitoring-namespace"] ?? DEFAULT_PLATFORM.monitoringNamespace,
+      offboardingGracePeriodMs: positiveInt("offboarding-grace-period", values["offboarding-grace-period"], DEFAULT_PLATFORM.offboardingGracePeriodMs / 1000) * 1000,
+    },
     log,
     version: VERSION,
     leaderElection: values["leader-elect"] ? { namespace: values["leader-election-namespace"], name: values["leader-election-id"] } : undefined,

@@ -263,6 +263,117 @@ export interface ClusterStatusCondition {
   message: string;
 }
 
+// OffboardingRecord: offboardingrecords.yunshu.io/v1alpha1, from crds/yunshu.io_offboardingrecords.yaml.
+export const OFFBOARDING_RECORD_GROUP = "yunshu.io";
+export const OFFBOARDING_RECORD_VERSION = "v1alpha1";
+export const OFFBOARDING_RECORD_PLURAL = "offboardingrecords";
+export const OFFBOARDING_RECORD_KIND = "OffboardingRecord";
+export const OFFBOARDING_RECORD_API_VERSION = "yunshu.io/v1alpha1";
+/** Where the API server serves offboardingrecords: what the operator's client needs to read and write them. */
+export const OFFBOARDING_RECORD_RESOURCE = { group: "yunshu.io", version: "v1alpha1", kind: "OffboardingRecord", plural: "offboardingrecords", namespaced: false } as const;
+
+/**
+ * What was deleted when a tenant was offboarded, where and on whose decision, and the final check
+ * that nothing of it remains on any cluster. Written once by the operator; never changed.
+ */
+export interface OffboardingRecord {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "OffboardingRecord";
+  metadata: CustomObjectMeta;
+  spec: OffboardingRecordSpec;
+}
+
+export interface OffboardingRecordList {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "OffboardingRecordList";
+  metadata?: V1ListMeta;
+  items: OffboardingRecord[];
+}
+
+export interface OffboardingRecordSpec {
+  /**
+   * The tenant that was offboarded.
+   */
+  tenant: string;
+  /**
+   * Its display name, for example 长沙市数据局.
+   */
+  displayName?: string;
+  /**
+   * The tenant its quota was carved from, which got it back; absent for a top-level tenant, whose
+   * quota went back to the capacity pool.
+   */
+  parent?: string;
+  /**
+   * Its MLPS level.
+   */
+  securityLevel?: number;
+  /**
+   * The TenantRequest (action Offboard) that asked for it.
+   */
+  request: string;
+  /**
+   * Who filed the request.
+   */
+  requestedBy: string;
+  /**
+   * Who approved it.
+   */
+  approvedBy: string;
+  /**
+   * The request's reason.
+   */
+  reason?: string;
+  /**
+   * When the tenant was suspended and its grace period began.
+   */
+  startedAt: string;
+  /**
+   * When the grace period ended and deletion began.
+   */
+  deletionStartedAt: string;
+  /**
+   * When the final check found nothing of the tenant on any cluster.
+   */
+  completedAt: string;
+  /**
+   * The tenant-wide quota it held, returned to its parent or the capacity pool.
+   */
+  quota?: Record<string, string>;
+  /**
+   * What was deleted on each cluster the tenant was placed on.
+   */
+  clusters: OffboardingRecordCluster[];
+  /**
+   * Looked up on every cluster, from the API server, after the deletion: namespaces labelled with
+   * the tenant, persistent volumes bound to claims in its namespaces, and RoleBindings or
+   * ClusterRoleBindings naming its ServiceAccounts. The record is written only when all three are
+   * empty everywhere.
+   */
+  finalCheck: OffboardingRecordFinalCheck;
+}
+
+export interface OffboardingRecordCluster {
+  name: string;
+  namespaces?: string[];
+  persistentVolumes?: string[];
+}
+
+/**
+ * Looked up on every cluster, from the API server, after the deletion: namespaces labelled with the
+ * tenant, persistent volumes bound to claims in its namespaces, and RoleBindings or
+ * ClusterRoleBindings naming its ServiceAccounts. The record is written only when all three are
+ * empty everywhere.
+ */
+export interface OffboardingRecordFinalCheck {
+  passed: boolean;
+  checkedAt: string;
+  /**
+   * The clusters checked.
+   */
+  clusters?: string[];
+}
+
 // SecurityProfile: securityprofiles.yunshu.io/v1alpha1, from crds/yunshu.io_securityprofiles.yaml.
 export const SECURITY_PROFILE_GROUP = "yunshu.io";
 export const SECURITY_PROFILE_VERSION = "v1alpha1";
@@ -452,9 +563,12 @@ export interface TenantRequestSpec {
    * securityLevel). ChangeQuota: set the tenant-wide hard limits named in quota.hard to these
    * values (other resources keep theirs). AddNamespaces / RemoveNamespaces: add or remove the
    * namespaces named in namespaces (removal follows the tenant's deletionPolicy, Retain by
-   * default). ChangeSecurityLevel: move the tenant to the MLPS level in securityLevel.
+   * default). ChangeSecurityLevel: move the tenant to the MLPS level in securityLevel. Offboard:
+   * end the tenant: it is suspended at once, its people keep reading through a grace period (30
+   * days by default) to export their data, then every namespace of it on every cluster is deleted
+   * with its persistent volumes, and an OffboardingRecord says so.
    */
-  action: "Create" | "ChangeQuota" | "AddNamespaces" | "RemoveNamespaces" | "ChangeSecurityLevel";
+  action: "Create" | "ChangeQuota" | "AddNamespaces" | "RemoveNamespaces" | "ChangeSecurityLevel" | "Offboard";
   /**
    * Why the department asks, in its own words (any script), for the platform team and the audit
    * trail; 1 to 2048 characters.
@@ -816,6 +930,16 @@ export interface TenantSpec {
    * suspension.
    */
   suspension?: TenantSuspension;
+  /**
+   * Set by yunshu when an approved TenantRequest with action Offboard is carried out. The tenant is
+   * suspended at once (reads and running workloads go on, so the department can export its data);
+   * when the grace period has passed (status.offboarding.deleteAfter) the Tenant is deleted and
+   * every namespace of it on every cluster is deleted, whatever deletionPolicy says, with the
+   * persistent volumes bound to its claims. An OffboardingRecord then lists what was deleted,
+   * where, on whose decision, and the final check. The platform may cancel it during the grace
+   * period by removing it; it cannot be changed.
+   */
+  offboarding?: TenantOffboarding;
 }
 
 /**
@@ -1006,9 +1130,47 @@ export interface TenantSuspension {
 }
 
 /**
+ * Set by yunshu when an approved TenantRequest with action Offboard is carried out. The tenant is
+ * suspended at once (reads and running workloads go on, so the department can export its data);
+ * when the grace period has passed (status.offboarding.deleteAfter) the Tenant is deleted and every
+ * namespace of it on every cluster is deleted, whatever deletionPolicy says, with the persistent
+ * volumes bound to its claims. An OffboardingRecord then lists what was deleted, where, on whose
+ * decision, and the final check. The platform may cancel it during the grace period by removing it;
+ * it cannot be changed.
+ */
+export interface TenantOffboarding {
+  /**
+   * The TenantRequest that asked for it.
+   */
+  request: string;
+  /**
+   * Who filed the request (its spec.requester.username).
+   */
+  requestedBy: string;
+  /**
+   * Who approved it (the request's status.decidedBy).
+   */
+  approvedBy: string;
+  /**
+   * The request's reason.
+   */
+  reason?: string;
+}
+
+/**
  * What the operator observed and did; written by the operator only.
  */
 export interface TenantStatus {
+  /**
+   * The offboarding's clock, while spec.offboarding is set.
+   */
+  offboarding?: TenantStatusOffboarding;
+  /**
+   * What an offboarding deletes on each cluster, written by that cluster's reconciler before it
+   * deletes anything and only ever added to, so that the OffboardingRecord lists everything even
+   * when the operator was stopped halfway.
+   */
+  deletions?: TenantStatusDeletion[];
   /**
    * The metadata.generation of the spec that the status describes.
    */
@@ -1036,6 +1198,26 @@ export interface TenantStatus {
    * The tenant on each cluster it is placed on: per placed cluster, written by the operator.
    */
   clusters?: TenantStatusCluster[];
+}
+
+/**
+ * The offboarding's clock, while spec.offboarding is set.
+ */
+export interface TenantStatusOffboarding {
+  /**
+   * When yunshu suspended the tenant for offboarding.
+   */
+  startedAt?: string;
+  /**
+   * When the grace period ends and the tenant's namespaces are deleted on every cluster.
+   */
+  deleteAfter?: string;
+}
+
+export interface TenantStatusDeletion {
+  cluster: string;
+  namespaces?: string[];
+  persistentVolumes?: string[];
 }
 
 /**

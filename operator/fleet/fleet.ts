@@ -50,6 +50,7 @@ export class Fleet implements KeySink {
       place: (tenant, own) => this.place(tenant, own, hubName(this.deps.clusters.list())),
       memberProblems: (tenant, others) => this.memberProblems(tenant, others),
       membersPending: (tenant) => [...this.runtimes.values()].filter((r) => r.pendingNamespaces(tenant.metadata.name).length > 0).map((r) => r.name),
+      clients: () => [{ name: hubName(this.deps.clusters.list()), client: this.deps.hub }, ...[...this.runtimes.values()].map((r) => ({ name: r.name, client: r.client }))],
     };
   }
 

@@ -36,6 +36,7 @@ const REQUEST_ACTIONS = Object.keys({
   AddNamespaces: true,
   RemoveNamespaces: true,
   ChangeSecurityLevel: true,
+  Offboard: true,
 } satisfies Record<RequestAction, true>) as RequestAction[];
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -175,6 +176,28 @@ export class OperatorMetrics {
       registers,
       collect() {
         this.set([...sources.tenants()].filter((t) => t.spec.suspension).length);
+      },
+    });
+    new Gauge({
+      name: "yunshu_tenants_offboarding",
+      help: "Offboarded tenants in their grace period (spec.offboarding, not yet deleted): suspended, readable, deleted when it ends.",
+      registers,
+      collect() {
+        this.set([...sources.tenants()].filter((t) => t.spec.offboarding && !t.metadata.deletionTimestamp).length);
+      },
+    });
+    new Gauge({
+      name: "yunshu_offboarding_overdue_seconds",
+      help: "How long past the end of its grace period an offboarded tenant still exists (its deletion or final check has not finished); 0 before then.",
+      labelNames: ["tenant"],
+      registers,
+      collect() {
+        this.reset();
+        const now = Date.now();
+        for (const t of sources.tenants()) {
+          const deleteAfter = t.spec.offboarding ? Date.parse(t.status?.offboarding?.deleteAfter ?? "") : NaN;
+          if (!Number.isNaN(deleteAfter)) this.set({ tenant: t.metadata.name }, Math.max(0, (now - deleteAfter) / 1000));
+        }
       },
     });
     new Gauge({

@@ -7,18 +7,20 @@ import { request } from "./commands/request.ts";
 import { requests } from "./commands/requests.ts";
 import { show } from "./commands/show.ts";
 import { tree } from "./commands/tree.ts";
+import { offboardings } from "./commands/offboardings.ts";
 import { usage } from "./commands/usage.ts";
 import { explain, UsageError } from "./errors.ts";
 import { GLOBAL_FLAGS_HELP } from "./flags.ts";
 
-const COMMANDS: readonly Command[] = [request, show, requests, approve, deny, tree, usage];
+const COMMANDS: readonly Command[] = [request, show, requests, approve, deny, tree, usage, offboardings];
+const NAME_WIDTH = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
 
 /** The commands `yunshu` hands over to this CLI. */
 export const PLUGIN_COMMANDS: readonly string[] = COMMANDS.map((c) => c.name);
 
 function list(audience: Command["audience"]): string {
   return COMMANDS.filter((c) => c.audience === audience)
-    .map((c) => `  ${c.name.padEnd(10)}${c.summary}`)
+    .map((c) => `  ${c.name.padEnd(NAME_WIDTH)}${c.summary}`)
     .join("\n");
 }
 

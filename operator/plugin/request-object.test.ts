@@ -59,6 +59,11 @@ describe("draftFromFlags", () => {
     expect(draftFromFlags({ ...base, removeNamespace: ["test"] })).toEqual({ ...base, action: "RemoveNamespaces", namespaces: ["test"] });
   });
 
+  it("reads --offboard as Offboard, and refuses it with another action", () => {
+    expect(draftFromFlags({ ...base, offboard: true })).toEqual({ ...base, action: "Offboard" });
+    expect(() => draftFromFlags({ ...base, offboard: true, addNamespace: ["x"] })).toThrow("one request asks for one thing, but --add-namespace and --offboard were given");
+  });
+
   it("reads --security-level alone as ChangeSecurityLevel, and with --create as the new tenant's level", () => {
     expect(draftFromFlags({ ...base, securityLevel: "2" })).toEqual({ ...base, action: "ChangeSecurityLevel", securityLevel: 2 });
     expect(draftFromFlags({ ...base, create: true, displayName: "岳麓区数据局", level: "county", securityLevel: "4" })).toMatchObject({ action: "Create", securityLevel: 4 });

@@ -22,6 +22,7 @@ export interface RequestFlags {
   addNamespace?: string[];
   removeNamespace?: string[];
   securityLevel?: string;
+  offboard?: boolean;
 }
 
 export type RequestDraft = Omit<TenantRequestSpec, "requester">;
@@ -179,6 +180,7 @@ export function draftFromFlags(flags: RequestFlags): RequestDraft {
     given(flags.addNamespace) ? "--add-namespace" : undefined,
     given(flags.removeNamespace) ? "--remove-namespace" : undefined,
     !flags.create && flags.securityLevel !== undefined ? "--security-level" : undefined,
+    flags.offboard ? "--offboard" : undefined,
   ].filter((a) => a !== undefined);
   const createOnly = (
     [
@@ -199,7 +201,7 @@ export function draftFromFlags(flags: RequestFlags): RequestDraft {
   if (actions.length === 0) {
     if (createOnly.length > 0) throw new UsageError(`${describe}: add --create`);
     throw new UsageError(
-      "say what you ask for: --create (a new tenant), --quota RESOURCE=QUANTITY (change quota), --add-namespace NAME, --remove-namespace NAME or --security-level N (change the MLPS level)",
+      "say what you ask for: --create (a new tenant), --quota RESOURCE=QUANTITY (change quota), --add-namespace NAME, --remove-namespace NAME, --security-level N (change the MLPS level) or --offboard (end the tenant)",
     );
   }
   if (actions.length > 1) throw new UsageError(`one request asks for one thing, but ${actions.join(" and ")} were given; file two requests`);
@@ -210,6 +212,7 @@ export function draftFromFlags(flags: RequestFlags): RequestDraft {
   }
   if (given(flags.quota)) return { tenant, action: "ChangeQuota", reason, quota: { hard: parseQuotaFlags(flags.quota!) } };
   if (flags.securityLevel !== undefined) return { tenant, action: "ChangeSecurityLevel", reason, securityLevel: securityLevel(flags.securityLevel) };
+  if (flags.offboard) return { tenant, action: "Offboard", reason };
   if (given(flags.addNamespace)) return { tenant, action: "AddNamespaces", reason, namespaces: namespaceList("--add-namespace", tenant, flags.addNamespace!) };
   return { tenant, action: "RemoveNamespaces", reason, namespaces: namespaceList("--remove-namespace", tenant, flags.removeNamespace!) };
 }

@@ -52,6 +52,8 @@ function whatIsAsked(spec: TenantRequestSpec): string {
       return `remove namespaces from tenant ${spec.tenant}`;
     case "ChangeSecurityLevel":
       return `change the MLPS level of tenant ${spec.tenant}`;
+    case "Offboard":
+      return `offboard tenant ${spec.tenant}: suspend it, then delete all of it on every cluster after the grace period`;
   }
 }
 

@@ -83,6 +83,7 @@ const ASKS: Record<Exclude<TenantRequest["spec"]["action"], "Create">, (tenant: 
   AddNamespaces: (tenant) => `add namespaces to ${tenant}`,
   RemoveNamespaces: (tenant) => `remove namespaces from ${tenant}`,
   ChangeSecurityLevel: (tenant) => `change ${tenant}'s MLPS level`,
+  Offboard: (tenant) => `offboard ${tenant}`,
 };
 
 /** Whether the requester may ask this of the tenant as the tenants are now; the pending cap is judged apart. */

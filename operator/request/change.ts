@@ -7,7 +7,10 @@ import type { Tenant, TenantOwner } from "../tenant/types.ts";
 /** Set on a Tenant that a request created or changed last: the way back to who asked and who approved. */
 export const LAST_REQUEST_ANNOTATION = "yunshu.io/last-request";
 
-export type RequestProblem = { reason: "TenantExists" | "TenantNotFound" | "NamespaceNotFound" | "NamespaceTaken" | "SameSecurityLevel"; message: string };
+export type RequestProblem = {
+  reason: "TenantExists" | "TenantNotFound" | "NamespaceNotFound" | "NamespaceTaken" | "SameSecurityLevel" | "AlreadyOffboarding";
+  message: string;
+};
 
 type SecurityLevel = NonNullable<Tenant["spec"]["securityLevel"]>;
 
@@ -50,6 +53,9 @@ export function tenantAfter(request: TenantRequest, current: Tenant | undefined)
     return created(request);
   }
   if (!current) return { reason: "TenantNotFound", message: `tenant ${spec.tenant} does not exist; ask to create it first` };
+  if (current.spec.offboarding) {
+    return { reason: "AlreadyOffboarding", message: `tenant ${spec.tenant} is being offboarded (request ${current.spec.offboarding.request}); nothing more can be asked of it` };
+  }
   const after = structuredClone(current);
   after.metadata.annotations = { ...after.metadata.annotations, [LAST_REQUEST_ANNOTATION]: request.metadata.name };
   const names = new Set((current.spec.namespaces ?? []).map((n) => n.name));
@@ -75,6 +81,10 @@ export function tenantAfter(request: TenantRequest, current: Tenant | undefined)
       after.spec.securityLevel = spec.securityLevel!;
       break;
     }
+    case "Offboard":
+      // Who approved is known once someone has: approval carries out the Tenant judged then.
+      after.spec.offboarding = { request: request.metadata.name, requestedBy: spec.requester.username, approvedBy: request.status?.decidedBy ?? "", reason: spec.reason };
+      break;
   }
   return after;
 }

@@ -219,6 +219,8 @@ function changedSpec(request: TenantRequest, after: Tenant): Partial<Tenant["spe
       return { quota: { hard: request.spec.quota!.hard } };
     case "ChangeSecurityLevel":
       return { securityLevel: after.spec.securityLevel! };
+    case "Offboard":
+      return { offboarding: after.spec.offboarding! };
     default:
       return { namespaces: after.spec.namespaces ?? [] };
   }
@@ -233,6 +235,8 @@ function describeChange(request: TenantRequest): string {
       return `set tenant ${tenant}'s quota: ${Object.entries(quota?.hard ?? {}).map(([r, v]) => `${r} ${v}`).join(", ")}`;
     case "ChangeSecurityLevel":
       return `moved tenant ${tenant} to MLPS level ${securityLevel!} (SecurityProfile mlps-${securityLevel!})`;
+    case "Offboard":
+      return `began offboarding tenant ${tenant}: it is suspended, and its namespaces on every cluster are deleted when the grace period ends`;
     case "AddNamespaces":
     case "RemoveNamespaces":
       return `${action === "AddNamespaces" ? "added" : "removed"} namespace(s) ${(namespaces ?? []).join(", ")} ${action === "AddNamespaces" ? "to" : "from"} tenant ${tenant}`;

@@ -198,3 +198,24 @@ describe("a change of MLPS level", () => {
     expect((tenantAfter(req({ displayName: "x", level: "city" }), undefined) as Tenant).spec).not.toHaveProperty("securityLevel");
   });
 });
+
+describe("an offboarding", () => {
+  const off = () => ({ ...req({ tenant: "a", action: "Offboard", reason: "合同终止" }), status: { decidedBy: "platform-li" } }) as TenantRequest;
+
+  it("says what approval does, and records who asked and who approved on the Tenant it would make", () => {
+    const v = computeVerdict(off(), world([t("city", { pods: "10" }), t("a", { pods: "4" }, { parent: "city" })]));
+    expect(v).toMatchObject({ status: "True", reason: "Offboards", rows: [] });
+    expect(v.message).toContain("its quota returns to tenant city");
+    expect(v.after?.spec.offboarding).toEqual({ request: "r1", requestedBy: "system:serviceaccount:dept:clerk", approvedBy: "platform-li", reason: "合同终止" });
+  });
+
+  it("is refused for a tenant with children, and for one already being offboarded", () => {
+    const parent = computeVerdict({ ...off(), spec: { ...off().spec, tenant: "city" } }, world([t("city", { pods: "10" }), t("a", { pods: "4" }, { parent: "city" })]));
+    expect(parent).toMatchObject({ status: "False", reason: "HasChildren" });
+    expect(parent.message).toBe("tenant city has child tenant(s) a: offboard them, or give them another parent, first");
+    const leaving = t("a", { pods: "4" });
+    leaving.spec.offboarding = { request: "r0", requestedBy: "u", approvedBy: "v" };
+    expect(computeVerdict(off(), world([leaving]))).toMatchObject({ status: "False", reason: "AlreadyOffboarding" });
+    expect(computeVerdict(req({ tenant: "a", action: "ChangeQuota", quota: { hard: { pods: "9" } } }), world([leaving])).reason).toBe("AlreadyOffboarding");
+  });
+});

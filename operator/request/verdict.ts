@@ -109,6 +109,25 @@ function securityLevelVerdict(before: Tenant, after: Tenant, world: RequestWorld
   };
 }
 
+/** An offboarding deletes everything of the tenant: one with child tenants would leave them without a parent. */
+function offboardVerdict(current: Tenant, after: Tenant, world: RequestWorld): Verdict {
+  const name = current.metadata.name;
+  const children = world.tenants.childrenOf(name).map((t) => t.metadata.name);
+  if (children.length > 0) {
+    return { status: "False", reason: "HasChildren", message: `tenant ${name} has child tenant(s) ${children.join(", ")}: offboard them, or give them another parent, first`, rows: [] };
+  }
+  const returnsTo = current.spec.parent ? `tenant ${current.spec.parent}` : "the capacity pool";
+  return {
+    status: "True",
+    reason: "Offboards",
+    message:
+      `offboards tenant ${name}: on approval it is suspended at once (its people keep reading, to export their data); when the grace period ends, ` +
+      `every namespace of it on every cluster is deleted with its persistent volumes, whatever its deletionPolicy, and its quota returns to ${returnsTo}`,
+    rows: [],
+    after,
+  };
+}
+
 export function computeVerdict(request: TenantRequest, world: RequestWorld): Verdict {
   const name = request.spec.tenant;
   const current = world.tenants.get(name);
@@ -127,6 +146,7 @@ export function computeVerdict(request: TenantRequest, world: RequestWorld): Ver
   }
   // tenantAfter found the tenant, or it would have said so.
   if (request.spec.action === "ChangeSecurityLevel") return securityLevelVerdict(current!, after, world);
+  if (request.spec.action === "Offboard") return offboardVerdict(current!, after, world);
   if (!changesQuota(request)) return { status: "True", reason: "NoQuotaChange", message: "the request does not change any quota", rows: [], after };
   const asked = parseResourceList(after.spec.quota?.hard);
   const parentName = after.spec.parent;

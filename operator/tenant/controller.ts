@@ -84,7 +84,7 @@ export function tenantController(deps: TenantControllerDeps): ControllerDefiniti
         events: deps.events,
         log: deps.log,
         platform: deps.platform,
-        role: new HubRole(deps.client, fleet.hubView()),
+        role: new HubRole(deps.client, fleet.hubView(), deps.platform.offboardingGracePeriodMs),
       });
     },
   };

@@ -5,7 +5,10 @@ import type { KubeObject } from "../api/meta.ts";
 import { parseResourceList } from "../api/quantity.ts";
 import { TENANT_API_VERSION, TENANT_KIND } from "../api/generated.ts";
 import { FIELD_MANAGER, TENANT_FINALIZER } from "../api/names.ts";
-import { TENANTS } from "../api/resources.ts";
+import { OFFBOARDING_RECORDS, TENANTS } from "../api/resources.ts";
+import { isConflict } from "../runtime/api-errors.ts";
+import { deletionPolicyOf, offboardingClock, untilDeletion } from "./offboarding.ts";
+import { leftoversOn, nothingLeft, renderOffboardingRecord } from "./offboarding-record.ts";
 import type { ReconcileResult } from "../runtime/controller.ts";
 import type { KubeClient } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
@@ -26,18 +29,26 @@ export interface HubFleet {
   memberProblems(tenant: Tenant, members: string[]): string[];
   /** The member clusters that still hold namespaces of a deleted tenant not yet handled per deletionPolicy. */
   membersPending(tenant: Tenant): string[];
+  /** Every cluster's client, the hub's included, for the final check of an offboarding. */
+  clients(): { name: string; client: KubeClient }[];
 }
+
+/** How soon to look again at an offboarding whose grace period is far from over: a bound on how late a changed clock is noticed. */
+const OFFBOARDING_RECHECK_MS = 3_600_000;
 
 /** How soon to look again at a deleted tenant whose members have not handled their namespaces yet. */
 const MEMBERS_PENDING_REQUEUE_MS = 2_000;
 
 export class HubRole implements ReconcilerRole {
-  private readonly hub: KubeClient;
+  readonly hub: KubeClient;
   private readonly fleet: HubFleet;
 
-  constructor(hub: KubeClient, fleet: HubFleet) {
+  private readonly gracePeriodMs: number;
+
+  constructor(hub: KubeClient, fleet: HubFleet, gracePeriodMs: number) {
     this.hub = hub;
     this.fleet = fleet;
+    this.gracePeriodMs = gracePeriodMs;
   }
 
   get cluster(): string {
@@ -81,7 +92,8 @@ export class HubRole implements ReconcilerRole {
         break;
       }
     }
-    const status = hubStatus(tenant, observations, report.placement.placed, this.cluster, new Date());
+    const now = new Date();
+    const status = hubStatus(tenant, observations, report.placement.placed, this.cluster, now, offboardingClock(tenant, now, this.gracePeriodMs));
     if (!status) return;
     await applyStatus(this.hub, TENANTS, { name: tenant.metadata.name }, status, FIELD_MANAGER);
     // An event when readiness changes, and for every problem; a tenant that
@@ -90,6 +102,46 @@ export class HubRole implements ReconcilerRole {
     const ready = status.conditions!.find((c) => c.type === "Ready")!;
     const changed = previous ? previous.status !== ready.status || previous.reason !== ready.reason : ready.status !== "True";
     if (changed) run.events.record(TENANTS, tenant, ready.status === "True" ? "Normal" : "Warning", ready.reason, ready.message);
+  }
+
+  async offboard(tenant: Tenant & KubeObject, log: Logger): Promise<ReconcileResult | void> {
+    // Deletion starts only from a clock the status has recorded (report writes it), so a restart never shortens the grace period.
+    const recorded = tenant.status?.offboarding;
+    if (!tenant.spec.offboarding || !recorded?.startedAt || !recorded.deleteAfter) return;
+    const wait = untilDeletion({ startedAt: recorded.startedAt, deleteAfter: recorded.deleteAfter }, new Date());
+    if (wait > 0) return { requeueAfterMs: Math.min(wait, OFFBOARDING_RECHECK_MS) };
+    log.info("offboarding: the grace period is over; deleting the tenant everywhere", { request: tenant.spec.offboarding.request, deleteAfter: recorded.deleteAfter });
+    await this.hub.delete(TENANTS, tenant.metadata.name, undefined, { uid: tenant.metadata.uid });
+  }
+
+  /**
+   * An offboarded tenant goes only when nothing of it is left on any
+   * cluster, as each API server answers, and its OffboardingRecord says so.
+   */
+  private async finishOffboarding(tenant: Tenant & KubeObject, log: Logger): Promise<ReconcileResult | void> {
+    const recorded = (tenant.status?.deletions ?? []).flatMap((d) => d.namespaces ?? []);
+    const clusters = this.fleet.clients();
+    // A cluster the tenant was on that yunshu cannot reach now is not checked, and so not vouched for.
+    const where = new Set([...(tenant.status?.deletions ?? []).map((d) => d.cluster), ...(tenant.status?.clusters ?? []).map((c) => c.name)]);
+    const unreachable = [...where].filter((c) => !clusters.some((k) => k.name === c));
+    if (unreachable.length > 0) {
+      log.info("offboarding: waiting to reach every cluster the tenant was on", { clusters: unreachable });
+      return { requeueAfterMs: MEMBERS_PENDING_REQUEUE_MS };
+    }
+    const left = await Promise.all(clusters.map(({ name, client }) => leftoversOn(name, client, tenant.metadata.name, recorded)));
+    const remaining = left.filter((l) => !nothingLeft(l));
+    if (remaining.length > 0) {
+      log.info("offboarding: waiting for the tenant's last objects to go", { left: remaining });
+      return { requeueAfterMs: MEMBERS_PENDING_REQUEUE_MS };
+    }
+    const record = renderOffboardingRecord(tenant, clusters.map((c) => c.name), new Date());
+    try {
+      await this.hub.create(OFFBOARDING_RECORDS, record);
+    } catch (err) {
+      // Written before a restart: the record stands as it was first written.
+      if (!isConflict(err)) throw err;
+    }
+    log.info("offboarding: nothing of the tenant is left on any cluster; recorded", { record: record.metadata.name, clusters: clusters.map((c) => c.name) });
   }
 
   async letGo(tenant: Tenant & KubeObject, log: Logger): Promise<ReconcileResult | void> {
@@ -101,10 +153,14 @@ export class HubRole implements ReconcilerRole {
       log.info("tenant deleted; waiting for member clusters", { clusters: pending });
       return { requeueAfterMs: MEMBERS_PENDING_REQUEUE_MS };
     }
+    if (tenant.spec.offboarding) {
+      const waiting = await this.finishOffboarding(tenant, log);
+      if (waiting) return waiting;
+    }
     // Applying our finalizer list without our finalizer hands back only the
     // entry we own; other controllers' finalizers stay.
     await this.hub.apply(TENANTS, tenantPatch(name, []), FIELD_MANAGER);
-    log.info("tenant deleted; namespaces handled per deletionPolicy", { deletionPolicy: tenant.spec.deletionPolicy ?? "Retain" });
+    log.info("tenant deleted; namespaces handled per deletionPolicy", { deletionPolicy: deletionPolicyOf(tenant) });
   }
 }
 

@@ -12,7 +12,7 @@ import type { Tenant } from "./types.ts";
 
 export class MemberRole implements ReconcilerRole {
   readonly cluster: string;
-  private readonly hub: KubeClient;
+  readonly hub: KubeClient;
   private readonly placeOn: (tenant: Tenant, own: Placement["share"]) => Placement;
 
   /** `hub`: where the Tenant is written; `place`: the tenant's placement with this cluster's share. */
@@ -32,6 +32,8 @@ export class MemberRole implements ReconcilerRole {
     if (report.stage !== "Reconciled") return;
     await this.writeEntry(run.tenant, report.here ? clusterEntry(run.tenant, report.observations, this.cluster) : undefined);
   }
+
+  async offboard(): Promise<void> {}
 
   async letGo(): Promise<void> {}
 

@@ -5,6 +5,7 @@
 // Ingress hosts the tenant may claim.
 import type { Namespace } from "../api/core-types.ts";
 import { grantAnnotations, tenantGrantees } from "./grants.ts";
+import { effectiveSuspension } from "./offboarding.ts";
 import type { Tenant } from "./types.ts";
 import { DISPLAY_NAME_ANNOTATION, namespaceName, SHORT_NAME_LABEL, SUSPENDED_LABEL, SUSPENSION_REASON_ANNOTATION, tenantLabels } from "./labels.ts";
 import { INGRESS_DOMAINS_ANNOTATION, SECURITY_LEVEL_LABEL, type TenantProfile } from "./profile.ts";
@@ -16,7 +17,7 @@ export function renderNamespace(tenant: Tenant, shortName: string, { profile, in
     podSecurity[`pod-security.kubernetes.io/${mode}-version`] = profile.spec.podSecurity.version;
   }
   const domains = ingressDomains.granted;
-  const suspension = tenant.spec.suspension;
+  const suspension = effectiveSuspension(tenant);
   return {
     apiVersion: "v1",
     kind: "Namespace",

@@ -7,10 +7,13 @@ export interface PlatformSettings {
   /** Namespace and pod label of the cluster DNS, which every tenant may query. */
   dnsNamespace: string;
   dnsPodSelector: Record<string, string>;
+  /** How long an offboarded tenant stays, suspended and readable, before everything of it is deleted. */
+  offboardingGracePeriodMs: number;
 }
 
 export const DEFAULT_PLATFORM: PlatformSettings = {
   monitoringNamespace: "monitoring",
   dnsNamespace: "kube-system",
   dnsPodSelector: { "k8s-app": "kube-dns" },
+  offboardingGracePeriodMs: 30 * 24 * 3600 * 1000,
 };

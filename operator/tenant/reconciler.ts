@@ -12,7 +12,9 @@
 //   4. prune what the rendering no longer contains;
 //   5. release or delete namespaces no longer declared (deletionPolicy);
 //      what released ones hold stays charged to the tenant (step 3's split);
-//   6. report in the Tenant's status.
+//   6. report in the Tenant's status; an offboarding tenant whose grace
+//      period is over is deleted (offboarding.ts), and its finalizer then
+//      deletes everything of it (phases/offboard.ts).
 import type { KubeObject } from "../api/meta.ts";
 import type { ResourceList } from "../api/quantity.ts";
 import { TENANT_FINALIZER } from "../api/names.ts";
@@ -27,6 +29,8 @@ import { grantOwnerAccess } from "./phases/owner-access.ts";
 import { pruneChildren } from "./phases/prune.ts";
 import { revokeStrangers } from "./phases/revoke.ts";
 import { clusterQuotaStore, splitQuota } from "./phases/quota-split.ts";
+import { deletionPolicyOf } from "./offboarding.ts";
+import { offboardHere } from "./phases/offboard.ts";
 import { renewAfterDeparture } from "./phases/renew-credentials.ts";
 import { releasedQuota, releaseOrDelete, releaseUndeclared } from "./phases/release.ts";
 import { ownShare } from "../quota/hierarchy.ts";
@@ -138,7 +142,9 @@ export class TenantReconciler implements Reconciler {
     }
     const waiting = namespaces.some((n) => n.state === "Conflict" || n.state === "Terminating");
     run.log.debug("reconciled", { namespaces: namespaces.length, waiting });
-    return waiting ? { requeueAfterMs: WAIT_REQUEUE_MS } : undefined;
+    const offboarding = await this.role.offboard(tenant, run.log);
+    const after = [offboarding?.requeueAfterMs, waiting ? WAIT_REQUEUE_MS : undefined].filter((ms) => ms !== undefined);
+    return after.length > 0 ? { requeueAfterMs: Math.min(...after) } : undefined;
   }
 
   /** A deleted Tenant: its namespaces here go per deletionPolicy, then the role decides whether it may go. */
@@ -146,7 +152,8 @@ export class TenantReconciler implements Reconciler {
     const { tenant } = run;
     if (!tenant.metadata.finalizers?.includes(TENANT_FINALIZER)) return;
     const name = tenant.metadata.name;
-    await releaseOrDelete(this.cluster, name, ownedNamespaces(this.cluster.caches, name), tenant.spec.deletionPolicy ?? "Retain", tenant);
+    if (tenant.spec.offboarding) await offboardHere(this.cluster, this.role.hub, this.role.cluster, tenant);
+    else await releaseOrDelete(this.cluster, name, ownedNamespaces(this.cluster.caches, name), deletionPolicyOf(tenant), tenant);
     return this.role.letGo(tenant, run.log);
   }
 

@@ -7,6 +7,7 @@ import { formatResourceList } from "../api/quantity.ts";
 import { FIELD_MANAGER } from "../api/names.ts";
 import { sameStatus } from "../runtime/status.ts";
 import { computeStatus, readyCondition, type ClusterObservations, type TenantObservations } from "./status.ts";
+import type { OffboardingClock } from "./offboarding.ts";
 import type { Tenant, TenantStatus } from "./types.ts";
 
 export type ClusterEntry = NonNullable<TenantStatus["clusters"]>[number];
@@ -34,8 +35,9 @@ export function clusterEntry(tenant: Tenant, obs: ClusterObservations, cluster: 
  * printer column counts namespaces across the fleet as members report them;
  * the members' entries are theirs and are not part of the hub's write.
  */
-export function hubStatus(tenant: Tenant, obs: TenantObservations, placed: string[], hub: string, now: Date): TenantStatus | undefined {
+export function hubStatus(tenant: Tenant, obs: TenantObservations, placed: string[], hub: string, now: Date, offboarding?: OffboardingClock): TenantStatus | undefined {
   const status = computeStatus(tenant, obs, now);
+  if (offboarding) status.offboarding = offboarding;
   if (tenant.spec.placement) {
     status.clusters = placed.includes(hub) ? [clusterEntry(tenant, obs, hub)] : [];
     const members = (tenant.status?.clusters ?? []).filter((c) => c.name !== hub && placed.includes(c.name));

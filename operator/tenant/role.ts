@@ -3,6 +3,7 @@
 // writes its top-level status; a member's reports in its own entry of
 // status.clusters. Everything else a reconcile does is the same in every
 // cluster; this interface is the one place where hub and member differ.
+import type { KubeClient } from "../runtime/kube-client.ts";
 import type { KubeObject } from "../api/meta.ts";
 import type { ResourceList } from "../api/quantity.ts";
 import type { ReconcileResult } from "../runtime/controller.ts";
@@ -33,11 +34,15 @@ export type ReconcileReport =
 export interface ReconcilerRole {
   /** The Cluster this reconciler writes to. */
   readonly cluster: string;
+  /** Where the Tenant is: its status is written there. */
+  readonly hub: KubeClient;
   place(tenant: Tenant, own: ResourceList): Placement;
   /** Makes sure the Tenant outlives its namespaces everywhere; runs beside the namespace phase. */
   holdTenant(tenant: Tenant & KubeObject): Promise<void>;
   /** Tells the platform team, in the Tenant's status, what this reconcile found. */
   report(run: TenantRun, report: ReconcileReport): Promise<void>;
+  /** An offboarding tenant: deletes it once its grace period is over, or says when to look again (the hub's part; members wait). */
+  offboard(tenant: Tenant & KubeObject, log: Logger): Promise<ReconcileResult | void>;
   /** Once this cluster's namespaces of a deleted tenant are handled: lets the Tenant go, or says when to look again. */
   letGo(tenant: Tenant & KubeObject, log: Logger): Promise<ReconcileResult | void>;
 }

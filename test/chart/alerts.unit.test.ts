@@ -46,6 +46,8 @@ const EXPORTED = new Set([
   "yunshu_tenant_condition",
   "yunshu_tenant_namespaces",
   "yunshu_tenants_suspended",
+  "yunshu_tenants_offboarding",
+  "yunshu_offboarding_overdue_seconds",
   "yunshu_managed_objects",
   "yunshu_build_info",
   "yunshu_tenant_requests_pending",

@@ -67,6 +67,9 @@ export const CONTROLLERS = [
   "clusterrole-aggregation-controller",
   // Writes each ValidatingAdmissionPolicy's type-checking warnings: tests read them.
   "validatingadmissionpolicy-status-controller",
+  // Release the claims and volumes of a deleted namespace, as in any cluster: an offboarding waits for them.
+  "persistentvolumeclaim-protection-controller",
+  "persistentvolume-protection-controller",
 ];
 
 const DIR_PREFIX = "yunshu-cp-";

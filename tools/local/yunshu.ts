@@ -27,14 +27,14 @@ export async function installYunshu(plane: ControlPlane): Promise<string> {
 export async function startOperator(
   plane: ControlPlane,
   identity: string,
-  opts: { workers?: number; syncTimeoutMs?: number; clusterProbeIntervalMs?: number; maxPendingRequests?: number } = {},
+  opts: { workers?: number; syncTimeoutMs?: number; clusterProbeIntervalMs?: number; maxPendingRequests?: number; offboardingGracePeriodMs?: number } = {},
 ): Promise<Operator> {
   const logFile = join(plane.dir, "logs", "operator.log");
   const operator = new Operator({
     kubeConfig: plane.credentials(identity),
     workers: opts.workers ?? 4,
     resyncMs: 600_000,
-    platform: DEFAULT_PLATFORM,
+    platform: { ...DEFAULT_PLATFORM, offboardingGracePeriodMs: opts.offboardingGracePeriodMs ?? DEFAULT_PLATFORM.offboardingGracePeriodMs },
     log: createLogger("debug", (line) => appendFileSync(logFile, line + "\n")),
     clusterProbeIntervalMs: opts.clusterProbeIntervalMs,
     maxPendingRequests: opts.maxPendingRequests,

@@ -26,10 +26,11 @@ const OPTIONS = {
   "add-namespace": { type: "string", multiple: true },
   "remove-namespace": { type: "string", multiple: true },
   "security-level": { type: "string" },
+  offboard: { type: "boolean" },
 } as const;
 
-const help = (prog: string) => `Ask the platform team for a new tenant, a quota change, namespaces to add or remove, or
-another MLPS (等保) level.
+const help = (prog: string) => `Ask the platform team for a new tenant, a quota change, namespaces to add or remove,
+another MLPS (等保) level, or the tenant's end (offboarding).
 
 The request is filed in your name (as the API server knows you: \`kubectl auth whoami\`).
 yunshu says whether it fits the parent tenant's quota and the cloud's capacity; a platform
@@ -50,6 +51,10 @@ Actions (exactly one):
                               follow SecurityProfile mlps-N once approved. A lower level is
                               flagged to the platform team, which approves it only with the
                               system's re-classification (定级备案) on record
+  --offboard                  end the tenant: once approved it is suspended at once (you keep
+                              reading, to export your data); when the grace period ends (30 days
+                              unless the platform says otherwise) every namespace of it on every
+                              cluster is deleted with its volumes, and an OffboardingRecord says so
 
 Flags:
   --tenant NAME               the tenant to create or change (lower-case letters, digits, '-';
@@ -84,13 +89,16 @@ Examples:
   # Another namespace
   ${prog} request --tenant yuelu-data --add-namespace staging --reason "预发布环境"
 
+  # The service ends: export during the grace period, then everything is deleted
+  ${prog} request --tenant yuelu-data --offboard --reason "购买服务合同于 2026-12-31 终止"
+
   # A lower MLPS level, once the system has been re-classified
   ${prog} request --tenant yuelu-data --security-level 2 --reason "系统已重新定级为第二级并备案"
 `;
 
 export const request: Command = {
   name: "request",
-  summary: "file a TenantRequest: a new tenant, a quota change, namespaces to add or remove, another MLPS level",
+  summary: "file a TenantRequest: a new tenant, a quota change, namespaces to add or remove, another MLPS level, offboarding",
   audience: "department",
   help,
   async run(args, ctx) {
@@ -114,6 +122,7 @@ export const request: Command = {
       addNamespace: values["add-namespace"],
       removeNamespace: values["remove-namespace"],
       securityLevel: values["security-level"],
+      offboard: values.offboard,
     });
     const client = connect(ctx.session, flags);
     const me = await whoami(client);

@@ -14,6 +14,7 @@ import { BY_NAMESPACE, childCache, ownedNamespaces } from "../caches.ts";
 import { GRANT_GROUPS_ANNOTATION, GRANT_NAMESPACES_ANNOTATION, GRANT_USERS_ANNOTATION } from "../grants.ts";
 import { isReleased, RELEASED_AT_ANNOTATION, RELEASED_LABEL, REVOKED_ACCESS_ANNOTATION } from "../labels.ts";
 import { frozenLimits, heldByReleased, type QuotaFigures } from "../released-quota.ts";
+import { deletionPolicyOf } from "../offboarding.ts";
 import type { DesiredNamespace } from "../render.ts";
 import { RESOURCE_QUOTA_NAME } from "../resource-quota.ts";
 import type { ClusterAccess } from "../run.ts";
@@ -32,7 +33,7 @@ export function undeclaredNamespaces(owned: KubeObject[], desired: DesiredNamesp
 /** Handles what the tenant no longer declares, and reports those its policy kept. */
 export async function releaseUndeclared(cluster: ClusterAccess, tenant: Tenant & KubeObject, desired: DesiredNamespace[]): Promise<NamespaceObservation[]> {
   const name = tenant.metadata.name;
-  await releaseOrDelete(cluster, name, undeclaredNamespaces(ownedNamespaces(cluster.caches, name), desired), tenant.spec.deletionPolicy ?? "Retain", tenant);
+  await releaseOrDelete(cluster, name, undeclaredNamespaces(ownedNamespaces(cluster.caches, name), desired), deletionPolicyOf(tenant), tenant);
   return undeclaredNamespaces(ownedNamespaces(cluster.caches, name), desired)
     .filter(isReleased)
     .map((ns) => ({ name: ns.metadata.name, state: "Released" }));
