@@ -22,6 +22,7 @@ import type { Logger } from "./runtime/log.ts";
 import { retrying, type RetryPolicy } from "./runtime/retry.ts";
 import { WorkQueue } from "./runtime/workqueue.ts";
 import { managedCaches, type TenantCaches } from "./tenant/caches.ts";
+import { retainedLedger, type RetainedLedger } from "./tenant/retained.ts";
 import { TENANT_CONTROLLER, tenantController } from "./tenant/controller.ts";
 import { createMissingProfiles } from "./tenant/default-profiles.ts";
 import { indexByParent } from "./tenant/directory.ts";
@@ -103,6 +104,7 @@ export class Operator {
   private running: Promise<unknown> | undefined;
   private ready = false;
   private elector: LeaderElector | undefined;
+  private readonly retained: RetainedLedger;
 
   constructor(options: OperatorOptions) {
     this.options = options;
@@ -121,11 +123,14 @@ export class Operator {
     this.hub.informers.push(requests, pools, clusters, clusterSecrets);
     const events = new EventRecorder(hubClient, { log });
     const fleet = () => this.fleet;
+    // Every cluster's caches, the members' once this replica leads: what deleted tenants' retained namespaces hold.
+    const retained = retainedLedger(() => [this.hub.caches, ...[...(this.fleet?.runtimes.values() ?? [])].map((r) => r.caches)]);
+    this.retained = retained;
 
     const definitions = [
-      tenantController({ ...this.hub, client: hubClient, clusters, fleet, events, log, platform: options.platform, workers: options.workers }),
-      requestController({ client: hubClient, requests, tenants, pools, clusters, profiles: this.hub.caches.profiles, events, log, maxPendingRequests: options.maxPendingRequests }),
-      poolController({ client: hubClient, pools, tenants }),
+      tenantController({ ...this.hub, client: hubClient, clusters, fleet, events, log, platform: options.platform, retained, workers: options.workers }),
+      requestController({ client: hubClient, requests, tenants, pools, clusters, profiles: this.hub.caches.profiles, events, log, maxPendingRequests: options.maxPendingRequests, retained }),
+      poolController({ client: hubClient, pools, tenants, retained }),
       clusterController({
         hub: hubClient,
         clusters,
@@ -217,6 +222,7 @@ export class Operator {
       clusters: this.clusters,
       events: new EventRecorder(this.hub.client, { log }),
       platform: this.options.platform,
+      retained: this.retained,
       log,
       hooks: (cluster) => ({
         queue: this.metrics.queueHooks(`${TENANT_CONTROLLER}/${cluster}`),

@@ -1,5 +1,6 @@
 // The CapacityPool controller: a pool's figures sum every top-level
 // tenant's quota, so any tenant change wakes the default pool.
+import type { RetainedLedger } from "../tenant/retained.ts";
 import type { CapacityPool } from "../api/generated.ts";
 import type { KubeObject } from "../api/meta.ts";
 import { watch, type ControllerDefinition } from "../runtime/controller.ts";
@@ -11,7 +12,7 @@ import { CapacityPoolReconciler } from "./reconciler.ts";
 
 export const POOL_CONTROLLER = "capacitypool";
 
-export function poolController(deps: { client: KubeClient; pools: Informer<CapacityPool & KubeObject>; tenants: Informer<Tenant & KubeObject> }): ControllerDefinition {
+export function poolController(deps: { client: KubeClient; pools: Informer<CapacityPool & KubeObject>; tenants: Informer<Tenant & KubeObject>; retained?: RetainedLedger }): ControllerDefinition {
   return {
     name: POOL_CONTROLLER,
     workers: 1,

@@ -31,17 +31,17 @@ export const poolCapacity = (pool: CapacityPool): ResourceList => overcommitted(
 export const isTopLevel = (t: Tenant) => !t.spec.parent && !t.metadata.deletionTimestamp;
 
 /** What the given top-level tenants hold, for the resources `capacity` names. */
-export function committed(capacity: ResourceList, roots: Iterable<Tenant>): ResourceList {
+/** What `held` (each a top-level tenant's budget, or a deleted one's retained namespaces) takes of `capacity`. */
+export function committed(capacity: ResourceList, holdings: Iterable<ResourceList>): ResourceList {
   const out: ResourceList = Object.fromEntries(Object.keys(capacity).map((r) => [r, 0n]));
-  for (const t of roots) {
-    const held = budgetOf(t);
+  for (const held of holdings) {
     for (const r of Object.keys(capacity)) out[r]! += held[r] ?? 0n;
   }
   return out;
 }
 
-export function poolStatus(pool: CapacityPool, tenants: Iterable<Tenant>): PoolStatus {
+export function poolStatus(pool: CapacityPool, tenants: Iterable<Tenant>, retained: readonly ResourceList[] = []): PoolStatus {
   const roots = [...tenants].filter(isTopLevel);
   const capacity = poolCapacity(pool);
-  return { capacity: formatResourceList(capacity), committed: formatResourceList(committed(capacity, roots)), tenants: roots.length };
+  return { capacity: formatResourceList(capacity), committed: formatResourceList(committed(capacity, [...roots.map(budgetOf), ...retained])), tenants: roots.length };
 }

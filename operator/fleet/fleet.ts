@@ -1,6 +1,7 @@
 // The fleet as the tenant reconcilers see it: where each tenant is placed,
 // each cluster's share of its quota, how its placed members are doing, and
 // one runtime per reachable member cluster.
+import type { RetainedLedger } from "../tenant/retained.ts";
 import type { Cluster } from "../api/generated.ts";
 import type { ResourceList } from "../api/quantity.ts";
 import type { ControllerHooks, KeySink } from "../runtime/controller.ts";
@@ -27,6 +28,8 @@ export interface FleetDeps {
   clusters: Informer<Cluster & KubeObject>;
   events: EventRecorder;
   platform: PlatformSettings;
+  /** What deleted tenants' retained namespaces hold, on every cluster. */
+  retained?: RetainedLedger;
   log: Logger;
   hooks?: (cluster: string) => { queue?: WorkQueueHooks; controller?: ControllerHooks };
 }
@@ -77,7 +80,7 @@ export class Fleet implements KeySink {
   /** What the cluster carries: the tenants placed on it, the namespaces yunshu manages there, and their quota shares summed. */
   load(cluster: string, hubNamespaces: number): { tenants: number; namespaces: number; allocated: ResourceList } {
     const tenants = this.deps.tenants;
-    const directory = tenantDirectory(tenants);
+    const directory = tenantDirectory(tenants, this.deps.retained);
     let count = 0;
     const allocated: ResourceList = {};
     for (const tenant of tenants.list()) {
@@ -108,6 +111,7 @@ export class Fleet implements KeySink {
       role: new MemberRole(name, this.deps.hub, (tenant, own) => this.place(tenant, own, name)),
       events: this.deps.events,
       platform: this.deps.platform,
+      retained: this.deps.retained,
       log: this.deps.log,
       queueHooks: hooks.queue,
       controllerHooks: hooks.controller,

@@ -3,6 +3,7 @@
 // member mode. Members share nothing but the hub's Tenant and profile caches, so a member
 // that is slow, down or refusing writes backs off on its own queue while the
 // others go on at full speed.
+import type { RetainedLedger } from "../tenant/retained.ts";
 import { Controller, watch, type ControllerHooks } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
 import { SECURITY_PROFILE_RESOURCE } from "../api/generated.ts";
@@ -40,6 +41,7 @@ export class MemberRuntime {
     role: MemberRole;
     events: EventRecorder;
     platform: PlatformSettings;
+    retained?: RetainedLedger;
     log: Logger;
     queueHooks?: WorkQueueHooks;
     controllerHooks?: ControllerHooks;
@@ -65,6 +67,7 @@ export class MemberRuntime {
       log: this.log,
       platform: deps.platform,
       role: deps.role,
+      retained: deps.retained,
     });
     this.controller = new Controller(`tenant/${deps.name}`, this.queue, reconciler, { log: this.log, hooks: deps.controllerHooks });
   }

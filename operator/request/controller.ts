@@ -3,6 +3,7 @@
 // clusters (placement), and a level change on the profile it brings, so a
 // change to any of them wakes every open request.
 // Finished requests are records and are never looked at again.
+import type { RetainedLedger } from "../tenant/retained.ts";
 import type { CapacityPool, Cluster, SecurityProfile, TenantRequest } from "../api/generated.ts";
 import type { KubeObject } from "../api/meta.ts";
 import { watch, type ControllerDefinition } from "../runtime/controller.ts";
@@ -31,6 +32,7 @@ export function requestController(deps: {
   events: EventRecorder;
   log: Logger;
   maxPendingRequests?: number;
+  retained?: RetainedLedger;
 }): ControllerDefinition {
   const open = () => deps.requests.list().filter((r) => !isFinished(r)).map((r) => r.metadata.name);
   deps.requests.addIndex(BY_REQUESTER, (r) => [r.spec.requester.username]);
@@ -60,6 +62,7 @@ export function requestController(deps: {
         events: deps.events,
         log: deps.log,
         maxPendingRequests: deps.maxPendingRequests ?? DEFAULT_MAX_PENDING_REQUESTS,
+        retained: deps.retained,
       }),
   };
 }

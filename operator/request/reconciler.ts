@@ -4,6 +4,7 @@
 // if it is still authorized and still fits, applied to its Tenant
 // (condition Applied). Denied and finished requests are records:
 // yunshu never writes them again, so they cost nothing at steady state.
+import type { RetainedLedger } from "../tenant/retained.ts";
 import type { CapacityPool, Cluster, SecurityProfile, TenantRequest } from "../api/generated.ts";
 import { DEFAULT_POOL } from "../capacity/pool.ts";
 import type { ReconcileResult, Reconciler } from "../runtime/controller.ts";
@@ -54,7 +55,7 @@ export class RequestReconciler implements Reconciler {
   private readonly world: RequestWorld;
   private readonly maxPendingRequests: number;
 
-  constructor(deps: { client: KubeClient; caches: RequestCaches; events: EventRecorder; log: Logger; maxPendingRequests: number }) {
+  constructor(deps: { client: KubeClient; caches: RequestCaches; events: EventRecorder; log: Logger; maxPendingRequests: number; retained?: RetainedLedger }) {
     this.client = deps.client;
     this.maxPendingRequests = deps.maxPendingRequests;
     this.caches = deps.caches;
@@ -62,7 +63,7 @@ export class RequestReconciler implements Reconciler {
     this.log = deps.log;
     const { tenants, pools, clusters, profiles } = deps.caches;
     this.world = {
-      tenants: tenantDirectory(tenants),
+      tenants: tenantDirectory(tenants, deps.retained),
       allTenants: () => tenants.list(),
       clusters: () => clusters?.list() ?? [],
       profile: (name) => profiles?.get(name),

@@ -5,9 +5,9 @@
 import type { CapacityPool, Cluster, SecurityProfile, TenantRequest } from "../api/generated.ts";
 import { committed, isTopLevel, poolCapacity } from "../capacity/pool.ts";
 import { clusterCapacity, placeTenant } from "../fleet/placement.ts";
-import { describeShortfalls, shortfalls, type Shortfall } from "../quota/hierarchy.ts";
+import { describeShortfalls, shortfalls, type BudgetHolder, type Shortfall } from "../quota/hierarchy.ts";
 import { formatQuantity, parseResourceList, type ResourceList } from "../api/quantity.ts";
-import { budgetHolder, budgetOf, type TenantDirectory } from "../tenant/quota-decision.ts";
+import { budgetHolder, budgetOf, retainedHolders, type TenantDirectory } from "../tenant/quota-decision.ts";
 import { decideEgress, profileName } from "../tenant/profile.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { addedNamespaces, changesQuota, isProblem, securityLevelOf, tenantAfter } from "./change.ts";
@@ -57,10 +57,10 @@ function rows(budget: string, limits: ResourceList, allocated: ResourceList, ask
 }
 
 /** What the budget's other holders hold: enforced quota, or nothing for one still waiting. */
-function heldBy(holders: Iterable<Tenant>, limits: ResourceList): ResourceList {
+function heldBy(holders: Iterable<BudgetHolder>, limits: ResourceList): ResourceList {
   const out: ResourceList = {};
-  for (const t of holders) {
-    const held = budgetHolder(t).enforced ?? {};
+  for (const h of holders) {
+    const held = h.enforced ?? {};
     for (const r of Object.keys(limits)) out[r] = (out[r] ?? 0n) + (held[r] ?? 0n);
   }
   return out;
@@ -156,7 +156,7 @@ export function computeVerdict(request: TenantRequest, world: RequestWorld): Ver
     const limits = budgetOf(parent);
     const others = world.tenants.childrenOf(parentName).filter((t) => t.metadata.name !== name && !t.metadata.deletionTimestamp);
     const budget = `tenant/${parentName}`;
-    const result = rows(budget, limits, heldBy(others, limits), asked);
+    const result = rows(budget, limits, heldBy([...others.map(budgetHolder), ...retainedHolders(world.tenants, parentName)], limits), asked);
     return finish(result, `tenant ${parentName}`, after);
   }
   const clusters = world.clusters?.() ?? [];
@@ -173,7 +173,7 @@ export function computeVerdict(request: TenantRequest, world: RequestWorld): Ver
   }
   const capacity = poolCapacity(world.pool);
   const others = [...world.allTenants()].filter((t) => isTopLevel(t) && t.metadata.name !== name);
-  const result = rows(`pool/${world.pool.metadata.name}`, capacity, committed(capacity, others), asked);
+  const result = rows(`pool/${world.pool.metadata.name}`, capacity, committed(capacity, [...others.map(budgetOf), ...retainedHolders(world.tenants, "").map((h) => h.declared)]), asked);
   return finish(result, `capacity pool ${world.pool.metadata.name}`, after);
 }
 

@@ -11,6 +11,7 @@ import { Informer } from "../runtime/informer.ts";
 import type { KubeClient } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
 import { MANAGED_SELECTOR, TENANT_LABEL } from "./labels.ts";
+import { BY_RETAINED_FOR, retainedFor } from "./retained.ts";
 import { tenantLevel, type SecurityProfile } from "./profile.ts";
 import type { Tenant } from "./types.ts";
 
@@ -53,15 +54,18 @@ export function managedCaches(client: KubeClient, log: Logger): ClusterCaches {
   );
   const managed = [namespaces, ...children.values()];
   for (const informer of managed) informer.addIndex(BY_TENANT, tenantOf);
+  namespaces.addIndex(BY_RETAINED_FOR, retainedFor);
   const grants = new Informer<KubeObject>(client, ROLE_BINDINGS, { log });
   grants.addIndex(BY_NAMESPACE, (b) => [b.metadata.namespace ?? ""]);
   // A binding someone made in a tenant namespace carries no label of ours:
   // its namespace says whose it is.
+  // What a deleted tenant's retained namespace holds is its parent's concern too.
   const keysOf = (obj: KubeObject) => {
+    const ns = obj.metadata.namespace === undefined ? obj : namespaces.get(obj.metadata.namespace);
     const own = tenantOf(obj);
-    if (own.length > 0 || obj.metadata.namespace === undefined) return own;
-    const ns = namespaces.get(obj.metadata.namespace);
-    return ns ? tenantOf(ns) : [];
+    const keys = own.length > 0 ? own : ns ? tenantOf(ns) : [];
+    const parent = ns ? retainedFor(ns).filter((p) => p !== "") : [];
+    return parent.length > 0 ? [...keys, ...parent] : keys;
   };
   return { namespaces, children, grants, informers: [...managed, grants], keysOf };
 }

@@ -4,6 +4,7 @@
 // on the hub and on every member; a change to anything yunshu manages wakes
 // its tenant; a SecurityProfile changing changes every tenant of its level;
 // the fleet changing can move any tenant.
+import type { RetainedLedger } from "./retained.ts";
 import type { Cluster } from "../api/generated.ts";
 import type { KubeObject } from "../api/meta.ts";
 import { watch, type ControllerDefinition, type KeySink } from "../runtime/controller.ts";
@@ -33,6 +34,8 @@ export interface TenantControllerDeps {
   events: EventRecorder;
   log: Logger;
   platform: PlatformSettings;
+  /** What deleted tenants' retained namespaces hold, on every cluster. */
+  retained?: RetainedLedger;
   workers: number;
 }
 
@@ -85,6 +88,7 @@ export function tenantController(deps: TenantControllerDeps): ControllerDefiniti
         log: deps.log,
         platform: deps.platform,
         role: new HubRole(deps.client, fleet.hubView(), deps.platform.offboardingGracePeriodMs),
+        retained: deps.retained,
       });
     },
   };

@@ -20,7 +20,12 @@ export interface TenantDirectory {
   get(name: string): Tenant | undefined;
   /** The tenants whose spec.parent is `name`. */
   childrenOf(name: string): Tenant[];
+  /** What deleted tenants' retained namespaces hold of `budget` (a tenant's name, or "" for the capacity pool): retained.ts. */
+  retainedUnder?(budget: string): BudgetHolder[];
 }
+
+/** The holders of a budget that are not tenants: a deleted child's retained namespaces. */
+export const retainedHolders = (tenants: TenantDirectory, budget: string): BudgetHolder[] => tenants.retainedUnder?.(budget) ?? [];
 
 export type QuotaAllocatedReason = "TopLevel" | "WithinParent" | "ExceedsParentQuota" | "ParentNotFound" | "ParentCycle" | "BelowChildren";
 
@@ -62,7 +67,7 @@ function parentVerdict(tenant: Tenant, tenants: TenantDirectory): ParentVerdict 
   if (cycle) return { fits: false, reason: "ParentCycle", message: `the parent chain loops (${cycle.join(" → ")}); give one of these tenants another parent` };
   const parent = tenants.get(parentName);
   if (!parent) return { fits: false, reason: "ParentNotFound", message: `parent tenant ${parentName} does not exist; create it or correct spec.parent` };
-  const siblings = tenants.childrenOf(parentName).filter((t) => living(t) || t.metadata.name === name).map(budgetHolder);
+  const siblings = [...tenants.childrenOf(parentName).filter((t) => living(t) || t.metadata.name === name).map(budgetHolder), ...retainedHolders(tenants, parentName)];
   if (!siblings.some((s) => s.name === name)) siblings.push(budgetHolder(tenant));
   const allocation = allocateChildren(budgetOf(parent), siblings).get(name)!;
   if (allocation.fits) return { fits: true };
@@ -81,7 +86,7 @@ function describeBelow(shortfalls: readonly Shortfall[]): string {
 
 export function decideQuota(tenant: Tenant, tenants: TenantDirectory): QuotaDecision {
   const holder = budgetHolder(tenant);
-  const children = tenants.childrenOf(tenant.metadata.name).filter(living).map(budgetHolder);
+  const children = [...tenants.childrenOf(tenant.metadata.name).filter(living).map(budgetHolder), ...retainedHolders(tenants, tenant.metadata.name)];
   let verdict = parentVerdict(tenant, tenants);
   if (verdict.fits) {
     const below = belowChildren(holder.declared, children);

@@ -40,6 +40,7 @@ import type { ClusterObservations } from "./status.ts";
 import { decideQuota, type TenantDirectory } from "./quota-decision.ts";
 import { QuotaWrites } from "./quota-writes.ts";
 import { renderTenant } from "./render.ts";
+import type { RetainedLedger } from "./retained.ts";
 import type { ReconcilerRole } from "./role.ts";
 import type { ClusterAccess, TenantRun } from "./run.ts";
 import type { Tenant } from "./types.ts";
@@ -62,6 +63,8 @@ const WAIT_REQUEUE_MS = 15_000;
 export interface TenantReconcilerDeps extends ClusterAccess {
   role: ReconcilerRole;
   platform: PlatformSettings;
+  /** What deleted tenants' retained namespaces hold, on every cluster. */
+  retained?: RetainedLedger;
 }
 
 export class TenantReconciler implements Reconciler {
@@ -75,7 +78,7 @@ export class TenantReconciler implements Reconciler {
     this.cluster = { client: deps.client, caches: deps.caches, events: deps.events, log: deps.log };
     this.role = deps.role;
     this.platform = deps.platform;
-    this.directory = tenantDirectory(deps.caches.tenants);
+    this.directory = tenantDirectory(deps.caches.tenants, deps.retained);
   }
 
   async reconcile(name: string): Promise<ReconcileResult | void> {

@@ -126,6 +126,7 @@ describe("helm's own checks", () => {
       expect(parseManifests(listing.stdout).map(objectKey)).toEqual([
         "CustomResourceDefinition capacitypools.yunshu.io",
         "CustomResourceDefinition clusters.yunshu.io",
+        "CustomResourceDefinition offboardingrecords.yunshu.io",
         "CustomResourceDefinition securityprofiles.yunshu.io",
         "CustomResourceDefinition tenantrequests.yunshu.io",
         "CustomResourceDefinition tenants.yunshu.io",

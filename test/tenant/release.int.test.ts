@@ -226,3 +226,31 @@ describe("an owner removed from the Tenant", () => {
     expect((await admin.get(SERVICE_ACCOUNTS, "helper", NS))?.metadata.uid).toBe(before);
   });
 });
+
+describe("a tenant deleted under Retain", () => {
+  it("keeps what its retained namespaces hold charged to its parent, until they are deleted", async () => {
+    await tenantsApi(plane).create(tenant("bureau", { owners: [{ kind: "User", name: "erin" }], quota: { hard: { pods: "10" } } }));
+    await tenantsApi(plane).create(tenant("unit", { parent: "bureau", owners: [{ kind: "User", name: "dora" }], quota: { hard: { pods: "6" } }, deletionPolicy: "Retain" }));
+    await Promise.all([waitForReady(plane, "bureau"), waitForReady(plane, "unit")]);
+    await eventually("bureau-prod to get 10 - 6 pods", async () => (await quotaIn("bureau-prod"))?.spec?.hard?.pods === "4");
+    for (const name of ["a", "b", "c", "d"]) await admin.create(PODS, pod(name, "unit-prod"));
+    await eventually("the quota controller to count 4 pods in unit-prod", async () => (await quotaIn("unit-prod"))?.status?.used?.pods === "4");
+    await admin.delete(TENANTS, "unit");
+    await eventually("unit to go", async () => (await admin.get(TENANTS, "unit")) === undefined);
+    const ns = await admin.get(NAMESPACES, "unit-prod");
+    expect(ns?.metadata.annotations?.["yunshu.io/retained-for"]).toBe("bureau");
+    await eventually("unit-prod's quota frozen at its 4 pods", async () => (await quotaIn("unit-prod"))?.spec?.hard?.pods === "4");
+    // The parent's own namespaces get its quota minus what the retained namespace holds, not all of it back.
+    await eventually("bureau-prod to get 10 - 4 pods", async () => (await quotaIn("bureau-prod"))?.spec?.hard?.pods === "6");
+    expect((await quotaIn("bureau-prod"))?.spec?.hard?.pods).toBe("6");
+    // Nor can a new child take what the retained namespace holds.
+    await tenantsApi(plane).create(tenant("unit-too-big", { parent: "bureau", quota: { hard: { pods: "7" } } }));
+    const allocated = await eventually("unit-too-big's verdict", async () => (await tenantsApi(plane).get("unit-too-big")).status?.conditions?.find((c) => c.type === "QuotaAllocated"));
+    expect(allocated).toMatchObject({ status: "False", reason: "ExceedsParentQuota" });
+    expect(await admin.get(NAMESPACES, "unit-too-big-prod")).toBeUndefined();
+    await admin.delete(TENANTS, "unit-too-big");
+    // Deleted at last: the parent has all of it again.
+    await admin.delete(NAMESPACES, "unit-prod");
+    await eventually("bureau-prod to get all 10 pods back", async () => (await quotaIn("bureau-prod"))?.spec?.hard?.pods === "10", { timeoutMs: 60_000 });
+  });
+});

@@ -7,6 +7,7 @@ import { FIELD_MANAGER } from "../../api/names.ts";
 import { NAMESPACES, TENANTS } from "../../api/resources.ts";
 import { isConflict } from "../../runtime/kube-client.ts";
 import { needsApply } from "../../runtime/needs-apply.ts";
+import { RETAINED_FOR_ANNOTATION } from "../retained.ts";
 import { isReleased, MANAGED_BY, MANAGED_BY_LABEL, RELEASED_AT_ANNOTATION, RELEASED_LABEL, REVOKED_ACCESS_ANNOTATION, TENANT_LABEL } from "../labels.ts";
 import type { DesiredNamespace } from "../render.ts";
 import { describeFailure, write, type TenantRun } from "../run.ts";
@@ -39,7 +40,7 @@ async function ensureNamespace(run: TenantRun, ns: DesiredNamespace, created: st
     // Declared again after a release: the label and record yunshu set by
     // patch go by patch, then apply brings the namespace back to its
     // rendering (the grant annotations and the owners' bindings with it).
-    await write(run, ns.namespace, () => run.client.mergePatch(NAMESPACES, ns.name, { metadata: { labels: { [RELEASED_LABEL]: null }, annotations: { [RELEASED_AT_ANNOTATION]: null, [REVOKED_ACCESS_ANNOTATION]: null } } }));
+    await write(run, ns.namespace, () => run.client.mergePatch(NAMESPACES, ns.name, { metadata: { labels: { [RELEASED_LABEL]: null }, annotations: { [RELEASED_AT_ANNOTATION]: null, [REVOKED_ACCESS_ANNOTATION]: null, [RETAINED_FOR_ANNOTATION]: null } } }));
     run.events.record(TENANTS, run.tenant, "Normal", "NamespaceAdopted", `namespace ${ns.name} was released and is the tenant's again`);
   }
   if (needsApply(ns.namespace, cached)) await write(run, ns.namespace, () => run.client.apply(NAMESPACES, ns.namespace, FIELD_MANAGER));

@@ -13,6 +13,7 @@ import { sumAllocation } from "../../quota/allocate.ts";
 import { BY_NAMESPACE, childCache, ownedNamespaces } from "../caches.ts";
 import { GRANT_GROUPS_ANNOTATION, GRANT_NAMESPACES_ANNOTATION, GRANT_USERS_ANNOTATION } from "../grants.ts";
 import { isReleased, RELEASED_AT_ANNOTATION, RELEASED_LABEL, REVOKED_ACCESS_ANNOTATION } from "../labels.ts";
+import { RETAINED_FOR_ANNOTATION } from "../retained.ts";
 import { frozenLimits, heldByReleased, type QuotaFigures } from "../released-quota.ts";
 import { deletionPolicyOf } from "../offboarding.ts";
 import type { DesiredNamespace } from "../render.ts";
@@ -68,6 +69,11 @@ export async function releaseOrDelete(cluster: ClusterAccess, tenantName: string
       if (tenant) events.record(TENANTS, tenant, "Normal", "NamespaceDeleted", `deleted namespace ${name} (deletionPolicy Delete)`);
       log.info("deleted namespace", { tenant: tenantName, namespace: name });
       continue;
+    }
+    // A deleted tenant's retained namespaces stay charged to the budget its quota came from (retained.ts).
+    const chargedTo = tenant?.metadata.deletionTimestamp ? (tenant.spec.parent ?? "") : undefined;
+    if (chargedTo !== undefined && ns.metadata.annotations?.[RETAINED_FOR_ANNOTATION] !== chargedTo) {
+      await client.mergePatch(NAMESPACES, name, { metadata: { annotations: { [RETAINED_FOR_ANNOTATION]: chargedTo } } });
     }
     if (isReleased(ns)) {
       await keepReleased(cluster, name);
