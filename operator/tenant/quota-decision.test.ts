@@ -46,3 +46,21 @@ describe("decideQuota", () => {
     expect(decideQuota(loop[0]!, directory(loop))).toMatchObject({ hard: { cpu: 1000n }, allocated: { reason: "ParentCycle", message: expect.stringContaining("p → q → p") } });
   });
 });
+
+describe("a suspended tenant's quota", () => {
+  const suspended = (declared: string, enforced: string) => {
+    const x = t("city", declared, { enforced });
+    x.spec.suspension = { reason: "审计冻结" };
+    return x;
+  };
+
+  it("does not grow: it keeps enforcing what it had, and says why", () => {
+    const d = decideQuota(suspended("20", "10"), directory([]));
+    expect(d).toMatchObject({ hard: { cpu: 10_000n }, allocated: { status: "False", reason: "Suspended" } });
+    expect(d.allocated.message).toBe("the tenant is suspended (审计冻结), so its quota does not grow (cpu) until the suspension is lifted; it keeps enforcing its current quota (cpu 10) until this is resolved");
+  });
+
+  it("may shrink", () => {
+    expect(decideQuota(suspended("5", "10"), directory([]))).toMatchObject({ hard: { cpu: 5000n }, allocated: { status: "True" } });
+  });
+});

@@ -14,6 +14,7 @@ import {
   type Shortfall,
 } from "../quota/hierarchy.ts";
 import { formatQuantity, formatResourceList, parseResourceList, type ResourceList } from "../api/quantity.ts";
+import { effectiveSuspension } from "./offboarding.ts";
 import type { Tenant } from "./types.ts";
 
 export interface TenantDirectory {
@@ -27,7 +28,7 @@ export interface TenantDirectory {
 /** The holders of a budget that are not tenants: a deleted child's retained namespaces. */
 export const retainedHolders = (tenants: TenantDirectory, budget: string): BudgetHolder[] => tenants.retainedUnder?.(budget) ?? [];
 
-export type QuotaAllocatedReason = "TopLevel" | "WithinParent" | "ExceedsParentQuota" | "ParentNotFound" | "ParentCycle" | "BelowChildren";
+export type QuotaAllocatedReason = "TopLevel" | "WithinParent" | "ExceedsParentQuota" | "ParentNotFound" | "ParentCycle" | "BelowChildren" | "Suspended";
 
 export interface QuotaDecision {
   /** The tenant-wide quota enforced; undefined while a new tenant waits for room. */
@@ -91,6 +92,12 @@ export function decideQuota(tenant: Tenant, tenants: TenantDirectory): QuotaDeci
   if (verdict.fits) {
     const below = belowChildren(holder.declared, children);
     if (below.length > 0) verdict = { fits: false, reason: "BelowChildren", message: `the quota is below what the tenant's children hold: ${describeBelow(below)}` };
+  }
+  // A suspended tenant may shrink, not grow: nothing new is to run there.
+  const suspension = effectiveSuspension(tenant);
+  const grown = holder.enforced ? Object.entries(holder.declared).filter(([r, v]) => v > (holder.enforced![r] ?? 0n)).map(([r]) => r) : [];
+  if (verdict.fits && suspension && grown.length > 0) {
+    verdict = { fits: false, reason: "Suspended", message: `the tenant is suspended (${suspension.reason}), so its quota does not grow (${grown.join(", ")}) until the suspension is lifted` };
   }
   const hard = verdict.fits ? holder.declared : holder.enforced;
   const held = hard ? heldByChildren(hard, allocateChildren(hard, children).values()) : {};

@@ -5,7 +5,8 @@
 // created or changed, next to what is still allowed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResourceType } from "../../operator/api/meta.ts";
-import { NAMESPACES, SERVICE_ACCOUNTS, TENANTS } from "../../operator/api/resources.ts";
+import { NAMESPACES, RESOURCE_QUOTAS, SERVICE_ACCOUNTS, TENANTS } from "../../operator/api/resources.ts";
+import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
 import type { Operator } from "../../operator/operator.ts";
 import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
@@ -94,6 +95,24 @@ describe("a suspended tenant", () => {
     await suspend(undefined);
     const judged = await waitForRequestCondition(admin, filed.metadata.name, "Fits", "True");
     expect(requestCondition(judged, "Fits")?.reason).toBe("NoQuotaChange");
+  });
+
+  it("keeps its quota from growing while suspended, and lets it grow once lifted", async () => {
+    const quotaOf = async () => (await admin.get<KubeObject & { spec?: { hard?: Record<string, string> } }>(RESOURCE_QUOTAS, RESOURCE_QUOTA_NAME, NS))?.spec?.hard?.pods;
+    try {
+      await suspend(REASON);
+      await tenantsApi(plane).update("audit", (s) => ({ ...s, quota: { hard: { pods: "20" } } }));
+      const allocated = await eventually("the raise to be held", async () => {
+        const c = (await tenantsApi(plane).get("audit")).status?.conditions?.find((x) => x.type === "QuotaAllocated");
+        return c?.reason === "Suspended" ? c : undefined;
+      });
+      expect(allocated.message).toContain(`the tenant is suspended (${REASON}), so its quota does not grow (pods)`);
+      expect(await quotaOf()).toBe("10");
+    } finally {
+      await suspend(undefined);
+    }
+    await eventually("the raise to apply once lifted", async () => (await quotaOf()) === "20");
+    await tenantsApi(plane).update("audit", (s) => ({ ...s, quota: { hard: { pods: "10" } } }));
   });
 
   it("is itself again once lifted: new pods and changes are admitted", async () => {
