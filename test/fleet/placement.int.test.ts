@@ -302,6 +302,26 @@ describe("a member removed from a placed tenant", () => {
   });
 });
 
+describe("a namespace released on a member when its tenant moved away", () => {
+  it("keeps no department access there, its ServiceAccounts renewed, and its quota frozen at what it uses", async () => {
+    // finance moved from changsha to zhuzhou in the first test: changsha's finance-prod was released then.
+    const ns = await namespaceOn("changsha", "finance-prod");
+    expect(ns?.metadata.labels?.["yunshu.io/released"]).toBe("true");
+    const revoked = JSON.parse(ns?.metadata.annotations?.["yunshu.io/revoked-access"] ?? "{}") as { serviceAccounts?: string[]; roleBindings?: string[] };
+    expect(revoked.serviceAccounts).toContain("default");
+    expect(revoked.roleBindings?.length).toBeGreaterThan(0);
+    expect((await on.changsha!.list(ROLE_BINDINGS, { namespace: "finance-prod" })).items).toEqual([]);
+    await eventually("changsha's finance-prod quota frozen at its usage, no pods", async () => (await quotaOf("changsha", "finance-prod"))?.pods === "0");
+    const liu = new KubeClient(members.changsha!.credentials("liu"));
+    try {
+      const refused = await liu.list(CONFIG_MAPS, { namespace: "finance-prod" }).then(() => undefined, (e: unknown) => e);
+      expect((refused as ApiError).status).toBe(403);
+    } finally {
+      await liu.close();
+    }
+  });
+});
+
 describe("deleting a placed tenant", () => {
   it("follows deletionPolicy on every member before the Tenant goes", async () => {
     await tenantsApi(hub).update("transport", (spec) => ({ ...spec, deletionPolicy: "Delete" }));
