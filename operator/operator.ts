@@ -23,6 +23,7 @@ import { retrying, type RetryPolicy } from "./runtime/retry.ts";
 import { WorkQueue } from "./runtime/workqueue.ts";
 import { managedCaches, type TenantCaches } from "./tenant/caches.ts";
 import { retainedLedger, type RetainedLedger } from "./tenant/retained.ts";
+import { hubName } from "./fleet/placement.ts";
 import { TENANT_CONTROLLER, tenantController } from "./tenant/controller.ts";
 import { createMissingProfiles } from "./tenant/default-profiles.ts";
 import { indexByParent } from "./tenant/directory.ts";
@@ -124,13 +125,16 @@ export class Operator {
     const events = new EventRecorder(hubClient, { log });
     const fleet = () => this.fleet;
     // Every cluster's caches, the members' once this replica leads: what deleted tenants' retained namespaces hold.
-    const retained = retainedLedger(() => [this.hub.caches, ...[...(this.fleet?.runtimes.values() ?? [])].map((r) => r.caches)]);
+    const retained = retainedLedger(() => [
+      { cluster: hubName(clusters.list()), caches: this.hub.caches },
+      ...[...(this.fleet?.runtimes.values() ?? [])].map((r) => ({ cluster: r.name, caches: r.caches })),
+    ]);
     this.retained = retained;
 
     const definitions = [
       tenantController({ ...this.hub, client: hubClient, clusters, fleet, events, log, platform: options.platform, retained, workers: options.workers }),
       requestController({ client: hubClient, requests, tenants, pools, clusters, profiles: this.hub.caches.profiles, events, log, maxPendingRequests: options.maxPendingRequests, retained }),
-      poolController({ client: hubClient, pools, tenants, retained }),
+      poolController({ client: hubClient, pools, tenants, retained, namespaces: this.hub.caches.namespaces }),
       clusterController({
         hub: hubClient,
         clusters,

@@ -19,4 +19,13 @@ describe("clusterStatus", () => {
     const down = clusterStatus({ ...cluster, status: up }, { reachable: false, reason: "Unreachable", message: "no answer within 5s" }, t2);
     expect(down).toMatchObject({ kubernetesVersion: "v1.37.2", conditions: [{ status: "False", reason: "Unreachable", message: "no answer within 5s", lastTransitionTime: "2026-11-27T10:05:00Z" }] });
   });
+
+  it("leaves out an allocated map that has become empty (apply would store it as null, which the schema refuses)", () => {
+    const busy = clusterStatus(cluster, { reachable: true, version: "v1.37.2" }, t1, { tenants: 1, namespaces: 2, allocated: { pods: 2000n } });
+    expect(busy.allocated).toEqual({ pods: "2" });
+    const idle = clusterStatus({ ...cluster, status: busy }, { reachable: true, version: "v1.37.2" }, t2, { tenants: 0, namespaces: 0, allocated: {} });
+    expect(idle).not.toHaveProperty("allocated");
+    expect(idle).not.toHaveProperty("capacity");
+    expect(idle).toMatchObject({ tenants: 0, namespaces: 0 });
+  });
 });

@@ -25,7 +25,7 @@ export function clusterStatus(cluster: Cluster, probe: ProbeResult, now: Date, l
     : { status: "False" as const, reason: probe.reason, message: probe.message };
   const generation = cluster.metadata.generation ?? 0;
   const lastTransitionTime = previous && previous.status === ready.status ? previous.lastTransitionTime : now.toISOString().replace(/\.\d+Z$/, "Z");
-  return {
+  const status: ClusterStatus = {
     ...cluster.status,
     observedGeneration: generation,
     // The last version seen stays while the cluster is away: it is still what runs there.
@@ -40,4 +40,9 @@ export function clusterStatus(cluster: Cluster, probe: ProbeResult, now: Date, l
       : {}),
     conditions: [{ type: "Ready", ...ready, observedGeneration: generation, lastTransitionTime }],
   };
+  // A map emptied by server-side apply is stored as null, which the schema
+  // refuses: an empty one is left out, and apply then removes it.
+  if (load && Object.keys(status.allocated ?? {}).length === 0) delete status.allocated;
+  if (load && Object.keys(status.capacity ?? {}).length === 0) delete status.capacity;
+  return status;
 }

@@ -1,7 +1,7 @@
 // The fleet as the tenant reconcilers see it: where each tenant is placed,
 // each cluster's share of its quota, how its placed members are doing, and
 // one runtime per reachable member cluster.
-import type { RetainedLedger } from "../tenant/retained.ts";
+import { NO_RETAINED, type RetainedLedger } from "../tenant/retained.ts";
 import type { Cluster } from "../api/generated.ts";
 import type { ResourceList } from "../api/quantity.ts";
 import type { ControllerHooks, KeySink } from "../runtime/controller.ts";
@@ -91,6 +91,8 @@ export class Fleet implements KeySink {
       count++;
       for (const [r, v] of Object.entries(placement.share)) allocated[r] = (allocated[r] ?? 0n) + v;
     }
+    // Namespaces deleted tenants left behind hold what they hold here, whoever's budget they are charged to.
+    for (const [r, v] of Object.entries((this.deps.retained ?? NO_RETAINED).heldOn(cluster))) allocated[r] = (allocated[r] ?? 0n) + v;
     const runtime = this.runtimes.get(cluster);
     return { tenants: count, namespaces: runtime ? runtime.caches.namespaces.size : hubNamespaces, allocated };
   }

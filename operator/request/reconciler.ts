@@ -4,7 +4,7 @@
 // if it is still authorized and still fits, applied to its Tenant
 // (condition Applied). Denied and finished requests are records:
 // yunshu never writes them again, so they cost nothing at steady state.
-import type { RetainedLedger } from "../tenant/retained.ts";
+import { NO_RETAINED, type RetainedLedger } from "../tenant/retained.ts";
 import type { CapacityPool, Cluster, SecurityProfile, TenantRequest } from "../api/generated.ts";
 import { DEFAULT_POOL } from "../capacity/pool.ts";
 import type { ReconcileResult, Reconciler } from "../runtime/controller.ts";
@@ -64,6 +64,7 @@ export class RequestReconciler implements Reconciler {
     const { tenants, pools, clusters, profiles } = deps.caches;
     this.world = {
       tenants: tenantDirectory(tenants, deps.retained),
+      retainedOn: (cluster) => (deps.retained ?? NO_RETAINED).heldOn(cluster, ""),
       allTenants: () => tenants.list(),
       clusters: () => clusters?.list() ?? [],
       profile: (name) => profiles?.get(name),

@@ -219,3 +219,14 @@ describe("an offboarding", () => {
     expect(computeVerdict(req({ tenant: "a", action: "ChangeQuota", quota: { hard: { pods: "9" } } }), world([leaving])).reason).toBe("AlreadyOffboarding");
   });
 });
+
+describe("a top-level tenant judged per cluster", () => {
+  it("counts what a deleted top-level tenant's retained namespaces still hold on the cluster", () => {
+    const changsha = { apiVersion: "yunshu.io/v1alpha1", kind: "Cluster", metadata: { name: "changsha" }, spec: { region: "changsha", tier: "city", kubeconfigSecretRef: { name: "k" }, capacity: { allocatable: { pods: "10" } } } } as unknown as Cluster;
+    const w = { ...world([]), clusters: () => [changsha] };
+    const ask = req({ tenant: "new", displayName: "x", level: "city", placement: { clusters: ["changsha"] }, quota: { hard: { pods: "8" } } });
+    expect(computeVerdict(ask, w).status).toBe("True");
+    const v = computeVerdict(ask, { ...w, retainedOn: (cluster): Record<string, bigint> => (cluster === "changsha" ? { pods: 4000n } : {}) });
+    expect(v).toMatchObject({ status: "False", reason: "ExceedsCapacity", rows: [{ budget: "cluster/changsha", resource: "pods", requested: "8", allocated: "4", limit: "10", fits: false }] });
+  });
+});

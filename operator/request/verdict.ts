@@ -36,6 +36,8 @@ export interface RequestWorld {
   taken?: ReadonlySet<string>;
   /** A SecurityProfile by name: a level change is judged against the one it brings. */
   profile?: (name: string) => SecurityProfile | undefined;
+  /** What deleted top-level tenants' retained namespaces hold on a cluster (retained.ts). */
+  retainedOn?: (cluster: string) => ResourceList;
   /** The registered member clusters; a top-level tenant placed on clusters that declare capacity is judged per cluster. */
   clusters?: () => Cluster[];
 }
@@ -160,7 +162,7 @@ export function computeVerdict(request: TenantRequest, world: RequestWorld): Ver
     return finish(result, `tenant ${parentName}`, after);
   }
   const clusters = world.clusters?.() ?? [];
-  const perCluster = clusterVerdicts(after, clusters, [...world.allTenants()].filter((t) => isTopLevel(t) && t.metadata.name !== name));
+  const perCluster = clusterVerdicts(after, clusters, [...world.allTenants()].filter((t) => isTopLevel(t) && t.metadata.name !== name), world.retainedOn);
   if (perCluster) return perCluster;
   if (!world.pool) {
     return {
@@ -186,7 +188,7 @@ const shares = (tenant: Tenant, hard: ResourceList, clusters: Cluster[]) => plac
  * top-level tenants' shares there leave. Undefined when none of its
  * clusters declares capacity (the capacity pool then judges).
  */
-function clusterVerdicts(after: Tenant, clusters: Cluster[], others: Tenant[]): Verdict | undefined {
+function clusterVerdicts(after: Tenant, clusters: Cluster[], others: Tenant[], retainedOn: (cluster: string) => ResourceList = () => ({})): Verdict | undefined {
   const mine = shares(after, parseResourceList(after.spec.quota?.hard), clusters);
   const judged = clusters.filter((c) => mine.has(c.metadata.name) && c.spec.capacity).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
   if (judged.length === 0) return undefined;
@@ -196,7 +198,7 @@ function clusterVerdicts(after: Tenant, clusters: Cluster[], others: Tenant[]): 
     const name = cluster.metadata.name;
     const limits = clusterCapacity(cluster);
     const held: ResourceList = {};
-    for (const share of othersShares) for (const r of Object.keys(limits)) held[r] = (held[r] ?? 0n) + (share.get(name)?.[r] ?? 0n);
+    for (const share of [...othersShares.map((s) => s.get(name)), retainedOn(name)]) for (const r of Object.keys(limits)) held[r] = (held[r] ?? 0n) + (share?.[r] ?? 0n);
     const result = rows(`cluster/${name}`, limits, held, mine.get(name)!);
     all.rows.push(...result.rows);
     if (result.short.length > 0) all.short.push({ cluster: name, short: result.short });

@@ -7,6 +7,7 @@
 // quotas hold, and the quota hierarchy and request verdicts count it as a
 // holder beside the parent's children.
 import type { KubeObject } from "../api/meta.ts";
+import type { ResourceList } from "../api/quantity.ts";
 import { RESOURCE_QUOTAS } from "../api/resources.ts";
 import { sumAllocation } from "../quota/allocate.ts";
 import type { BudgetHolder } from "../quota/hierarchy.ts";
@@ -28,30 +29,54 @@ export const retainedFor = (ns: KubeObject): string[] => {
 export interface RetainedLedger {
   /** One holder per deleted tenant whose namespaces are charged to `budget` (a parent's name, or "" for the pool). */
   under(budget: string): BudgetHolder[];
+  /** What retained namespaces hold on `cluster`: those charged to `budget`, or all of them. */
+  heldOn(cluster: string, budget?: string): ResourceList;
+}
+
+/** One cluster's caches, by the Cluster's name. */
+export interface ClusterCachesOf {
+  cluster: string;
+  caches: Pick<TenantCaches, "namespaces" | "children">;
+}
+
+interface Retained {
+  cluster: string;
+  tenant: string;
+  budget: string;
+  held: ResourceList;
 }
 
 /** The ledger over the caches of every cluster (the hub's, and each member's that is connected). */
-export function retainedLedger(clusters: () => Pick<TenantCaches, "namespaces" | "children">[]): RetainedLedger {
+export function retainedLedger(clusters: () => ClusterCachesOf[]): RetainedLedger {
+  const retained = (budget?: string): Retained[] =>
+    clusters().flatMap(({ cluster, caches }) => {
+      const quotas = childCache(caches as TenantCaches, RESOURCE_QUOTAS);
+      const namespaces = budget === undefined ? caches.namespaces.list().filter((ns) => retainedFor(ns).length > 0) : caches.namespaces.byIndex(BY_RETAINED_FOR, budget);
+      return namespaces.map((ns) => {
+        const quota = quotas.get(RESOURCE_QUOTA_NAME, ns.metadata.name) as { spec?: QuotaFigures; status?: QuotaFigures } | undefined;
+        return {
+          cluster,
+          tenant: ns.metadata.labels?.[TENANT_LABEL] ?? ns.metadata.name,
+          budget: retainedFor(ns)[0]!,
+          held: heldByReleased({ hard: quota?.spec?.hard, used: quota?.status?.used }),
+        };
+      });
+    });
   return {
     under(budget) {
-      const byTenant = new Map<string, BudgetHolder["declared"][]>();
-      for (const caches of clusters()) {
-        const quotas = childCache(caches as TenantCaches, RESOURCE_QUOTAS);
-        for (const ns of caches.namespaces.byIndex(BY_RETAINED_FOR, budget)) {
-          const tenant = ns.metadata.labels?.[TENANT_LABEL] ?? ns.metadata.name;
-          const quota = quotas.get(RESOURCE_QUOTA_NAME, ns.metadata.name) as { spec?: QuotaFigures; status?: QuotaFigures } | undefined;
-          const held = heldByReleased({ hard: quota?.spec?.hard, used: quota?.status?.used });
-          byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), held]);
-        }
-      }
+      const byTenant = new Map<string, ResourceList[]>();
+      for (const r of retained(budget)) byTenant.set(r.tenant, [...(byTenant.get(r.tenant) ?? []), r.held]);
       // Held already: first in line, before any tenant asking for room.
       return [...byTenant].map(([tenant, held]) => {
         const total = sumAllocation(held);
         return { name: `${tenant} (deleted; its retained namespaces)`, created: "", declared: total, enforced: total };
       });
     },
+    heldOn(cluster, budget) {
+      return sumAllocation(retained(budget).filter((r) => r.cluster === cluster).map((r) => r.held));
+    },
   };
 }
 
 /** A ledger that knows of nothing retained: for tools that judge without the clusters' caches. */
-export const NO_RETAINED: RetainedLedger = { under: () => [] };
+export const NO_RETAINED: RetainedLedger = { under: () => [], heldOn: () => ({}) };

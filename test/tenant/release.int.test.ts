@@ -8,12 +8,14 @@
 // tokens they minted too. Each refusal sits next to what is still admitted.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResourceType } from "../../operator/api/meta.ts";
-import { NAMESPACES, RESOURCE_QUOTAS, ROLE_BINDINGS, ROLES, SERVICE_ACCOUNTS, TENANTS } from "../../operator/api/resources.ts";
+import { CAPACITY_POOLS, CLUSTERS, NAMESPACES, RESOURCE_QUOTAS, ROLE_BINDINGS, ROLES, SERVICE_ACCOUNTS, TENANTS } from "../../operator/api/resources.ts";
 import type { Operator } from "../../operator/operator.ts";
 import { ApiError, KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
 import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
+import { sleep } from "../../operator/runtime/sleep.ts";
 import { eventually } from "../../tools/local/eventually.ts";
+import { registerHub } from "../../tools/local/fleet.ts";
 import { installYunshu, restrictedPod, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 import { refusal, untilAdmissionRefuses } from "../support/api-errors.ts";
 
@@ -65,7 +67,8 @@ async function mintServiceAccount(owner: KubeClient, namespace: string, name: st
 
 beforeAll(async () => {
   plane = await ControlPlane.start({ name: "release", users: [{ name: "dora", groups: [] }, { name: "erin", groups: [] }, { name: "frank", groups: [] }] });
-  operator = await startOperator(plane, await installYunshu(plane));
+  // Cluster status (what a cluster has allocated) is refreshed at each probe.
+  operator = await startOperator(plane, await installYunshu(plane), { clusterProbeIntervalMs: 1_000 });
   admin = new KubeClient(plane.credentials());
   for (const name of ["dora", "erin", "frank"]) people[name] = new KubeClient(plane.credentials(name));
 });
@@ -252,5 +255,41 @@ describe("a tenant deleted under Retain", () => {
     // Deleted at last: the parent has all of it again.
     await admin.delete(NAMESPACES, "unit-prod");
     await eventually("bureau-prod to get all 10 pods back", async () => (await quotaIn("bureau-prod"))?.spec?.hard?.pods === "10", { timeoutMs: 60_000 });
+  });
+});
+
+describe("a top-level tenant deleted under Retain", () => {
+  it("keeps what its retained namespace holds counted on its cluster and in the capacity pool, until it is deleted", async () => {
+    await registerHub(plane, "hunan", { region: "hunan", tier: "province" });
+    await admin.apply(CAPACITY_POOLS, { apiVersion: "yunshu.io/v1alpha1", kind: "CapacityPool", metadata: { name: "default" }, spec: { allocatable: { pods: "1000" } } } as KubeObject, "test");
+    await tenantsApi(plane).create(tenant("solo", { owners: [{ kind: "User", name: "dora" }], quota: { hard: { pods: "5" } }, deletionPolicy: "Retain" }));
+    await waitForReady(plane, "solo");
+    for (const name of ["a", "b"]) await admin.create(PODS, pod(name, "solo-prod"));
+    await eventually("the quota controller to count 2 pods in solo-prod", async () => (await quotaIn("solo-prod"))?.status?.used?.pods === "2");
+    const figures = async () => {
+      const cluster = await admin.get<KubeObject & { status?: { allocated?: Record<string, string> } }>(CLUSTERS, "hunan");
+      const pool = await admin.get<KubeObject & { status?: { committed?: Record<string, string> } }>(CAPACITY_POOLS, "default");
+      // Nothing allocated on a cluster is no allocated map at all.
+      return { cluster: Number(cluster?.status?.allocated?.pods ?? 0), pool: Number(pool?.status?.committed?.pods ?? NaN) };
+    };
+    // Settled: two reads a few probes apart agree (the file's other tenants hold some of the cluster and the pool too).
+    const before = await eventually("the cluster and the pool to count solo's 5 pods, settled", async () => {
+      const first = await figures();
+      await sleep(2_500);
+      const f = await figures();
+      return f.cluster >= 5 && f.pool >= 5 && f.cluster === first.cluster && f.pool === first.pool ? f : undefined;
+    });
+    await admin.delete(TENANTS, "solo");
+    await eventually("solo to go", async () => (await admin.get(TENANTS, "solo")) === undefined);
+    expect((await admin.get(NAMESPACES, "solo-prod"))?.metadata.annotations?.["yunshu.io/retained-for"]).toBe("");
+    // 5 held before; 2 (its frozen usage) held after, on the cluster and in the pool.
+    const counted = (less: number) => async () => {
+      const f = await figures();
+      if (f.cluster === before.cluster - less && f.pool === before.pool - less) return f;
+      throw new Error(`before ${JSON.stringify(before)}, now ${JSON.stringify(f)}`);
+    };
+    await eventually("the cluster and the pool to count the 2 retained pods", counted(3));
+    await admin.delete(NAMESPACES, "solo-prod");
+    await eventually("the cluster and the pool to count none of it", counted(5), { timeoutMs: 60_000 });
   });
 });
