@@ -1,6 +1,7 @@
 // The CapacityPool controller: a pool's figures sum every top-level
 // tenant's quota, so any tenant change wakes the default pool.
-import { retainedFor, type RetainedLedger } from "../tenant/retained.ts";
+import { retainedFor } from "../tenant/caches.ts";
+import type { RetainedLedger } from "../tenant/retained.ts";
 import type { CapacityPool } from "../api/generated.ts";
 import type { KubeObject } from "../api/meta.ts";
 import { watch, type ControllerDefinition } from "../runtime/controller.ts";

@@ -6,13 +6,14 @@
 // department's own bindings must name only its people (grants.ts). The hub
 // and every member cluster get one set each.
 import type { KubeObject, ResourceType } from "../api/meta.ts";
-import { NAMESPACED_CHILD_TYPES, NAMESPACES, ROLE_BINDINGS } from "../api/resources.ts";
+import { NAMESPACED_CHILD_TYPES, NAMESPACES, RESOURCE_QUOTAS, ROLE_BINDINGS } from "../api/resources.ts";
 import { Informer } from "../runtime/informer.ts";
 import type { KubeClient } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
-import { MANAGED_SELECTOR, TENANT_LABEL } from "./labels.ts";
-import { BY_RETAINED_FOR, retainedFor } from "./retained.ts";
+import { MANAGED_SELECTOR, RETAINED_FOR_ANNOTATION, TENANT_LABEL } from "./labels.ts";
 import { tenantLevel, type SecurityProfile } from "./profile.ts";
+import type { QuotaObject } from "./quota-writes.ts";
+import { RESOURCE_QUOTA_NAME } from "./resource-quota.ts";
 import type { Tenant } from "./types.ts";
 
 /** Index name, on every managed-object informer, of objects by their tenant label. */
@@ -32,6 +33,15 @@ export interface TenantCaches {
   /** Every RoleBinding in the cluster, yunshu's or not, indexed by namespace. */
   grants: Informer<KubeObject>;
 }
+
+/** Index name, on the namespace informers, of namespaces a deleted tenant left behind by the budget charged with them. */
+export const BY_RETAINED_FOR = "retained-for";
+
+/** The budget a retained namespace is charged to (retained.ts), if it is one. */
+export const retainedFor = (ns: KubeObject): string[] => {
+  const budget = ns.metadata.annotations?.[RETAINED_FOR_ANNOTATION];
+  return budget === undefined ? [] : [budget];
+};
 
 /** The tenant an object of yunshu's belongs to, as a work-queue key. */
 export function tenantOf(obj: KubeObject): string[] {
@@ -79,10 +89,15 @@ export function tenantsAtLevel(tenants: Informer<Tenant & KubeObject>, level: nu
 }
 
 /** The cache of one kind of namespaced child. */
-export function childCache(caches: TenantCaches, type: ResourceType): Informer<KubeObject> {
+export function childCache(caches: Pick<TenantCaches, "children">, type: ResourceType): Informer<KubeObject> {
   const informer = caches.children.get(type.plural);
   if (!informer) throw new Error(`no cache of ${type.plural}: it is not among the namespaced children yunshu manages`);
   return informer;
+}
+
+/** The tenant quota yunshu keeps in `namespace`, as the cache has it. */
+export function cachedTenantQuota(caches: Pick<TenantCaches, "children">, namespace: string): QuotaObject | undefined {
+  return childCache(caches, RESOURCE_QUOTAS).get(RESOURCE_QUOTA_NAME, namespace) as QuotaObject | undefined;
 }
 
 /** The tenant's namespaces in this cluster, as the cache has them. */

@@ -15,6 +15,8 @@ export const RELEASED_LABEL = "yunshu.io/released";
 
 /** A namespace yunshu released under deletionPolicy Retain: kept, without owner access. */
 export const isReleased = (ns: { metadata: { labels?: Record<string, string> } }) => ns.metadata.labels?.[RELEASED_LABEL] === "true";
+/** On a namespace its deleted tenant left behind: the parent tenant charged with it, or "" for the capacity pool (retained.ts). */
+export const RETAINED_FOR_ANNOTATION = "yunshu.io/retained-for";
 /** When yunshu released the namespace, and what access it revoked then: the release's record on the namespace itself. */
 export const RELEASED_AT_ANNOTATION = "yunshu.io/released-at";
 export const REVOKED_ACCESS_ANNOTATION = "yunshu.io/revoked-access";

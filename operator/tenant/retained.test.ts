@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../api/meta.ts";
 import type { Informer } from "../runtime/informer.ts";
-import { BY_RETAINED_FOR, retainedFor, retainedLedger } from "./retained.ts";
+import { BY_RETAINED_FOR, retainedFor } from "./caches.ts";
+import { retainedLedger } from "./retained.ts";
 
 /** Just what the ledger reads of an informer: get, list and the retained-for index. */
 function cache(objects: KubeObject[]): Informer<KubeObject> {

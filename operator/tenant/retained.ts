@@ -2,29 +2,16 @@
 // released, running and frozen at what they use. What they hold stays
 // charged to the budget the tenant's quota came from: its parent's, or the
 // capacity pool's for a top-level tenant, until they are deleted. Releasing
-// marks each such namespace with that budget (RETAINED_FOR_ANNOTATION); the
+// marks each such namespace with that budget (labels.ts's RETAINED_FOR_ANNOTATION); the
 // ledger sums, across every cluster yunshu reaches, what those namespaces'
 // quotas hold, and the quota hierarchy and request verdicts count it as a
 // holder beside the parent's children.
-import type { KubeObject } from "../api/meta.ts";
 import type { ResourceList } from "../api/quantity.ts";
-import { RESOURCE_QUOTAS } from "../api/resources.ts";
 import { sumAllocation } from "../quota/allocate.ts";
 import type { BudgetHolder } from "../quota/hierarchy.ts";
-import { childCache, type TenantCaches } from "./caches.ts";
+import { BY_RETAINED_FOR, cachedTenantQuota, retainedFor, type TenantCaches } from "./caches.ts";
 import { TENANT_LABEL } from "./labels.ts";
-import { heldByReleased, type QuotaFigures } from "./released-quota.ts";
-import { RESOURCE_QUOTA_NAME } from "./resource-quota.ts";
-
-/** On a namespace its deleted tenant left behind: the parent tenant charged with it, or "" for the capacity pool. */
-export const RETAINED_FOR_ANNOTATION = "yunshu.io/retained-for";
-/** Index name, on the namespace informers, of namespaces by the budget charged with them. */
-export const BY_RETAINED_FOR = "retained-for";
-
-export const retainedFor = (ns: KubeObject): string[] => {
-  const budget = ns.metadata.annotations?.[RETAINED_FOR_ANNOTATION];
-  return budget === undefined ? [] : [budget];
-};
+import { heldByReleased } from "./released-quota.ts";
 
 export interface RetainedLedger {
   /** One holder per deleted tenant whose namespaces are charged to `budget` (a parent's name, or "" for the pool). */
@@ -50,10 +37,9 @@ interface Retained {
 export function retainedLedger(clusters: () => ClusterCachesOf[]): RetainedLedger {
   const retained = (budget?: string): Retained[] =>
     clusters().flatMap(({ cluster, caches }) => {
-      const quotas = childCache(caches as TenantCaches, RESOURCE_QUOTAS);
       const namespaces = budget === undefined ? caches.namespaces.list().filter((ns) => retainedFor(ns).length > 0) : caches.namespaces.byIndex(BY_RETAINED_FOR, budget);
       return namespaces.map((ns) => {
-        const quota = quotas.get(RESOURCE_QUOTA_NAME, ns.metadata.name) as { spec?: QuotaFigures; status?: QuotaFigures } | undefined;
+        const quota = cachedTenantQuota(caches, ns.metadata.name);
         return {
           cluster,
           tenant: ns.metadata.labels?.[TENANT_LABEL] ?? ns.metadata.name,

@@ -10,11 +10,10 @@ import type { KubeObject } from "../../api/meta.ts";
 import { NAMESPACES, RESOURCE_QUOTAS, ROLE_BINDINGS, TENANTS } from "../../api/resources.ts";
 import { formatResourceList, parseResourceList, sameResourceList, type ResourceList } from "../../api/quantity.ts";
 import { sumAllocation } from "../../quota/allocate.ts";
-import { BY_NAMESPACE, childCache, ownedNamespaces } from "../caches.ts";
+import { BY_NAMESPACE, cachedTenantQuota, ownedNamespaces } from "../caches.ts";
 import { GRANT_GROUPS_ANNOTATION, GRANT_NAMESPACES_ANNOTATION, GRANT_USERS_ANNOTATION } from "../grants.ts";
-import { isReleased, RELEASED_AT_ANNOTATION, RELEASED_LABEL, REVOKED_ACCESS_ANNOTATION } from "../labels.ts";
-import { RETAINED_FOR_ANNOTATION } from "../retained.ts";
-import { frozenLimits, heldByReleased, type QuotaFigures } from "../released-quota.ts";
+import { isReleased, RELEASED_AT_ANNOTATION, RELEASED_LABEL, RETAINED_FOR_ANNOTATION, REVOKED_ACCESS_ANNOTATION } from "../labels.ts";
+import { frozenLimits, heldByReleased } from "../released-quota.ts";
 import { deletionPolicyOf } from "../offboarding.ts";
 import type { DesiredNamespace } from "../render.ts";
 import { RESOURCE_QUOTA_NAME } from "../resource-quota.ts";
@@ -49,12 +48,10 @@ export interface ReleasedQuota {
 
 /** What the tenant's namespaces here that `desired` no longer names still hold, released or on their way out. */
 export function releasedQuota(cluster: ClusterAccess, tenant: string, desired: DesiredNamespace[]): ReleasedQuota {
-  const quotas = undeclaredNamespaces(ownedNamespaces(cluster.caches, tenant), desired).map(
-    (ns) => (childCache(cluster.caches, RESOURCE_QUOTAS).get(RESOURCE_QUOTA_NAME, ns.metadata.name) as { spec?: QuotaFigures; status?: QuotaFigures } | undefined) ?? {},
-  );
+  const quotas = undeclaredNamespaces(ownedNamespaces(cluster.caches, tenant), desired).map((ns) => cachedTenantQuota(cluster.caches, ns.metadata.name));
   return {
-    held: sumAllocation(quotas.map((q) => heldByReleased({ hard: q.spec?.hard, used: q.status?.used }))),
-    used: sumAllocation(quotas.map((q) => parseResourceList(q.status?.used))),
+    held: sumAllocation(quotas.map((q) => heldByReleased({ hard: q?.spec?.hard, used: q?.status?.used }))),
+    used: sumAllocation(quotas.map((q) => parseResourceList(q?.status?.used))),
   };
 }
 
@@ -72,10 +69,9 @@ export async function releaseOrDelete(cluster: ClusterAccess, tenantName: string
     }
     // A deleted tenant's retained namespaces stay charged to the budget its quota came from (retained.ts).
     const chargedTo = tenant?.metadata.deletionTimestamp ? (tenant.spec.parent ?? "") : undefined;
-    if (chargedTo !== undefined && ns.metadata.annotations?.[RETAINED_FOR_ANNOTATION] !== chargedTo) {
-      await client.mergePatch(NAMESPACES, name, { metadata: { annotations: { [RETAINED_FOR_ANNOTATION]: chargedTo } } });
-    }
+    const charge = chargedTo !== undefined && ns.metadata.annotations?.[RETAINED_FOR_ANNOTATION] !== chargedTo ? { [RETAINED_FOR_ANNOTATION]: chargedTo } : {};
     if (isReleased(ns)) {
+      if (Object.keys(charge).length > 0) await client.mergePatch(NAMESPACES, name, { metadata: { annotations: charge } });
       await keepReleased(cluster, name);
       continue;
     }
@@ -85,7 +81,7 @@ export async function releaseOrDelete(cluster: ClusterAccess, tenantName: string
     await client.mergePatch(NAMESPACES, name, {
       metadata: {
         labels: { [RELEASED_LABEL]: "true" },
-        annotations: { ...grantsClosed, [RELEASED_AT_ANNOTATION]: releasedAt, [REVOKED_ACCESS_ANNOTATION]: JSON.stringify(abridged(revoked)) },
+        annotations: { ...grantsClosed, ...charge, [RELEASED_AT_ANNOTATION]: releasedAt, [REVOKED_ACCESS_ANNOTATION]: JSON.stringify(abridged(revoked)) },
       },
     });
     await freezeQuota(cluster, name);
@@ -120,7 +116,7 @@ async function keepReleased(cluster: ClusterAccess, namespace: string): Promise<
 }
 
 async function freezeQuota(cluster: ClusterAccess, namespace: string): Promise<void> {
-  const quota = childCache(cluster.caches, RESOURCE_QUOTAS).get(RESOURCE_QUOTA_NAME, namespace) as (KubeObject & { spec?: QuotaFigures; status?: QuotaFigures }) | undefined;
+  const quota = cachedTenantQuota(cluster.caches, namespace);
   if (!quota?.spec?.hard) return;
   const frozen = formatResourceList(frozenLimits({ hard: quota.spec.hard, used: quota.status?.used }));
   if (sameResourceList(frozen, quota.spec.hard)) return;
