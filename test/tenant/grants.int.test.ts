@@ -5,8 +5,6 @@
 // was created or changed, next to a positive control that is admitted.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RoleBinding, Subject } from "../../operator/api/core-types.ts";
-import { readFileSync } from "node:fs";
-import { request } from "node:https";
 import type { ResourceType } from "../../operator/api/meta.ts";
 import { NAMESPACES, ROLE_BINDINGS, SECRETS, SERVICE_ACCOUNTS } from "../../operator/api/resources.ts";
 import type { Operator } from "../../operator/operator.ts";
@@ -15,6 +13,7 @@ import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { installYunshu, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 import { refusal } from "../support/api-errors.ts";
+import { anonymousStatus } from "../support/anonymous.ts";
 
 let plane: ControlPlane;
 let operator: Operator;
@@ -77,17 +76,7 @@ afterAll(async () => {
   await plane?.stop();
 });
 
-/** An HTTPS request with no credentials at all: the API server calls it system:anonymous. */
-function anonymousGet(path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${plane.server}${path}`, { ca: readFileSync(plane.caCertPath), timeout: 5_000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const anonymousGet = (path: string) => anonymousStatus(plane, "GET", path);
 
 describe("members", () => {
   it("get what their role says, in every namespace of the tenant", async () => {

@@ -19,6 +19,7 @@ import { eventually } from "../../tools/local/eventually.ts";
 import { registerHub, registerMember } from "../../tools/local/fleet.ts";
 import { bindRequestGroups, decide, fileRequest, requestCondition, waitForRequestCondition } from "../../tools/local/requests.ts";
 import { installYunshu, restrictedPod, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
+import { anonymousStatus } from "../support/anonymous.ts";
 import { refusal, untilAdmissionRefuses } from "../support/api-errors.ts";
 
 const PODS: ResourceType = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
@@ -112,6 +113,8 @@ describe("offboarding a tenant", () => {
     const fits = await waitForRequestCondition(on.hunan!, parent.metadata.name, "Fits", "False");
     expect(requestCondition(fits, "Fits")?.reason).toBe("HasChildren");
     expect(requestCondition(fits, "Fits")?.message).toContain("county-x");
+    const anonymous = { apiVersion: "yunshu.io/v1alpha1", kind: "TenantRequest", metadata: { generateName: `${NAME}-` }, spec: { tenant: NAME, action: "Offboard", reason: "匿名", requester: { username: "system:anonymous" } } };
+    expect(await anonymousStatus(hub, "POST", "/apis/yunshu.io/v1alpha1/tenantrequests", anonymous)).toBe(403);
     for (const name of [NAME, "province-data"]) expect((await tenantsApi(hub).get(name)).spec.offboarding).toBeUndefined();
   });
 
@@ -168,6 +171,11 @@ describe("offboarding a tenant", () => {
     expect((await refusal(on.hunan!.mergePatch(OFFBOARDING_RECORDS, request, { spec: { approvedBy: "someone-else" } }))).message).toContain("is evidence and is never changed");
     expect((await refusal(on.hunan!.mergePatch(OFFBOARDING_RECORDS, request, { metadata: { labels: { tampered: "yes" } } }))).message).toContain("cannot be changed or deleted");
     expect((await refusal(on.hunan!.delete(OFFBOARDING_RECORDS, request))).message).toContain("cannot be changed or deleted");
+    // An anonymous client reads no record, forges none, deletes none.
+    expect(await anonymousStatus(hub, "GET", "/apis/yunshu.io/v1alpha1/offboardingrecords")).toBe(403);
+    expect(await anonymousStatus(hub, "POST", "/apis/yunshu.io/v1alpha1/offboardingrecords", fake)).toBe(403);
+    expect(await anonymousStatus(hub, "DELETE", `/apis/yunshu.io/v1alpha1/offboardingrecords/${request}`)).toBe(403);
+    expect(await on.hunan!.get(OFFBOARDING_RECORDS, "forged")).toBeUndefined();
     const after = (await on.hunan!.get<Record>(OFFBOARDING_RECORDS, request))!;
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expect((await as["platform-li"]!.list<Record>(OFFBOARDING_RECORDS)).items.map((r) => r.metadata.name)).toContain(request);

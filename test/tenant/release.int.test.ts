@@ -17,6 +17,7 @@ import { sleep } from "../../operator/runtime/sleep.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { registerHub } from "../../tools/local/fleet.ts";
 import { installYunshu, restrictedPod, startOperator, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
+import { anonymousStatus } from "../support/anonymous.ts";
 import { refusal, untilAdmissionRefuses } from "../support/api-errors.ts";
 
 const PODS: ResourceType = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
@@ -113,6 +114,10 @@ describe("a namespace released under Retain", () => {
     await eventually("the minted token to be refused as unknown", async () => (await statusOf(bot.client.list(PODS, { namespace: OLD }))) === 401);
     expect(await statusOf(bot.client.create(CONFIG_MAPS, configMap("by-bot", OLD)))).toBe(401);
     expect(await admin.get(CONFIG_MAPS, "by-bot", OLD)).toBeUndefined();
+    // Nor an anonymous client.
+    expect(await anonymousStatus(plane, "GET", `/api/v1/namespaces/${OLD}/pods`)).toBe(403);
+    expect(await anonymousStatus(plane, "POST", `/api/v1/namespaces/${OLD}/configmaps`, configMap("by-anonymous", OLD))).toBe(403);
+    expect(await admin.get(CONFIG_MAPS, "by-anonymous", OLD)).toBeUndefined();
     // The ServiceAccount is there again, under a new UID, so workloads naming it still start.
     const renewed = await admin.get(SERVICE_ACCOUNTS, "bot", OLD);
     expect(renewed?.metadata.uid).toBeDefined();
