@@ -10,7 +10,7 @@ CONTROLPLANE := $(NODE) tools/controlplane/cli.ts
 
 YUNSHU := $(NODE) bin/yunshu.js
 
-.PHONY: help deps binaries pulumi prometheus infra-preview infra-up infra-destroy test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-fleet bench-controlplane
+.PHONY: help deps binaries pulumi prometheus netpol-analyzer infra-preview infra-up infra-destroy test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-fleet bench-controlplane
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -27,7 +27,10 @@ pulumi: deps ## Build (once, cached) the Pulumi CLI and Kubernetes provider that
 prometheus: deps ## Build (once, cached) or find prometheus and promtool
 	@$(NODE) tools/toolchain/prometheus.ts >/dev/null
 
-test: deps binaries pulumi prometheus ## Everything: lint, type-check, unit and integration tests
+netpol-analyzer: deps ## Build (once, cached) np-guard's netpol-analyzer, the tests' independent oracle for network reachability
+	@$(NODE) tools/toolchain/netpol-analyzer.ts >/dev/null
+
+test: deps binaries pulumi prometheus netpol-analyzer ## Everything: lint, type-check, unit and integration tests
 	@npm test
 
 lint: deps
@@ -36,10 +39,10 @@ lint: deps
 typecheck: deps
 	@npm run -s typecheck
 
-unit: deps prometheus ## Unit tests only (no cluster)
+unit: deps prometheus netpol-analyzer ## Unit tests only (no cluster)
 	@npm run -s test:unit
 
-integration: deps binaries pulumi prometheus ## Integration tests only (real control planes)
+integration: deps binaries pulumi prometheus netpol-analyzer ## Integration tests only (real control planes)
 	@npm run -s test:integration
 
 demo: deps binaries ## Run yunshu: a hub and two member control planes, the operator, sample tenants (Ctrl-C to stop)
