@@ -32,8 +32,15 @@ export interface LimitRange extends KubeObject {
   spec: { limits: LimitRangeItem[] };
 }
 
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  values?: string[];
+}
+
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
 }
 
 export interface NetworkPolicyPeer {
@@ -42,9 +49,15 @@ export interface NetworkPolicyPeer {
   ipBlock?: { cidr: string; except?: string[] };
 }
 
+export type Protocol = "TCP" | "UDP" | "SCTP";
+
 export interface NetworkPolicyPort {
-  protocol: "TCP" | "UDP" | "SCTP";
+  /** TCP when omitted. */
+  protocol?: Protocol;
+  /** A number, or the name of a container port of the destination pod. */
   port?: number | string;
+  /** With a numeric port: the last port of the range it starts. */
+  endPort?: number;
 }
 
 export interface NetworkPolicy extends KubeObject {
@@ -52,10 +65,25 @@ export interface NetworkPolicy extends KubeObject {
   kind: "NetworkPolicy";
   spec: {
     podSelector: LabelSelector;
-    policyTypes: ("Ingress" | "Egress")[];
+    /** When omitted: Ingress, plus Egress if there are egress rules (the API server's default). */
+    policyTypes?: ("Ingress" | "Egress")[];
     ingress?: { from?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }[];
     egress?: { to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }[];
   };
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  /** TCP when omitted. */
+  protocol?: Protocol;
+}
+
+/** Only what network policies read of a pod: its labels (metadata) and its named ports. */
+export interface Pod extends KubeObject {
+  apiVersion: "v1";
+  kind: "Pod";
+  spec: { containers: { name: string; ports?: ContainerPort[] }[] };
 }
 
 export interface Subject {
