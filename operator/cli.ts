@@ -7,6 +7,7 @@ import { isLoopback, parseBindAddress, startHttpServer } from "./metrics/http-se
 import { MetricsAuthorizer } from "./metrics/metrics-auth.ts";
 import { Operator } from "./operator.ts";
 import { DEFAULT_MAX_PENDING_REQUESTS } from "./request/controller.ts";
+import { DEFAULT_AUDIT_INTERVAL_MS } from "./audit/auditor.ts";
 import { DepartmentRequestView } from "./request/department-view.ts";
 import { DEFAULT_BURST, DEFAULT_QPS, KubeClient } from "./runtime/kube-client.ts";
 import { loadKubeConfig } from "./runtime/kubeconfig.ts";
@@ -41,6 +42,8 @@ Flags (operator):
   --offboarding-grace-period SECONDS
                             how long an offboarded tenant stays suspended and readable before all of it
                             is deleted (default ${DEFAULT_PLATFORM.offboardingGracePeriodMs / 1000}, 30 days)
+  --audit-interval SECONDS  how often the isolation audit reads every cluster and exports its violations
+                            as yunshu_isolation_violations (default ${DEFAULT_AUDIT_INTERVAL_MS / 1000}; 0 never)
   --http-bind-address ADDR  serve /metrics, /healthz, /readyz and /requests here (default :8080; "off" disables)
   --tls-cert-file PATH, --tls-private-key-file PATH
                             serve HTTPS with this certificate (PEM); /requests, where departments read
@@ -63,12 +66,15 @@ Self-service (also as \`kubectl yunshu …\`; \`yunshu COMMAND --help\` for each
   yunshu usage TENANT       one tenant's quota by resource, and each namespace's share
 `;
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
+function wholeNumber(name: string, value: string | undefined, fallback: number, min: 0 | 1): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive whole number, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a ${min === 1 ? "positive " : ""}whole number${min === 0 ? " (0 or more)" : ""}, not ${JSON.stringify(value)}`);
   return n;
 }
+
+const positiveInt = (name: string, value: string | undefined, fallback: number) => wholeNumber(name, value, fallback, 1);
+const nonNegativeInt = (name: string, value: string | undefined, fallback: number) => wholeNumber(name, value, fallback, 0);
 
 class UsageError extends Error {}
 
@@ -86,6 +92,7 @@ async function runOperator(args: string[]): Promise<void> {
       "max-pending-requests": { type: "string" },
       "monitoring-namespace": { type: "string" },
       "offboarding-grace-period": { type: "string" },
+      "audit-interval": { type: "string" },
       "http-bind-address": { type: "string", default: ":8080" },
       "metrics-auth": { type: "string", default: "true" },
       "tls-cert-file": { type: "string" },
@@ -130,6 +137,7 @@ async function runOperator(args: string[]): Promise<void> {
     },
     log,
     version: VERSION,
+    auditIntervalMs: nonNegativeInt("audit-interval", values["audit-interval"], DEFAULT_AUDIT_INTERVAL_MS / 1000) * 1000,
     leaderElection: values["leader-elect"] ? { namespace: values["leader-election-namespace"], name: values["leader-election-id"] } : undefined,
     // A replica that lost its lease exits; its Deployment restarts it as a standby.
     onLostLeadership: () => process.exit(1),
@@ -143,7 +151,7 @@ async function runOperator(args: string[]): Promise<void> {
     // Departments send their own tokens to /requests: never in clear text over a network.
     const requests =
       tls || isLoopback(parseBindAddress(bindAddress).host)
-        ? new DepartmentRequestView({ client: reviews, requests: operator.requests, tenants: operator.hub.caches.tenants })
+        ? new DepartmentRequestView({ client: reviews, requests: operator.requests, tenants: operator.hub.caches.tenants, shares: operator.hub.caches.shares })
         : undefined;
     const { port } = await startHttpServer(bindAddress, { registry: operator.metrics.registry, isReady: () => operator.isReady, log, auth, requests, tls });
     log.info("serving /metrics, /healthz and /readyz", { port, https: tls !== undefined, metricsAuth: auth !== undefined, requests: requests !== undefined });

@@ -2,10 +2,10 @@
 // beside itself what it watches and how events map to its keys), one work
 // queue each, leader election, the fleet of member clusters, metrics, and
 // an orderly shutdown.
-import { SECURITY_PROFILE_RESOURCE, type CapacityPool, type Cluster, type SecurityProfile, type TenantRequest } from "./api/generated.ts";
+import { SECURITY_PROFILE_RESOURCE, type CapacityPool, type Cluster, type SecurityProfile, type Share, type ShareAction, type TenantRequest } from "./api/generated.ts";
 import type { KubeObject } from "./api/meta.ts";
 import { CLUSTER_CREDENTIALS_NAMESPACE, OPERATOR_LEASE } from "./api/names.ts";
-import { CAPACITY_POOLS, CLUSTERS, SECRETS, TENANT_REQUESTS, TENANTS } from "./api/resources.ts";
+import { CAPACITY_POOLS, CLUSTERS, SECRETS, SHARE_ACTIONS, SHARES, TENANT_REQUESTS, TENANTS } from "./api/resources.ts";
 import { poolController } from "./capacity/controller.ts";
 import { clusterController } from "./fleet/cluster-controller.ts";
 import { Fleet } from "./fleet/fleet.ts";
@@ -22,6 +22,9 @@ import type { Logger } from "./runtime/log.ts";
 import { retrying, type RetryPolicy } from "./runtime/retry.ts";
 import { WorkQueue } from "./runtime/workqueue.ts";
 import { managedCaches, type TenantCaches } from "./tenant/caches.ts";
+import { shareController } from "./share/controller.ts";
+import { DEFAULT_AUDIT_INTERVAL_MS, IsolationAuditor } from "./audit/auditor.ts";
+import { BY_SHARE, BY_SIDE, shareOf, sidesOf } from "./share/decision.ts";
 import { retainedLedger, type RetainedLedger } from "./tenant/retained.ts";
 import { hubName } from "./fleet/placement.ts";
 import { TENANT_CONTROLLER, tenantController } from "./tenant/controller.ts";
@@ -55,6 +58,8 @@ export interface OperatorOptions {
   clusterSecretsNamespace?: string;
   /** How many pending TenantRequests of one requester are judged at a time (request/authority.ts). */
   maxPendingRequests?: number;
+  /** How often the leader audits every cluster's isolation (audit/auditor.ts); 0 never. */
+  auditIntervalMs?: number;
   /** How often each member cluster is probed; tests shorten it. */
   clusterProbeIntervalMs?: number;
 }
@@ -82,8 +87,16 @@ function connectHub(options: OperatorOptions): HubConnection {
   const tenants = new Informer<Tenant & KubeObject>(client, TENANTS, { log });
   indexByParent(tenants);
   const profiles = new Informer<SecurityProfile & KubeObject>(client, SECURITY_PROFILE_RESOURCE, { log });
+  const shares = new Informer<Share & KubeObject>(client, SHARES, { log });
+  shares.addIndex(BY_SIDE, sidesOf);
   const { namespaces, children, grants, informers, keysOf } = managedCaches(client, log);
-  return { client, caches: { tenants, profiles, namespaces, children, grants }, managed: informers, keysOf, informers: [tenants, profiles, ...informers] };
+  return {
+    client,
+    caches: { tenants, profiles, shares, namespaces, children, grants },
+    managed: informers,
+    keysOf,
+    informers: [tenants, profiles, shares, ...informers],
+  };
 }
 
 interface RunningController {
@@ -106,6 +119,8 @@ export class Operator {
   private ready = false;
   private elector: LeaderElector | undefined;
   private readonly retained: RetainedLedger;
+  /** The latest isolation audit of every cluster, exported as metrics. */
+  readonly auditor: IsolationAuditor;
 
   constructor(options: OperatorOptions) {
     this.options = options;
@@ -121,7 +136,9 @@ export class Operator {
     this.clusters = clusters;
     const secretsNamespace = options.clusterSecretsNamespace ?? CLUSTER_CREDENTIALS_NAMESPACE;
     const clusterSecrets = new Informer<Secret>(hubClient, SECRETS, { namespace: secretsNamespace, log });
-    this.hub.informers.push(requests, pools, clusters, clusterSecrets);
+    const shareActions = new Informer<ShareAction & KubeObject>(hubClient, SHARE_ACTIONS, { log });
+    shareActions.addIndex(BY_SHARE, shareOf);
+    this.hub.informers.push(requests, pools, clusters, clusterSecrets, shareActions);
     const events = new EventRecorder(hubClient, { log });
     const fleet = () => this.fleet;
     // Every cluster's caches, the members' once this replica leads: what deleted tenants' retained namespaces hold.
@@ -134,6 +151,7 @@ export class Operator {
     const definitions = [
       tenantController({ ...this.hub, client: hubClient, clusters, fleet, events, log, platform: options.platform, retained, workers: options.workers }),
       requestController({ client: hubClient, requests, tenants, pools, clusters, profiles: this.hub.caches.profiles, events, log, maxPendingRequests: options.maxPendingRequests, retained }),
+      shareController({ client: hubClient, shares: this.hub.caches.shares!, actions: shareActions, tenants, hub: () => hubName(clusters.list()), events, log }),
       poolController({ client: hubClient, pools, tenants, retained, namespaces: this.hub.caches.namespaces }),
       clusterController({
         hub: hubClient,
@@ -148,6 +166,19 @@ export class Operator {
         probeIntervalMs: options.clusterProbeIntervalMs,
       }),
     ];
+    // Its own client: an audit's lists must not queue behind the reconciles' writes, nor they behind it.
+    const auditClient = new KubeClient(options.kubeConfig, { userAgent: "yunshu-audit", qps: 5, burst: 10, impersonate: options.impersonate });
+    this.auditor = new IsolationAuditor({
+      clusters: () => [
+        { name: hubName(clusters.list()), client: auditClient },
+        ...[...(this.fleet?.runtimes.values() ?? [])].map((r) => ({ name: r.name, client: r.client })),
+      ],
+      tenants: () => tenants.list(),
+      shares: () => this.hub.caches.shares?.list() ?? [],
+      platform: options.platform,
+      log: log.with({ component: "audit" }),
+      intervalMs: options.auditIntervalMs ?? DEFAULT_AUDIT_INTERVAL_MS,
+    });
     const managed = new Set<unknown>(this.hub.managed);
     this.metrics = new OperatorMetrics({
       version: options.version ?? "dev",
@@ -162,6 +193,7 @@ export class Operator {
           ...[...(this.fleet?.runtimes.values() ?? [])].map((r): [string, number] => [`${TENANT_CONTROLLER}/${r.name}`, r.queue.length]),
         ],
         apiRequests: () => hubClient.requestCounts,
+        audits: () => this.auditor.latest.values(),
       },
     });
     this.controllers = definitions.map((definition) => {
@@ -223,6 +255,7 @@ export class Operator {
       hub: this.hub.client,
       tenants: this.hub.caches.tenants,
       profiles: this.hub.caches.profiles,
+      shares: this.hub.caches.shares,
       clusters: this.clusters,
       events: new EventRecorder(this.hub.client, { log }),
       platform: this.options.platform,
@@ -236,10 +269,11 @@ export class Operator {
     const workers = this.controllers.map(({ definition, queue }) =>
       new Controller(definition.name, queue, definition.reconciler(), { log, hooks: this.metrics.controllerHooks(definition.name) }).run(definition.workers),
     );
+    const auditing = (this.options.auditIntervalMs ?? DEFAULT_AUDIT_INTERVAL_MS) > 0 ? this.auditor.run(signal) : Promise.resolve();
     const resync = setInterval(() => this.resyncAll(), resyncMs);
     resync.unref();
     signal.addEventListener("abort", () => clearInterval(resync), { once: true });
-    this.running = Promise.all([informersDone, ...workers, electing?.done]);
+    this.running = Promise.all([informersDone, ...workers, electing?.done, auditing]);
     await this.running;
   }
 

@@ -508,6 +508,242 @@ export interface SecurityProfileNetworkMinEgressPrefix {
   ipv6: number;
 }
 
+// ShareAction: shareactions.yunshu.io/v1alpha1, from crds/yunshu.io_shareactions.yaml.
+export const SHARE_ACTION_GROUP = "yunshu.io";
+export const SHARE_ACTION_VERSION = "v1alpha1";
+export const SHARE_ACTION_PLURAL = "shareactions";
+export const SHARE_ACTION_KIND = "ShareAction";
+export const SHARE_ACTION_API_VERSION = "yunshu.io/v1alpha1";
+/** Where the API server serves shareactions: what the operator's client needs to read and write them. */
+export const SHARE_ACTION_RESOURCE = { group: "yunshu.io", version: "v1alpha1", kind: "ShareAction", plural: "shareactions", namespaced: false } as const;
+
+/**
+ * An acceptance or a revocation of a Share, by one of its sides.
+ */
+export interface ShareAction {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "ShareAction";
+  metadata: CustomObjectMeta;
+  spec: ShareActionSpec;
+}
+
+export interface ShareActionList {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "ShareActionList";
+  metadata?: V1ListMeta;
+  items: ShareAction[];
+}
+
+export interface ShareActionSpec {
+  /**
+   * The Share acted on.
+   */
+  share: string;
+  action: "Accept" | "Revoke";
+  /**
+   * Who acts, exactly as the API server authenticated them (the yunshu-shares policy checks it).
+   */
+  actor: ShareActionActor;
+  reason?: string;
+}
+
+/**
+ * Who acts, exactly as the API server authenticated them (the yunshu-shares policy checks it).
+ */
+export interface ShareActionActor {
+  username: string;
+  groups?: string[];
+}
+
+// Share: shares.yunshu.io/v1alpha1, from crds/yunshu.io_shares.yaml.
+export const SHARE_GROUP = "yunshu.io";
+export const SHARE_VERSION = "v1alpha1";
+export const SHARE_PLURAL = "shares";
+export const SHARE_KIND = "Share";
+export const SHARE_API_VERSION = "yunshu.io/v1alpha1";
+/** Where the API server serves shares: what the operator's client needs to read and write them. */
+export const SHARE_RESOURCE = { group: "yunshu.io", version: "v1alpha1", kind: "Share", plural: "shares", namespaced: false } as const;
+
+/**
+ * An offer of one tenant's service to another tenant, with both sides' consent recorded: the
+ * provider's offer here, the consumer's acceptance and either side's revocation as ShareActions.
+ */
+export interface Share {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "Share";
+  metadata: CustomObjectMeta;
+  spec: ShareSpec;
+  /**
+   * What yunshu made of the offer; written by the operator only.
+   */
+  status?: ShareStatus;
+}
+
+export interface ShareList {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "ShareList";
+  metadata?: V1ListMeta;
+  items: Share[];
+}
+
+export interface ShareSpec {
+  /**
+   * What is offered.
+   */
+  provider: ShareProvider;
+  /**
+   * Who may call it.
+   */
+  consumer: ShareConsumer;
+  /**
+   * Who offered it, exactly as the API server authenticated them (the yunshu-shares policy checks
+   * it). yunshu opens nothing unless they own the provider tenant or a tenant above it.
+   */
+  offeredBy: ShareOfferedBy;
+  /**
+   * Why the data is shared, and on what basis (for example the sharing catalogue entry).
+   */
+  purpose: string;
+  /**
+   * A platform admin's approval, needed when either tenant is at MLPS level 4; set once, by someone
+   * other than who offered it.
+   */
+  platformApproval?: SharePlatformApproval;
+}
+
+/**
+ * What is offered.
+ */
+export interface ShareProvider {
+  /**
+   * The tenant offering the service.
+   */
+  tenant: string;
+  /**
+   * Its namespace serving it, by its short name in the Tenant's spec.namespaces (prod, not
+   * <tenant>-prod).
+   */
+  namespace: string;
+  /**
+   * The pods serving it. An empty selector offers every pod of the namespace.
+   */
+  podSelector: ShareProviderPodSelector;
+  /**
+   * The ports offered, by number: a share opens a service, never every port.
+   */
+  ports: ShareProviderPort[];
+}
+
+/**
+ * The pods serving it. An empty selector offers every pod of the namespace.
+ */
+export interface ShareProviderPodSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: ShareProviderPodSelectorMatchExpression[];
+}
+
+export interface ShareProviderPodSelectorMatchExpression {
+  key: string;
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  values?: string[];
+}
+
+export interface ShareProviderPort {
+  /**
+   * @default "TCP"
+   */
+  protocol?: "TCP" | "UDP" | "SCTP";
+  port: number;
+  /**
+   * With port, a range of ports.
+   */
+  endPort?: number;
+}
+
+/**
+ * Who may call it.
+ */
+export interface ShareConsumer {
+  /**
+   * The tenant offered the service.
+   */
+  tenant: string;
+  /**
+   * Which of the consumer's namespaces may call it, by short name; all of them when left out.
+   */
+  namespaces?: string[];
+  /**
+   * Which of their pods may call it; all when left out.
+   */
+  podSelector?: ShareConsumerPodSelector;
+}
+
+/**
+ * Which of their pods may call it; all when left out.
+ */
+export interface ShareConsumerPodSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: ShareConsumerPodSelectorMatchExpression[];
+}
+
+export interface ShareConsumerPodSelectorMatchExpression {
+  key: string;
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  values?: string[];
+}
+
+/**
+ * Who offered it, exactly as the API server authenticated them (the yunshu-shares policy checks
+ * it). yunshu opens nothing unless they own the provider tenant or a tenant above it.
+ */
+export interface ShareOfferedBy {
+  username: string;
+  groups?: string[];
+}
+
+/**
+ * A platform admin's approval, needed when either tenant is at MLPS level 4; set once, by someone
+ * other than who offered it.
+ */
+export interface SharePlatformApproval {
+  approvedBy: string;
+  reason: string;
+}
+
+/**
+ * What yunshu made of the offer; written by the operator only.
+ */
+export interface ShareStatus {
+  /**
+   * Offered: waits for the consumer's acceptance. AwaitingPlatform: accepted, waits for a platform
+   * approval (MLPS level 4). Active: the policies are rendered. Revoked: closed for good. Refused:
+   * the offer is not the provider owner's, or names what does not exist; nothing opens.
+   */
+  phase?: "Offered" | "AwaitingPlatform" | "Active" | "Revoked" | "Refused";
+  message?: string;
+  acceptedBy?: string;
+  acceptedAt?: string;
+  revokedBy?: string;
+  revokedAt?: string;
+  /**
+   * Where both sides have their namespaces, so the paired policies open the service.
+   */
+  clusters?: string[];
+  /**
+   * Every act on the share in order, with who and when, those yunshu ignored included.
+   */
+  history?: ShareStatusHistoryItem[];
+  observedGeneration?: number;
+}
+
+export interface ShareStatusHistoryItem {
+  action: "Offer" | "Accept" | "Approve" | "Revoke";
+  by: string;
+  at: string;
+  outcome: "Applied" | "Ignored";
+  message?: string;
+}
+
 // TenantRequest: tenantrequests.yunshu.io/v1alpha1, from crds/yunshu.io_tenantrequests.yaml.
 export const TENANT_REQUEST_GROUP = "yunshu.io";
 export const TENANT_REQUEST_VERSION = "v1alpha1";

@@ -1,6 +1,14 @@
 // The resource types yunshu reads and writes. yunshu's own come from the
 // generated API (crds/ is their one source); the built-in ones are spelled here.
-import { CAPACITY_POOL_RESOURCE, CLUSTER_RESOURCE, OFFBOARDING_RECORD_RESOURCE, TENANT_REQUEST_RESOURCE, TENANT_RESOURCE } from "./generated.ts";
+import {
+  CAPACITY_POOL_RESOURCE,
+  CLUSTER_RESOURCE,
+  OFFBOARDING_RECORD_RESOURCE,
+  SHARE_ACTION_RESOURCE,
+  SHARE_RESOURCE,
+  TENANT_REQUEST_RESOURCE,
+  TENANT_RESOURCE,
+} from "./generated.ts";
 import type { ResourceType } from "./meta.ts";
 
 export const TENANTS: ResourceType = TENANT_RESOURCE;
@@ -8,6 +16,8 @@ export const TENANT_REQUESTS: ResourceType = TENANT_REQUEST_RESOURCE;
 export const CAPACITY_POOLS: ResourceType = CAPACITY_POOL_RESOURCE;
 export const CLUSTERS: ResourceType = CLUSTER_RESOURCE;
 export const OFFBOARDING_RECORDS: ResourceType = OFFBOARDING_RECORD_RESOURCE;
+export const SHARES: ResourceType = SHARE_RESOURCE;
+export const SHARE_ACTIONS: ResourceType = SHARE_ACTION_RESOURCE;
 
 export const NAMESPACES: ResourceType = { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false };
 export const RESOURCE_QUOTAS: ResourceType = { group: "", version: "v1", kind: "ResourceQuota", plural: "resourcequotas", namespaced: true };
@@ -31,6 +41,8 @@ export const ROLE_BINDINGS: ResourceType = {
 };
 export const PERSISTENT_VOLUMES: ResourceType = { group: "", version: "v1", kind: "PersistentVolume", plural: "persistentvolumes", namespaced: false };
 export const CLUSTER_ROLE_BINDINGS: ResourceType = { group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding", plural: "clusterrolebindings", namespaced: false };
+export const CLUSTER_ROLES: ResourceType = { group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", plural: "clusterroles", namespaced: false };
+export const PODS: ResourceType = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
 export const ROLES: ResourceType = { group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", namespaced: true };
 /** `kubectl auth whoami`: who the API server says the caller is. */
 export const SELF_SUBJECT_REVIEWS: ResourceType = {

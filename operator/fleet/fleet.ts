@@ -2,7 +2,7 @@
 // each cluster's share of its quota, how its placed members are doing, and
 // one runtime per reachable member cluster.
 import { NO_RETAINED, type RetainedLedger } from "../tenant/retained.ts";
-import type { Cluster } from "../api/generated.ts";
+import type { Cluster, Share } from "../api/generated.ts";
 import type { ResourceList } from "../api/quantity.ts";
 import type { ControllerHooks, KeySink } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
@@ -25,6 +25,8 @@ export interface FleetDeps {
   hub: KubeClient;
   tenants: Informer<Tenant & KubeObject>;
   profiles: Informer<SecurityProfile & KubeObject>;
+  /** The hub's Shares: members render their paired policies too. */
+  shares?: Informer<Share & KubeObject>;
   clusters: Informer<Cluster & KubeObject>;
   events: EventRecorder;
   platform: PlatformSettings;
@@ -110,6 +112,7 @@ export class Fleet implements KeySink {
       client,
       tenants: this.deps.tenants,
       profiles: this.deps.profiles,
+      shares: this.deps.shares,
       role: new MemberRole(name, this.deps.hub, (tenant, own) => this.place(tenant, own, name)),
       events: this.deps.events,
       platform: this.deps.platform,

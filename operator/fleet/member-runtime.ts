@@ -6,7 +6,7 @@
 import type { RetainedLedger } from "../tenant/retained.ts";
 import { Controller, watch, type ControllerHooks } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
-import { SECURITY_PROFILE_RESOURCE } from "../api/generated.ts";
+import { SECURITY_PROFILE_RESOURCE, type Share } from "../api/generated.ts";
 import { Informer } from "../runtime/informer.ts";
 import type { KubeClient, KubeObject } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
@@ -38,6 +38,7 @@ export class MemberRuntime {
     client: KubeClient;
     tenants: Informer<Tenant & KubeObject>;
     profiles: Informer<SecurityProfile & KubeObject>;
+    shares?: Informer<Share & KubeObject>;
     role: MemberRole;
     events: EventRecorder;
     platform: PlatformSettings;
@@ -52,7 +53,7 @@ export class MemberRuntime {
     const { namespaces, children, grants, informers, keysOf } = managedCaches(deps.client, this.log);
     const localProfiles = new Informer<SecurityProfile & KubeObject>(deps.client, SECURITY_PROFILE_RESOURCE, { log: this.log });
     this.managed = [...informers, localProfiles];
-    this.caches = { tenants: deps.tenants, profiles: deps.profiles, localProfiles, namespaces, children, grants };
+    this.caches = { tenants: deps.tenants, profiles: deps.profiles, shares: deps.shares, localProfiles, namespaces, children, grants };
     // A member that refused or failed writes for a while must not leave
     // its tenants minutes away from their next attempt once it is fixed.
     this.queue = new WorkQueue({ hooks: deps.queueHooks, maxDelayMs: MEMBER_MAX_RETRY_DELAY_MS });

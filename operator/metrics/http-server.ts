@@ -12,7 +12,7 @@ import { createServer as createTlsServer } from "node:https";
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../runtime/log.ts";
 import { METRICS_PATH, type MetricsAuthorizer } from "./metrics-auth.ts";
-import { REQUESTS_PATH, type DepartmentRequestView } from "../request/department-view.ts";
+import { REQUESTS_PATH, SHARES_PATH, type DepartmentRequestView } from "../request/department-view.ts";
 import { ReviewsBusyError } from "./token-reviews.ts";
 
 export interface HttpEndpoints {
@@ -83,9 +83,9 @@ async function serveRequests(req: IncomingMessage, res: ServerResponse, path: st
     res.writeHead(404, { "content-type": "text/plain" }).end("/requests is served over HTTPS only: start yunshu with --tls-cert-file and --tls-private-key-file\n");
     return;
   }
-  const name = path === REQUESTS_PATH ? undefined : decodeURIComponent(path.slice(REQUESTS_PATH.length + 1));
+  const name = path === REQUESTS_PATH || path === SHARES_PATH ? undefined : decodeURIComponent(path.slice(REQUESTS_PATH.length + 1));
   try {
-    const { status, body } = await endpoints.requests.answer(req.headers.authorization, name);
+    const { status, body } = path === SHARES_PATH ? await endpoints.requests.answerShares(req.headers.authorization) : await endpoints.requests.answer(req.headers.authorization, name);
     res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
   } catch (err) {
     answerReviewFailure(res, err, REQUESTS_PATH, endpoints);
@@ -118,13 +118,13 @@ export async function startHttpServer(address: string, endpoints: HttpEndpoints)
         endpoints.log.error("could not collect metrics", { error: err });
         res.writeHead(500).end();
       });
-    } else if (path === REQUESTS_PATH || path?.startsWith(`${REQUESTS_PATH}/`)) {
+    } else if (path === REQUESTS_PATH || path === SHARES_PATH || path?.startsWith(`${REQUESTS_PATH}/`)) {
       serveRequests(req, res, path, endpoints).catch((err: unknown) => {
         endpoints.log.error("could not answer /requests", { error: err });
         res.writeHead(500).end();
       });
     } else {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /healthz, /readyz or /requests\n");
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /healthz, /readyz, /requests or /shares\n");
     }
   };
   const server = endpoints.tls ? createTlsServer({ cert: endpoints.tls.cert, key: endpoints.tls.key }, handler) : createServer(handler);

@@ -6,6 +6,8 @@
 // bounded: tenant × resource for quota (resources are the few a quota names),
 // never namespace × tenant × resource, never an error string.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { AuditResult } from "../audit/auditor.ts";
+import { VIOLATION_KINDS } from "../audit/judge.ts";
 import { parseQuantity } from "../api/quantity.ts";
 import type { InformerStats } from "../runtime/informer.ts";
 import type { ControllerHooks } from "../runtime/controller.ts";
@@ -22,6 +24,8 @@ export interface MetricsSources {
   queueDepths: () => Iterable<[string, number]>;
   /** Requests sent to the API server so far, by verb (GET, LIST, WATCH, POST, APPLY, PATCH, PUT, DELETE). */
   apiRequests: () => ReadonlyMap<string, number>;
+  /** The latest isolation audit of each cluster (audit/auditor.ts). */
+  audits?: () => Iterable<AuditResult>;
 }
 
 type RequestAction = TenantRequest["spec"]["action"];
@@ -198,6 +202,38 @@ export class OperatorMetrics {
           const deleteAfter = t.spec.offboarding ? Date.parse(t.status?.offboarding?.deleteAfter ?? "") : NaN;
           if (!Number.isNaN(deleteAfter)) this.set({ tenant: t.metadata.name }, Math.max(0, (now - deleteAfter) / 1000));
         }
+      },
+    });
+    new Gauge({
+      name: "yunshu_isolation_violations",
+      help: "Violations of tenant isolation the latest audit found, by audited cluster (the hub or a member) and kind (CrossTenantPath, OutsideSubject, ReleasedNamespaceOpen, MissingDefaultDeny); `yunshu audit` lists them.",
+      labelNames: ["audited_cluster", "kind"],
+      registers,
+      collect() {
+        this.reset();
+        for (const { audit } of sources.audits?.() ?? []) {
+          for (const kind of VIOLATION_KINDS) this.set({ audited_cluster: audit.cluster, kind }, audit.violations.filter((v) => v.kind === kind).length);
+        }
+      },
+    });
+    new Gauge({
+      name: "yunshu_isolation_audit_last_success_timestamp_seconds",
+      help: "When the isolation audit of a cluster last completed: the violation figures are as old as this.",
+      labelNames: ["audited_cluster"],
+      registers,
+      collect() {
+        this.reset();
+        for (const { audit, at } of sources.audits?.() ?? []) this.set({ audited_cluster: audit.cluster }, at / 1000);
+      },
+    });
+    new Gauge({
+      name: "yunshu_isolation_audit_duration_seconds",
+      help: "How long the latest isolation audit of a cluster took (reading every namespace, pod, policy and binding, and judging them).",
+      labelNames: ["audited_cluster"],
+      registers,
+      collect() {
+        this.reset();
+        for (const { audit, durationMs } of sources.audits?.() ?? []) this.set({ audited_cluster: audit.cluster }, durationMs / 1000);
       },
     });
     new Gauge({

@@ -17,7 +17,8 @@ export const VIEW_OPTIONS = {
 } as const;
 
 export const VIEW_FLAGS_HELP = `  --yunshu-url URL     read through yunshu's department view (default: $YUNSHU_URL), for a
-                       department: you see the requests you filed or that concern your tenants
+                       department: you see what is yours (the requests you filed or that concern
+                       your tenants, the Shares your tenants are a side of)
   --yunshu-ca PATH     CA certificate (PEM) to trust for --yunshu-url (default: $YUNSHU_CA)
 `;
 
@@ -48,9 +49,9 @@ function bearerToken(flags: GlobalFlags): string {
   return token;
 }
 
-/** GET `path` under /requests from yunshu as the kubeconfig's user. */
+/** GET `path` (/requests, /requests/NAME, /shares) from yunshu as the kubeconfig's user. */
 export async function readThroughYunshu<T>(view: YunshuView, flags: GlobalFlags, path: string): Promise<T> {
-  const url = new URL(`${view.url.pathname.replace(/\/$/, "")}/requests${path}`, view.url);
+  const url = new URL(`${view.url.pathname.replace(/\/$/, "")}${path}`, view.url);
   const token = bearerToken(flags);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {

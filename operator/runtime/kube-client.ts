@@ -186,6 +186,25 @@ export class KubeClient {
     return info.gitVersion ?? "unknown";
   }
 
+  /**
+   * Every namespaced resource the API server serves, as "group/resource"
+   * ("/pods", "apps/deployments/scale"): what a namespaced RBAC rule can
+   * reach. Discovery is open to every authenticated user (system:discovery).
+   */
+  async namespacedResources(): Promise<Set<string>> {
+    type ResourceList = { resources?: { name: string; namespaced: boolean }[] };
+    const out = new Set<string>();
+    const add = (group: string, list: ResourceList) => {
+      for (const r of list.resources ?? []) if (r.namespaced) out.add(`${group}/${r.name}`);
+    };
+    add("", await this.call<ResourceList>("/api/v1", {}, "GET"));
+    const groups = await this.call<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>("/apis", {}, "GET");
+    for (const group of groups.groups ?? []) {
+      if (group.preferredVersion) add(group.name, await this.call<ResourceList>(`/apis/${group.preferredVersion.groupVersion}`, {}, "GET"));
+    }
+    return out;
+  }
+
   async get<T extends KubeObject>(type: ResourceType, name: string, namespace?: string): Promise<T | undefined> {
     try {
       return await this.call<T>(resourcePath(type, namespace, name), {}, "GET");

@@ -15,6 +15,7 @@ import { tenantLevel, type SecurityProfile } from "./profile.ts";
 import type { QuotaObject } from "./quota-writes.ts";
 import { RESOURCE_QUOTA_NAME } from "./resource-quota.ts";
 import type { Tenant } from "./types.ts";
+import type { Share } from "../api/generated.ts";
 
 /** Index name, on every managed-object informer, of objects by their tenant label. */
 export const BY_TENANT = "tenant";
@@ -32,6 +33,8 @@ export interface TenantCaches {
   children: Map<string, Informer<KubeObject>>;
   /** Every RoleBinding in the cluster, yunshu's or not, indexed by namespace. */
   grants: Informer<KubeObject>;
+  /** The hub's Shares, indexed by their two tenants (BY_SIDE): the paired policies every cluster renders. */
+  shares?: Informer<Share & KubeObject>;
 }
 
 /** Index name, on the namespace informers, of namespaces a deleted tenant left behind by the budget charged with them. */

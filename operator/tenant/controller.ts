@@ -18,6 +18,7 @@ import { BY_PARENT } from "./directory.ts";
 import { HubRole, type HubFleet } from "./hub-role.ts";
 import type { PlatformSettings } from "./platform.ts";
 import { TenantReconciler } from "./reconciler.ts";
+import { BY_SIDE, sidesOf } from "../share/decision.ts";
 
 export const TENANT_CONTROLLER = "tenant";
 
@@ -58,6 +59,8 @@ export function tenantController(deps: TenantControllerDeps): ControllerDefiniti
         if (domainsOf(tenant) !== domainsOf(old)) {
           for (const t of tenants.list()) if (t.spec.network?.ingressDomains?.length) affected.add(t.metadata.name);
         }
+        // The other side of its Shares renders namespaces of this one by name.
+        for (const share of deps.caches.shares?.byIndex(BY_SIDE, name) ?? []) for (const side of sidesOf(share)) affected.add(side);
         for (const parent of new Set([tenant.spec.parent, old?.spec.parent])) {
           if (!parent) continue;
           affected.add(parent);
@@ -67,6 +70,8 @@ export function tenantController(deps: TenantControllerDeps): ControllerDefiniti
       });
       // A platform change to a profile reaches every tenant of its level, here and on every member.
       watch(deps.caches.profiles, everywhere(queue), (_event, profile, old) => new Set([profile.spec.level, old?.spec.level ?? profile.spec.level].flatMap((l) => tenantsAtLevel(tenants, l))));
+      // A Share that opens or closes (its status, the operator's verdict) changes both sides' policies, here and on every member.
+      if (deps.caches.shares) watch(deps.caches.shares, everywhere(queue), (_event, share, old) => new Set([...sidesOf(share), ...(old ? sidesOf(old) : [])]));
       // Drift, deletion, quota usage, a department's own bindings: level-triggered reconcile works out the rest.
       for (const informer of deps.managed) watch(informer, queue, (_event, obj) => deps.keysOf(obj));
       // A cluster that joins, leaves or changes region or tier can change any

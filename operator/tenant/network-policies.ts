@@ -1,10 +1,14 @@
-// Network isolation of a tenant namespace, as two policies:
+// Network isolation of a tenant namespace, as three policies:
 // - yunshu-default-deny selects every pod for ingress and egress with no
 //   rule, so nothing flows unless another policy allows it (policies add up);
-// - yunshu-baseline allows what every department needs: its own traffic, DNS,
-//   scraping of its declared metrics ports by the platform's monitoring, and
-//   its declared egress CIDRs as far as its MLPS profile allows them.
-// Nothing here lets another tenant's pods in or out.
+// - yunshu-baseline allows what every pod needs: DNS, scraping of its
+//   declared metrics ports by the platform's monitoring, and its declared
+//   egress CIDRs as far as its MLPS profile allows them;
+// - yunshu-same-tenant allows the tenant's own traffic (at MLPS level 4 only
+//   within the namespace). Pods the department labels yunshu.io/network=declared
+//   are left out of it, so that its own, stricter policies are all they get:
+//   policies only ever add, and a blanket allow would make any narrower one moot.
+// Nothing here lets another tenant's pods in or out; Shares do that (share/render.ts).
 import type { NetworkPolicy, NetworkPolicyPeer } from "../api/core-types.ts";
 import type { Tenant } from "./types.ts";
 import { TENANT_LABEL, tenantLabels } from "./labels.ts";
@@ -13,6 +17,11 @@ import type { EgressDecision, SecurityProfile } from "./profile.ts";
 
 export const DEFAULT_DENY_POLICY = "yunshu-default-deny";
 export const BASELINE_POLICY = "yunshu-baseline";
+export const SAME_TENANT_POLICY = "yunshu-same-tenant";
+
+/** The pod label with which a department takes a pod out of the tenant-wide allow: only its own policies then let traffic in or out. */
+export const NETWORK_MODE_LABEL = "yunshu.io/network";
+export const DECLARED_ONLY = "declared";
 
 const byName = (namespace: string) => ({ matchLabels: { "kubernetes.io/metadata.name": namespace } });
 
@@ -39,7 +48,6 @@ export function renderNetworkPolicies(
   const own: NetworkPolicyPeer =
     (tenant.spec.securityLevel ?? 3) >= 4 ? { podSelector: {} } : { namespaceSelector: { matchLabels: { [TENANT_LABEL]: tenant.metadata.name } } };
   const egress: NonNullable<NetworkPolicy["spec"]["egress"]> = [
-    { to: [own] },
     {
       to: [{ namespaceSelector: byName(platform.dnsNamespace), podSelector: { matchLabels: platform.dnsPodSelector } }],
       ports: [
@@ -63,8 +71,19 @@ export function renderNetworkPolicies(
       spec: {
         podSelector: {},
         policyTypes: ["Ingress", "Egress"],
-        ingress: [{ from: [own] }, ...monitoringRules(tenant, platform, profile)],
+        ingress: monitoringRules(tenant, platform, profile),
         egress,
+      },
+    },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: SAME_TENANT_POLICY, namespace, labels },
+      spec: {
+        podSelector: { matchExpressions: [{ key: NETWORK_MODE_LABEL, operator: "NotIn", values: [DECLARED_ONLY] }] },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [own] }],
+        egress: [{ to: [own] }],
       },
     },
   ];

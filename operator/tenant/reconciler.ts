@@ -39,7 +39,8 @@ import { profileName, tenantLevel, tenantProfile, withProfileQuota, type TenantP
 import type { ClusterObservations } from "./status.ts";
 import { decideQuota, type TenantDirectory } from "./quota-decision.ts";
 import { QuotaWrites } from "./quota-writes.ts";
-import { renderTenant } from "./render.ts";
+import { renderTenant, type Sharing } from "./render.ts";
+import { BY_SIDE } from "../share/decision.ts";
 import type { RetainedLedger } from "./retained.ts";
 import type { ReconcilerRole } from "./role.ts";
 import type { ClusterAccess, TenantRun } from "./run.ts";
@@ -118,7 +119,7 @@ export class TenantReconciler implements Reconciler {
     const here = placement.placed.includes(this.role.cluster);
     // Not placed here (any more): every namespace it has here leaves, per deletionPolicy.
     const guardrails = tenantProfile(tenant, profile, this.cluster.caches.tenants.list());
-    const desired = here ? renderTenant(tenant, this.platform, guardrails) : [];
+    const desired = here ? renderTenant(tenant, this.platform, guardrails, this.sharing(name)) : [];
     // A member enforces its own copy of the profile: it is there before any namespace of the level.
     if (here) await mirrorProfile(run, profile);
     // Before the namespaces' grant annotations say the departed are gone, so a stop in between cannot skip it.
@@ -158,6 +159,11 @@ export class TenantReconciler implements Reconciler {
     if (tenant.spec.offboarding) await offboardHere(this.cluster, this.role.hub, this.role.cluster, tenant);
     else await releaseOrDelete(this.cluster, name, ownedNamespaces(this.cluster.caches, name), deletionPolicyOf(tenant), tenant);
     return this.role.letGo(tenant, run.log);
+  }
+
+  private sharing(tenant: string): Sharing {
+    const { shares, tenants } = this.cluster.caches;
+    return { shares: shares?.byIndex(BY_SIDE, tenant) ?? [], tenants: (n) => tenants.get(n) };
   }
 
   private start(tenant: Tenant & KubeObject): TenantRun {

@@ -23,8 +23,8 @@ const policies = (t: Tenant, profile?: SecurityProfile) => render(t, profile)[0]
 describe("renderTenant", () => {
   it("gives each declared namespace its limits, isolation and, last, owner access", () => {
     expect(kinds(tenant({ limits: { default: { cpu: "500m" } } }))).toEqual([
-      ["hunan-data-bureau-prod", "LimitRange/yunshu-container-defaults", "ResourceQuota/yunshu-system-priority", "NetworkPolicy/yunshu-default-deny", "NetworkPolicy/yunshu-baseline", "RoleBinding/yunshu-tenant-admin"],
-      ["hunan-data-bureau-test", "LimitRange/yunshu-container-defaults", "ResourceQuota/yunshu-system-priority", "NetworkPolicy/yunshu-default-deny", "NetworkPolicy/yunshu-baseline", "RoleBinding/yunshu-tenant-admin"],
+      ["hunan-data-bureau-prod", "LimitRange/yunshu-container-defaults", "ResourceQuota/yunshu-system-priority", "NetworkPolicy/yunshu-default-deny", "NetworkPolicy/yunshu-baseline", "NetworkPolicy/yunshu-same-tenant", "RoleBinding/yunshu-tenant-admin"],
+      ["hunan-data-bureau-test", "LimitRange/yunshu-container-defaults", "ResourceQuota/yunshu-system-priority", "NetworkPolicy/yunshu-default-deny", "NetworkPolicy/yunshu-baseline", "NetworkPolicy/yunshu-same-tenant", "RoleBinding/yunshu-tenant-admin"],
     ]);
   });
 
@@ -41,11 +41,11 @@ describe("renderTenant", () => {
     expect(labels(4)["yunshu.io/security-level"]).toBe("4");
   });
 
-  it("allows the tenant's own namespaces, DNS, and monitoring on its declared metrics ports only", () => {
-    const [deny, baseline] = policies(tenant({ network: { metricsPorts: [9090, 8081] } }));
+  it("allows the tenant's own namespaces (to pods not labelled yunshu.io/network=declared), DNS, and monitoring on its declared metrics ports only", () => {
+    const [deny, baseline, sameTenant] = policies(tenant({ network: { metricsPorts: [9090, 8081] } }));
     expect(deny!.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    expect(baseline!.spec.podSelector).toEqual({});
     expect(baseline!.spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { "yunshu.io/tenant": "hunan-data-bureau" } } }] },
       {
         from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
         ports: [
@@ -54,26 +54,33 @@ describe("renderTenant", () => {
         ],
       },
     ]);
-    expect(baseline!.spec.egress).toHaveLength(2);
-    expect(baseline!.spec.egress![1]!.ports).toEqual([
+    expect(baseline!.spec.egress).toHaveLength(1);
+    expect(baseline!.spec.egress![0]!.ports).toEqual([
       { protocol: "UDP", port: 53 },
       { protocol: "TCP", port: 53 },
     ]);
+    const own = [{ namespaceSelector: { matchLabels: { "yunshu.io/tenant": "hunan-data-bureau" } } }];
+    expect(sameTenant!.spec).toEqual({
+      podSelector: { matchExpressions: [{ key: "yunshu.io/network", operator: "NotIn", values: ["declared"] }] },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: own }],
+      egress: [{ to: own }],
+    });
   });
 
   it("lets monitoring reach nothing when no metrics port is declared, and every port only if the profile says AllPorts", () => {
-    expect(policies(tenant())[1]!.spec.ingress).toHaveLength(1);
+    expect(policies(tenant())[1]!.spec.ingress).toHaveLength(0);
     const open = structuredClone(shippedProfile(3));
     open.spec.network.monitoring = "AllPorts";
-    expect(policies(tenant({ network: { metricsPorts: [9090] } }), open)[1]!.spec.ingress![1]).toEqual({
+    expect(policies(tenant({ network: { metricsPorts: [9090] } }), open)[1]!.spec.ingress![0]).toEqual({
       from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
     });
   });
 
   it("keeps even the tenant's own namespaces apart at MLPS level 4, and adds declared egress CIDRs the profile allows", () => {
-    const baseline = policies(tenant({ securityLevel: 4, network: { egressCIDRs: ["10.20.30.0/24", "10.20.0.0/16", "2001:db8::/56"] } }))[1]!;
-    expect(baseline.spec.ingress![0]).toEqual({ from: [{ podSelector: {} }] });
-    expect(baseline.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: "10.20.30.0/24" } }, { ipBlock: { cidr: "2001:db8::/56" } }] });
+    const [, baseline, sameTenant] = policies(tenant({ securityLevel: 4, network: { egressCIDRs: ["10.20.30.0/24", "10.20.0.0/16", "2001:db8::/56"] } }));
+    expect(sameTenant!.spec.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
+    expect(baseline!.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: "10.20.30.0/24" } }, { ipBlock: { cidr: "2001:db8::/56" } }] });
   });
 
   it("blocks system-* priority classes with a scoped quota of zero pods in every namespace", () => {

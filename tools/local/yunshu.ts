@@ -27,7 +27,7 @@ export async function installYunshu(plane: ControlPlane): Promise<string> {
 export async function startOperator(
   plane: ControlPlane,
   identity: string,
-  opts: { workers?: number; syncTimeoutMs?: number; clusterProbeIntervalMs?: number; maxPendingRequests?: number; offboardingGracePeriodMs?: number } = {},
+  opts: { workers?: number; syncTimeoutMs?: number; clusterProbeIntervalMs?: number; maxPendingRequests?: number; offboardingGracePeriodMs?: number; auditIntervalMs?: number } = {},
 ): Promise<Operator> {
   const logFile = join(plane.dir, "logs", "operator.log");
   const operator = new Operator({
@@ -38,6 +38,7 @@ export async function startOperator(
     log: createLogger("debug", (line) => appendFileSync(logFile, line + "\n")),
     clusterProbeIntervalMs: opts.clusterProbeIntervalMs,
     maxPendingRequests: opts.maxPendingRequests,
+    auditIntervalMs: opts.auditIntervalMs,
   });
   operator.start().catch((err: unknown) => appendFileSync(logFile, `operator stopped with error: ${String(err)}\n`));
   try {

@@ -46,7 +46,7 @@ export const requests: Command = {
     const all = values.all ?? false;
     const view = yunshuView(values);
     const { items } = view
-      ? await readThroughYunshu<{ items: TenantRequest[] }>(view, flags, "")
+      ? await readThroughYunshu<{ items: TenantRequest[] }>(view, flags, "/requests")
       : await connect(ctx.session, flags)
           .list<TenantRequest>(TENANT_REQUESTS)
           .catch((err: unknown) =>

@@ -48,7 +48,7 @@ export const show: Command = {
     const flags = globalFlags(ctx, values);
     const name = onePositional(ctx, positionals, "request's name");
     const view = yunshuView(values);
-    const found = view ? await readThroughYunshu<TenantRequest>(view, flags, `/${encodeURIComponent(name)}`) : await readRequest(connect(ctx.session, flags), name, ctx);
+    const found = view ? await readThroughYunshu<TenantRequest>(view, flags, `/requests/${encodeURIComponent(name)}`) : await readRequest(connect(ctx.session, flags), name, ctx);
     ctx.out(flags.output === "table" ? describeRequest(found, ctx.now(), ctx.prog) : formatObject(found, flags.output));
   },
 };

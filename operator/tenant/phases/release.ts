@@ -7,14 +7,15 @@
 // frozen at what it uses and stays charged to the tenant here. Never deletes
 // a department's namespace the policy does not say to.
 import type { KubeObject } from "../../api/meta.ts";
-import { NAMESPACES, RESOURCE_QUOTAS, ROLE_BINDINGS, TENANTS } from "../../api/resources.ts";
+import { NAMESPACES, NETWORK_POLICIES, RESOURCE_QUOTAS, ROLE_BINDINGS, TENANTS } from "../../api/resources.ts";
 import { formatResourceList, parseResourceList, sameResourceList, type ResourceList } from "../../api/quantity.ts";
 import { sumAllocation } from "../../quota/allocate.ts";
-import { BY_NAMESPACE, cachedTenantQuota, ownedNamespaces } from "../caches.ts";
+import { BY_NAMESPACE, BY_TENANT, cachedTenantQuota, childCache, ownedNamespaces } from "../caches.ts";
 import { GRANT_GROUPS_ANNOTATION, GRANT_NAMESPACES_ANNOTATION, GRANT_USERS_ANNOTATION } from "../grants.ts";
 import { isReleased, RELEASED_AT_ANNOTATION, RELEASED_LABEL, RETAINED_FOR_ANNOTATION, REVOKED_ACCESS_ANNOTATION } from "../labels.ts";
 import { frozenLimits, heldByReleased } from "../released-quota.ts";
 import { deletionPolicyOf } from "../offboarding.ts";
+import { DEFAULT_DENY_POLICY } from "../network-policies.ts";
 import type { DesiredNamespace } from "../render.ts";
 import { RESOURCE_QUOTA_NAME } from "../resource-quota.ts";
 import type { ClusterAccess } from "../run.ts";
@@ -72,7 +73,7 @@ export async function releaseOrDelete(cluster: ClusterAccess, tenantName: string
     const charge = chargedTo !== undefined && ns.metadata.annotations?.[RETAINED_FOR_ANNOTATION] !== chargedTo ? { [RETAINED_FOR_ANNOTATION]: chargedTo } : {};
     if (isReleased(ns)) {
       if (Object.keys(charge).length > 0) await client.mergePatch(NAMESPACES, name, { metadata: { annotations: charge } });
-      await keepReleased(cluster, name);
+      await keepReleased(cluster, tenantName, name);
       continue;
     }
     const revoked = await revokeAccess(cluster, name);
@@ -99,7 +100,7 @@ const RECORDED_NAMES = 50;
 
 function abridged(r: RevokedAccess): RevokedAccess {
   const cut = (names: string[]) => (names.length > RECORDED_NAMES ? [...names.slice(0, RECORDED_NAMES), `…and ${names.length - RECORDED_NAMES} more`] : names);
-  return { roleBindings: cut(r.roleBindings), roles: cut(r.roles), serviceAccounts: cut(r.serviceAccounts) };
+  return { roleBindings: cut(r.roleBindings), roles: cut(r.roles), serviceAccounts: cut(r.serviceAccounts), networkPolicies: cut(r.networkPolicies) };
 }
 
 /**
@@ -107,10 +108,18 @@ function abridged(r: RevokedAccess): RevokedAccess {
  * slipped in while access was being revoked goes, and its quota follows its
  * usage down, never up.
  */
-async function keepReleased(cluster: ClusterAccess, namespace: string): Promise<void> {
+async function keepReleased(cluster: ClusterAccess, tenant: string, namespace: string): Promise<void> {
   for (const binding of cluster.caches.grants.byIndex(BY_NAMESPACE, namespace)) {
     await cluster.client.delete(ROLE_BINDINGS, binding.metadata.name, namespace, { uid: binding.metadata.uid });
     cluster.log.info("deleted a binding in a released namespace", { namespace, binding: binding.metadata.name });
+  }
+  // From the cache: the department has no rights here to make its own, and a release before this fencing existed left yunshu's.
+  const openings = childCache(cluster.caches, NETWORK_POLICIES)
+    .byIndex(BY_TENANT, tenant)
+    .filter((p) => p.metadata.namespace === namespace && p.metadata.name !== DEFAULT_DENY_POLICY);
+  for (const policy of openings) {
+    await cluster.client.delete(NETWORK_POLICIES, policy.metadata.name, namespace, { uid: policy.metadata.uid });
+    cluster.log.info("deleted a network policy in a released namespace", { namespace, policy: policy.metadata.name });
   }
   await freezeQuota(cluster, namespace);
 }

@@ -7,11 +7,15 @@
 // that UID exists, so each ServiceAccount is deleted and made again under
 // the same name: the workloads that name it keep starting, and every token
 // issued before is worthless. (Legacy token Secrets cannot exist in a tenant
-// namespace: yunshu-no-legacy-tokens.)
+// namespace: yunshu-no-legacy-tokens.) Its network is fenced in too: every
+// NetworkPolicy but the default deny goes (yunshu's tenant-wide allow and
+// Share policies, and the department's own), so nothing of its tenant or of
+// a Share partner reaches its workloads any more, nor they anything.
 import type { KubeObject } from "../../api/meta.ts";
-import { ROLE_BINDINGS, ROLES, SERVICE_ACCOUNTS } from "../../api/resources.ts";
+import { NETWORK_POLICIES, ROLE_BINDINGS, ROLES, SERVICE_ACCOUNTS } from "../../api/resources.ts";
 import { isConflict } from "../../runtime/api-errors.ts";
 import { BY_NAMESPACE } from "../caches.ts";
+import { DEFAULT_DENY_POLICY } from "../network-policies.ts";
 import type { ClusterAccess } from "../run.ts";
 
 /** What a release took away, by name: kept on the namespace and in its Event. */
@@ -19,6 +23,7 @@ export interface RevokedAccess {
   roleBindings: string[];
   roles: string[];
   serviceAccounts: string[];
+  networkPolicies: string[];
 }
 
 type ServiceAccount = KubeObject & { imagePullSecrets?: { name: string }[]; automountServiceAccountToken?: boolean };
@@ -30,8 +35,16 @@ export async function revokeAccess(cluster: ClusterAccess, namespace: string): P
   const roles = (await client.list(ROLES, { namespace })).items;
   for (const r of roles) await client.delete(ROLES, r.metadata.name, namespace, { uid: r.metadata.uid });
   const serviceAccounts = await renewNamespaceServiceAccounts(cluster, namespace);
+  const networkPolicies = await fenceIn(cluster, namespace);
   const names = (objects: KubeObject[]) => objects.map((o) => o.metadata.name).sort();
-  return { roleBindings: names(bindings), roles: names(roles), serviceAccounts };
+  return { roleBindings: names(bindings), roles: names(roles), serviceAccounts, networkPolicies: names(networkPolicies) };
+}
+
+/** Every NetworkPolicy of a released namespace but the default deny deleted; returns them. */
+export async function fenceIn(cluster: ClusterAccess, namespace: string): Promise<KubeObject[]> {
+  const openings = (await cluster.client.list(NETWORK_POLICIES, { namespace })).items.filter((p) => p.metadata.name !== DEFAULT_DENY_POLICY);
+  for (const p of openings) await cluster.client.delete(NETWORK_POLICIES, p.metadata.name, namespace, { uid: p.metadata.uid });
+  return openings;
 }
 
 /** Every ServiceAccount in `namespace` made again; returns their names. */
@@ -66,6 +79,7 @@ export function describeRevoked(r: RevokedAccess): string {
     list("deleted RoleBinding(s)", r.roleBindings),
     list("deleted Role(s)", r.roles),
     list("renewed ServiceAccount(s) (every token issued for them before is invalid)", r.serviceAccounts),
+    list("deleted NetworkPolicy(s) (only the default deny is left)", r.networkPolicies),
   ].filter((p) => p !== undefined);
   return parts.length > 0 ? parts.join("; ") : "there was nothing to revoke";
 }
