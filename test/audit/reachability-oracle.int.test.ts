@@ -1,6 +1,7 @@
 // yunshu's reachability engine against an independent implementation of the
 // same semantics, np-guard's netpol-analyzer, on generated clusters shaped
-// like yunshu's: unit tests written with the engine's own reading of the
+// like yunshu's (yunshu's own policies at levels 3 and 4, Shares active and
+// not, departments' own policies, pods that opt out of the tenant-wide allow): unit tests written with the engine's own reading of the
 // NetworkPolicy API cannot catch a misreading, a second reader can.
 // AUDIT_ORACLE_SCENARIOS sets how many seeds are compared.
 import { mkdir, writeFile } from "node:fs/promises";
@@ -10,6 +11,7 @@ import { computeReachability, formatPorts, type Connection } from "../../operato
 import { normalise } from "../../operator/audit/port-ranges.ts";
 import { analyzeConnectivity, ensureNetpolAnalyzer, renderAnalyzerInput } from "../../tools/toolchain/netpol-analyzer.ts";
 import { generateScenario, type Scenario } from "./scenarios.ts";
+import { sharePolicies } from "./shares.ts";
 
 const SCENARIOS = Number(process.env.AUDIT_ORACLE_SCENARIOS ?? 300);
 /** Analyzer processes at once: the machines running the suite have two cores. */
@@ -58,7 +60,7 @@ describe("computeReachability agrees with np-guard's netpol-analyzer", () => {
       Array.from({ length: SCENARIOS }, (_, seed) => seed + 1),
       CONCURRENCY,
       async (seed) => {
-        const scenario = generateScenario(seed);
+        const scenario = generateScenario(seed, {}, sharePolicies);
         const analyzer = await analyzeConnectivity(binary, objectsOf(scenario));
         const engine = computeReachability(scenario);
         podPairs += scenario.pods.length * (scenario.pods.length - 1);

@@ -42,6 +42,8 @@ export function randomPods(random: Random, namespace: string, count: number): Po
     const labels: Record<string, string> = { app, tier: random.pick(TIERS) };
     if (random.chance(0.5)) labels.env = random.pick(ENVIRONMENTS);
     if (random.chance(0.2)) labels["yunshu.io/exposed"] = "true";
+    // Out of the tenant-wide allow (network-policies.ts): only its department's own policies reach it.
+    if (random.chance(0.15)) labels["yunshu.io/network"] = "declared";
     const ports = random.sample(PORT_CATALOGUE, random.int(0, 3));
     // Named ports resolve across all of a pod's containers, not just the first.
     const sidecar = ports.length > 1 && random.chance(0.3) ? ports.splice(0, 1) : undefined;
