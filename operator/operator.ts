@@ -167,7 +167,7 @@ export class Operator {
       }),
     ];
     // Its own client: an audit's lists must not queue behind the reconciles' writes, nor they behind it.
-    const auditClient = new KubeClient(options.kubeConfig, { userAgent: "yunshu-audit", qps: 5, burst: 10, impersonate: options.impersonate });
+    const auditClient = new KubeClient(options.kubeConfig, { userAgent: "yunshu-audit", qps: 10, burst: 20, impersonate: options.impersonate });
     this.auditor = new IsolationAuditor({
       clusters: () => [
         { name: hubName(clusters.list()), client: auditClient },

@@ -16,6 +16,9 @@ import { readClusterSnapshot } from "./snapshot.ts";
 /** Every five minutes: an audit lists every pod, policy and binding of every cluster. */
 export const DEFAULT_AUDIT_INTERVAL_MS = 300_000;
 
+/** How long a cluster's discovery answer (which resources are namespaced) is reused: it changes when CRDs do. */
+const DISCOVERY_TTL_MS = 600_000;
+
 export interface AuditResult {
   audit: ClusterAudit;
   at: number;
@@ -36,6 +39,7 @@ export class IsolationAuditor {
   readonly latest = new Map<string, AuditResult>();
   private readonly deps: AuditorDeps;
   private seen = new Set<string>();
+  private readonly discovery = new Map<string, { at: number; resources: ReadonlySet<string> }>();
 
   constructor(deps: AuditorDeps) {
     this.deps = deps;
@@ -59,7 +63,7 @@ export class IsolationAuditor {
       this.deps.clusters().map(async ({ name, client }) => {
         const started = Date.now();
         try {
-          const snapshot = await readClusterSnapshot(name, client);
+          const snapshot = await readClusterSnapshot(name, client, () => this.namespacedResources(name, client));
           const audit = auditCluster(snapshot, tenants, shares, platformScope(snapshot, this.deps.platform));
           this.latest.set(name, { audit, at: Date.now(), durationMs: Date.now() - started });
           for (const v of audit.violations) {
@@ -75,5 +79,13 @@ export class IsolationAuditor {
       }),
     );
     this.seen = now;
+  }
+
+  private async namespacedResources(cluster: string, client: AuditedCluster["client"]): Promise<ReadonlySet<string>> {
+    const known = this.discovery.get(cluster);
+    if (known && Date.now() - known.at < DISCOVERY_TTL_MS) return known.resources;
+    const resources = await client.namespacedResources();
+    this.discovery.set(cluster, { at: Date.now(), resources });
+    return resources;
   }
 }

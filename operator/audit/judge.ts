@@ -203,12 +203,8 @@ function describeVia(e: Exposure): string {
   return `${e.via.kind} ${where}${e.via.name} (${e.role.kind} ${e.role.name})`;
 }
 
+/** Each violation once, in a stable order (kind, namespace, message), so that two audits of the same state read the same. */
 function dedupe(violations: Violation[]): Violation[] {
-  const seen = new Set<string>();
-  return violations.filter((v) => {
-    const key = `${v.kind}|${v.namespace}|${v.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const key = (v: Violation) => `${v.kind}|${v.namespace}|${v.message}`;
+  return [...new Map(violations.map((v) => [key(v), v])).values()].sort((a, b) => key(a).localeCompare(key(b)));
 }

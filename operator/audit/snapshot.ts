@@ -20,7 +20,15 @@ export interface ClusterSnapshot {
   namespacedResources: ReadonlySet<string>;
 }
 
-export async function readClusterSnapshot(cluster: string, client: KubeClient): Promise<ClusterSnapshot> {
+/**
+ * `discover` defaults to asking discovery, a request per API
+ * group: a caller that audits often remembers the answer (auditor.ts).
+ */
+export async function readClusterSnapshot(
+  cluster: string,
+  client: KubeClient,
+  discover: () => Promise<ReadonlySet<string>> = () => client.namespacedResources(),
+): Promise<ClusterSnapshot> {
   const [namespaces, pods, policies, roles, clusterRoles, roleBindings, clusterRoleBindings, namespacedResources] = await Promise.all([
     client.list<Namespace>(NAMESPACES),
     client.list<Pod>(PODS),
@@ -29,7 +37,7 @@ export async function readClusterSnapshot(cluster: string, client: KubeClient): 
     client.list<ClusterRole>(CLUSTER_ROLES),
     client.list<RoleBinding>(ROLE_BINDINGS),
     client.list<ClusterRoleBinding>(CLUSTER_ROLE_BINDINGS),
-    client.namespacedResources(),
+    discover(),
   ]);
   return {
     cluster,

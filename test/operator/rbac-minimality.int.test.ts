@@ -67,7 +67,7 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<boolea
  * Every write path: create namespaces, quotas, limits, policies and bindings
  * (with an owner ServiceAccount to check), record events, write status,
  * judge a TenantRequest and the capacity pool, carry out an approved
- * request, probe a Cluster, release a namespace (deletionPolicy Retain), offboard the
+ * request, audit the cluster's isolation, judge a Share, probe a Cluster, release a namespace (deletionPolicy Retain), offboard the
  * tenant (its namespaces and volume deleted, the final check, the record); and answer an authorized /metrics scrape,
  * which the operator decides with a TokenReview and a SubjectAccessReview.
  * Returns the first step that did not happen.
@@ -75,7 +75,7 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<boolea
 async function scenario(name: string): Promise<string | undefined> {
   let operator: Operator;
   try {
-    operator = await startOperator(plane, identity, { workers: 2, syncTimeoutMs: 5_000, offboardingGracePeriodMs: 1_000 });
+    operator = await startOperator(plane, identity, { workers: 2, syncTimeoutMs: 5_000, offboardingGracePeriodMs: 1_000, auditIntervalMs: 1_000 });
   } catch {
     return "operator caches synced";
   }
@@ -113,6 +113,22 @@ async function scenario(name: string): Promise<string | undefined> {
     if (!evented) return "NamespacesCreated event";
     const selfService = await requestScenario(name);
     if (selfService) return selfService;
+    const audited = await within(10_000, async () => [...operator.auditor.latest.values()].some((r) => r.audit.namespaces.some((n) => n.tenant === name)));
+    if (!audited) return "isolation audit of the hub";
+    const share = JSON.stringify({
+      apiVersion: "yunshu.io/v1alpha1",
+      kind: "Share",
+      metadata: { name: `${name}-share` },
+      spec: {
+        provider: { tenant: name, namespace: "a", podSelector: {}, ports: [{ port: 443 }] },
+        consumer: { tenant: `${name}-req` },
+        offeredBy: { username: "admin" },
+        purpose: "rbac test",
+      },
+    });
+    if ((await plane.kubectl(["create", "-f", "-"], "admin", share)).code !== 0) return "Share offered";
+    const judged = await within(5_000, async () => (await plane.kubectl(["get", "shares.yunshu.io", `${name}-share`, "-o", "jsonpath={.status.phase}"])).stdout === "Offered");
+    if (!judged) return "Share judged (status.phase Offered)";
     const cluster = JSON.stringify({ apiVersion: "yunshu.io/v1alpha1", kind: "Cluster", metadata: { name: `${name}-hub` }, spec: { region: "hunan", tier: "province" } });
     if ((await plane.kubectl(["create", "-f", "-"], "admin", cluster)).code !== 0) return "Cluster created";
     const probed = await within(5_000, async () => (await plane.kubectl(["get", "clusters.yunshu.io", `${name}-hub`, "-o", 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).stdout === "True");
