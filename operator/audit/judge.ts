@@ -46,6 +46,8 @@ export interface AccessEntry {
   subject: string;
   access: "read" | "write";
   via: string;
+  /** Kubernetes' own, the operator's or the platform team's: expected everywhere. */
+  platform: boolean;
 }
 
 export interface NamespaceAudit {
@@ -183,9 +185,10 @@ export function auditCluster(snapshot: ClusterSnapshot, tenantList: readonly Ten
     // A released namespace is nobody's any more; a namespace of a tenant yunshu does not know, likewise.
     const grantees: Grantees = tenant && !audit.released ? tenantGrantees(tenant) : { users: [], groups: [], namespaces: [] };
     for (const e of exposure.byNamespace.get(name) ?? []) {
-      audit.access.push({ subject: subjectKey(e.subject), access: e.access, via: describeVia(e) });
-      if (isPlatform(e.subject, scope) || mayBeGranted(e.subject, name, grantees)) continue;
-      const what = `${subjectKey(e.subject)} can ${e.access} (${e.resources.join(", ")}) in ${name} through ${describeVia(e)}`;
+      const platform = isPlatform(e.subject, scope);
+      audit.access.push({ subject: subjectKey(e.subject), access: e.access, via: describeVia(e), platform });
+      if (platform || mayBeGranted(e.subject, name, grantees)) continue;
+      const what = `${subjectKey(e.subject)} can ${e.access} ${describeResources(e.resources)} in ${name} through ${describeVia(e)}`;
       if (audit.released) violation("ReleasedNamespaceOpen", name, `released namespace ${name}: ${what}`);
       else violation("OutsideSubject", name, `${what}, and is not one of tenant ${audit.tenant}'s people`);
     }
@@ -196,6 +199,13 @@ export function auditCluster(snapshot: ClusterSnapshot, tenantList: readonly Ten
     }
   }
   return { cluster, namespaces: [...audits.values()].sort((a, b) => a.namespace.localeCompare(b.namespace)), violations: dedupe(violations) };
+}
+
+/** What a subject reaches, short enough for a table: the first few resources, then how many more. */
+function describeResources(resources: readonly string[]): string {
+  const SHOWN = 4;
+  const head = resources.slice(0, SHOWN).join(", ");
+  return resources.length > SHOWN ? `${head} and ${resources.length - SHOWN} more` : head;
 }
 
 function describeVia(e: Exposure): string {

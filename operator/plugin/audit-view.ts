@@ -6,7 +6,7 @@ import type { ClusterAudit } from "../audit/judge.ts";
 import { renderTable } from "./table.ts";
 
 const summarise = (paths: readonly { peer: string; ports: string }[]) =>
-  paths.length === 0 ? "-" : paths.length <= 2 ? paths.map((p) => `${p.peer} (${p.ports})`).join("; ") : `${paths.length} paths`;
+  paths.length === 0 ? "-" : paths.length === 1 ? `${paths[0]!.peer} (${paths[0]!.ports})` : `${paths.length} paths (-o json lists them)`;
 
 export function auditTable(audits: readonly ClusterAudit[]): string {
   const out: string[] = [];
@@ -19,9 +19,9 @@ export function auditTable(audits: readonly ClusterAudit[]): string {
         n.defaultDeny ? "yes" : "NO",
         summarise(n.ingress),
         summarise(n.egress),
-        [...new Set(n.access.filter((a) => a.access === "write").map((a) => a.subject))].join(", ") || "-",
+        [...new Set(n.access.filter((a) => a.access === "write" && !a.platform).map((a) => a.subject))].join(", ") || "-",
       ]);
-      out.push(renderTable(["TENANT", "NAMESPACE", "DEFAULT DENY", "REACHED FROM OTHER NAMESPACES", "REACHES OTHER NAMESPACES", "CAN WRITE"], rows));
+      out.push(renderTable(["TENANT", "NAMESPACE", "DEFAULT DENY", "REACHED FROM OTHER NAMESPACES", "REACHES OTHER NAMESPACES", "CAN WRITE (BESIDES THE PLATFORM)"], rows));
     }
     if (audit.violations.length > 0) {
       out.push("\nViolations:\n");
