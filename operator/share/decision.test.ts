@@ -128,6 +128,18 @@ describe("decideShare", () => {
     expect(consumerNamespaces(share(), bigdata)).toEqual(["prod", "etl"]);
   });
 
+  it("orders acts of the same second by resourceVersion, whatever their names", () => {
+    const accept = { ...act("Accept", "bob", "2026-11-30T10:00:00Z"), metadata: { name: "zzz-accept", creationTimestamp: "2026-11-30T10:00:00Z", resourceVersion: "900" } };
+    const revoke = { ...act("Revoke", "bob", "2026-11-30T10:00:00Z"), metadata: { name: "aaa-revoke", creationTimestamp: "2026-11-30T10:00:00Z", resourceVersion: "1000" } };
+    const status = decide(share(), [revoke, accept]);
+    expect(status.history!.slice(1).map((h) => [h.action, h.outcome])).toEqual([
+      ["Accept", "Applied"],
+      ["Revoke", "Applied"],
+    ]);
+    const late = { ...accept, metadata: { ...accept.metadata, resourceVersion: "1100" } };
+    expect(decide(share(), [revoke, late]).history!.at(-1)).toMatchObject({ action: "Accept", outcome: "Ignored", message: "the share was already revoked" });
+  });
+
   it("takes acts in the order they were made, not the order they are listed", () => {
     const status = decide(share(), [act("Revoke", "bob", "2026-11-30T11:00:00Z"), act("Accept", "bob", "2026-11-30T10:00:00Z")]);
     expect(status).toMatchObject({ phase: "Revoked", acceptedBy: "bob" });

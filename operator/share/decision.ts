@@ -8,6 +8,7 @@
 // same acts and tenants always give the same status.
 import type { Share, ShareAction } from "../api/generated.ts";
 import type { KubeObject } from "../api/meta.ts";
+import { versionOf } from "../runtime/resource-version.ts";
 import { ownedLineage } from "../request/authority.ts";
 import type { TenantDirectory } from "../tenant/quota-decision.ts";
 import { tenantLevel } from "../tenant/profile.ts";
@@ -17,10 +18,17 @@ export type ShareStatus = NonNullable<Share["status"]>;
 export type SharePhase = NonNullable<ShareStatus["phase"]>;
 type HistoryEntry = NonNullable<ShareStatus["history"]>[number];
 
-/** The acts on one share, oldest first (creation time, then name: a stable order for acts in the same second). */
+/**
+ * The acts on one share, oldest first. Creation times have whole seconds, so
+ * acts in the same second are ordered by resourceVersion: a ShareAction is
+ * never changed after it is created, so its version is the etcd revision of
+ * its creation, which grows (versionOf); the name settles what is left.
+ */
 export function inOrder(actions: readonly (ShareAction & KubeObject)[]): (ShareAction & KubeObject)[] {
   const at = (a: KubeObject) => a.metadata.creationTimestamp ?? "";
-  return [...actions].sort((a, b) => at(a).localeCompare(at(b)) || a.metadata.name.localeCompare(b.metadata.name));
+  const version = (a: KubeObject) => versionOf(a) ?? 0n;
+  const byVersion = (a: KubeObject, b: KubeObject) => (version(a) < version(b) ? -1 : version(a) > version(b) ? 1 : 0);
+  return [...actions].sort((a, b) => at(a).localeCompare(at(b)) || byVersion(a, b) || a.metadata.name.localeCompare(b.metadata.name));
 }
 
 /** Index name, on the Share informer, of shares by each of their two tenants. */

@@ -44,6 +44,7 @@ export function renderNetworkPolicies(
   egressCIDRs: EgressDecision["allowed"],
 ): NetworkPolicy[] {
   const labels = tenantLabels(tenant.metadata.name);
+  const monitoring = monitoringRules(tenant, platform, profile);
   // MLPS level 4 keeps even a department's own namespaces apart.
   const own: NetworkPolicyPeer =
     (tenant.spec.securityLevel ?? 3) >= 4 ? { podSelector: {} } : { namespaceSelector: { matchLabels: { [TENANT_LABEL]: tenant.metadata.name } } };
@@ -71,7 +72,8 @@ export function renderNetworkPolicies(
       spec: {
         podSelector: {},
         policyTypes: ["Ingress", "Egress"],
-        ingress: monitoringRules(tenant, platform, profile),
+        // The API server drops an empty list: leaving it out keeps the live object equal to this one.
+        ...(monitoring.length > 0 ? { ingress: monitoring } : {}),
         egress,
       },
     },

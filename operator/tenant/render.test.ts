@@ -69,7 +69,7 @@ describe("renderTenant", () => {
   });
 
   it("lets monitoring reach nothing when no metrics port is declared, and every port only if the profile says AllPorts", () => {
-    expect(policies(tenant())[1]!.spec.ingress).toHaveLength(0);
+    expect(policies(tenant())[1]!.spec.ingress).toBeUndefined();
     const open = structuredClone(shippedProfile(3));
     open.spec.network.monitoring = "AllPorts";
     expect(policies(tenant({ network: { metricsPorts: [9090] } }), open)[1]!.spec.ingress![0]).toEqual({

@@ -128,6 +128,8 @@ describe("helm's own checks", () => {
         "CustomResourceDefinition clusters.yunshu.io",
         "CustomResourceDefinition offboardingrecords.yunshu.io",
         "CustomResourceDefinition securityprofiles.yunshu.io",
+        "CustomResourceDefinition shareactions.yunshu.io",
+        "CustomResourceDefinition shares.yunshu.io",
         "CustomResourceDefinition tenantrequests.yunshu.io",
         "CustomResourceDefinition tenants.yunshu.io",
       ]);

@@ -6,12 +6,12 @@
 // a removed member's access revoked there.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { SECURITY_PROFILE_RESOURCE, type Cluster, type SecurityProfile } from "../../operator/api/generated.ts";
+import { SECURITY_PROFILE_RESOURCE, type Cluster, type SecurityProfile, type Share, type ShareAction } from "../../operator/api/generated.ts";
 import { CRDS_DIR, shippedProfile } from "../../operator/api/manifests.ts";
 import type { Operator } from "../../operator/operator.ts";
 import type { ApiError} from "../../operator/runtime/kube-client.ts";
 import { KubeClient, type KubeObject, type ResourceType } from "../../operator/runtime/kube-client.ts";
-import { CLUSTERS, NAMESPACES, RESOURCE_QUOTAS, ROLE_BINDINGS, SECRETS, TENANTS } from "../../operator/api/resources.ts";
+import { CLUSTERS, NAMESPACES, NETWORK_POLICIES, RESOURCE_QUOTAS, ROLE_BINDINGS, SECRETS, SHARE_ACTIONS, SHARES, TENANTS } from "../../operator/api/resources.ts";
 import { RESOURCE_QUOTA_NAME } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
@@ -99,6 +99,38 @@ describe("placement", () => {
     await eventually("finance's status to list zhuzhou only", async () => {
       const t = await tenantsApi(hub).get("finance");
       return t.status?.clusters?.map((c) => c.name).join() === "zhuzhou";
+    });
+  });
+});
+
+describe("a Share across the fleet", () => {
+  const policy = (cluster: string, namespace: string) => on[cluster]!.get(NETWORK_POLICIES, "yunshu-share-transport-feed", namespace);
+
+  it("opens on the clusters where both tenants are placed, is rendered by each member, and closes there when revoked", async () => {
+    // The platform admin acts as an owner of both sides here (the hub has no department users).
+    for (const name of ["transport", "finance"]) {
+      await tenantsApi(hub).update(name, (spec) => ({ ...spec, owners: [...spec.owners, { kind: "User", name: "admin" }] }));
+    }
+    await on.hunan!.create(SHARES, {
+      apiVersion: "yunshu.io/v1alpha1",
+      kind: "Share",
+      metadata: { name: "transport-feed" },
+      spec: { provider: { tenant: "transport", namespace: "prod", podSelector: {}, ports: [{ port: 443 }] }, consumer: { tenant: "finance" }, offeredBy: { username: "admin" }, purpose: "交通数据共享" },
+    } as Share & KubeObject);
+    await on.hunan!.create(SHARE_ACTIONS, { apiVersion: "yunshu.io/v1alpha1", kind: "ShareAction", metadata: { name: "finance-accepts" }, spec: { share: "transport-feed", action: "Accept", actor: { username: "admin" } } } as ShareAction & KubeObject);
+    // transport is on all three clusters, finance (moved) on zhuzhou only: the share is open there alone.
+    const active = await eventually("the share to be active", async () => {
+      const share = await on.hunan!.get<Share & KubeObject>(SHARES, "transport-feed");
+      return share?.status?.phase === "Active" ? share : undefined;
+    });
+    expect(active.status!.clusters).toEqual(["zhuzhou"]);
+    await eventually("both sides' policies on zhuzhou", async () => (await policy("zhuzhou", "transport-prod")) && (await policy("zhuzhou", "finance-prod")));
+    // Elsewhere the provider's side exists but names a namespace that is not there: it opens nothing.
+    expect(await namespaceOn("changsha", "finance-prod").then((ns) => ns?.metadata.labels?.["yunshu.io/released"])).toBe("true");
+    await on.hunan!.create(SHARE_ACTIONS, { apiVersion: "yunshu.io/v1alpha1", kind: "ShareAction", metadata: { name: "transport-revokes" }, spec: { share: "transport-feed", action: "Revoke", actor: { username: "admin" } } } as ShareAction & KubeObject);
+    await eventually("the share's policies to go on every cluster", async () => {
+      const left = await Promise.all(["hunan", "changsha", "zhuzhou"].flatMap((c) => ["transport-prod", "finance-prod"].map((ns) => policy(c, ns))));
+      return left.every((p) => p === undefined);
     });
   });
 });

@@ -135,7 +135,12 @@ describe("metrics", () => {
       'yunshu_tenant_condition{tenant="metered",type="Ready",status="False"} 0',
       'yunshu_tenant_namespaces{tenant="metered"} 1',
       'yunshu_managed_objects{kind="Namespace"} 1',
-      'yunshu_managed_objects{kind="NetworkPolicy"} 2',
+      'yunshu_managed_objects{kind="NetworkPolicy"} 3',
+      // The isolation audit runs when the operator starts leading, then every 5 minutes.
+      'yunshu_isolation_violations{audited_cluster="hub",kind="CrossTenantPath"} 0',
+      'yunshu_isolation_violations{audited_cluster="hub",kind="MissingDefaultDeny"} 0',
+      'yunshu_isolation_audit_last_success_timestamp_seconds{audited_cluster="hub"}',
+      'yunshu_isolation_audit_duration_seconds{audited_cluster="hub"}',
       'yunshu_build_info{version="0.1.0"',
       'yunshu_tenant_requests_pending{action="Create"} 0',
       'yunshu_tenant_requests_oldest_pending_age_seconds{action="Create"} 0',

@@ -7,8 +7,8 @@ import type { Server } from "node:http";
 import { request } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TenantRequest } from "../../operator/api/generated.ts";
-import { TENANT_REQUESTS, TENANTS } from "../../operator/api/resources.ts";
+import type { Share, TenantRequest } from "../../operator/api/generated.ts";
+import { SHARES, TENANT_REQUESTS, TENANTS } from "../../operator/api/resources.ts";
 import { startHttpServer } from "../../operator/metrics/http-server.ts";
 import type { Operator } from "../../operator/operator.ts";
 import { DepartmentRequestView } from "../../operator/request/department-view.ts";
@@ -70,12 +70,23 @@ beforeAll(async () => {
 
   const pki = await createPki(await mkdtemp(join(plane.dir, "yunshu-tls-")));
   ca = await readFile(pki.caCert, "utf8");
-  const view = new DepartmentRequestView({ client: new KubeClient(plane.credentials()), requests: operator.requests, tenants: operator.hub.caches.tenants });
+  // Two Shares: changsha offers zhuzhou a service; zhuzhou offers changsha's county one.
+  const share = (name: string, provider: string, consumer: string) =>
+    as.admin!.create(SHARES, {
+      apiVersion: "yunshu.io/v1alpha1",
+      kind: "Share",
+      metadata: { name },
+      spec: { provider: { tenant: provider, namespace: "prod", podSelector: {}, ports: [{ port: 443 }] }, consumer: { tenant: consumer }, offeredBy: { username: "admin" }, purpose: `${name}: 政务数据共享` },
+    } as Share & KubeObject);
+  await share("changsha-to-zhuzhou", "changsha", "zhuzhou");
+  await share("zhuzhou-to-yuelu", "zhuzhou", "changsha-yuelu");
+  const view = new DepartmentRequestView({ client: new KubeClient(plane.credentials()), requests: operator.requests, tenants: operator.hub.caches.tenants, shares: operator.hub.caches.shares });
   const tls = { cert: await readFile(pki.servingCert, "utf8"), key: await readFile(pki.servingKey, "utf8") };
   const started = await startHttpServer("127.0.0.1:0", { registry: operator.metrics.registry, isReady: () => operator.isReady, log: createLogger("error"), auth: undefined, requests: view, tls });
   server = started.server;
   base = `https://127.0.0.1:${started.port}`;
   await eventually("the operator to cache the four requests", () => Object.values(filed).every((r) => operator.requests.get(r.metadata.name)));
+  await eventually("the operator to cache the two shares", () => operator.hub.caches.shares!.size === 2);
 });
 
 afterAll(async () => {
@@ -138,5 +149,36 @@ describe("yunshu's department view", () => {
     const answer = await get("/requests", componentToken);
     expect(answer.status).toBe(200);
     expect(names(answer.body)).toEqual([]);
+  });
+});
+
+describe("yunshu's view of Shares", () => {
+  const shareNames = (body: string) => (JSON.parse(body) as { items: Share[] }).items.map((s) => s.metadata.name).sort();
+
+  it("lists the Shares a department's tenants (or those under them) are a side of, and no others", async () => {
+    const changsha = await get("/shares", plane.token("changsha-clerk"));
+    expect(changsha.status).toBe(200);
+    expect(shareNames(changsha.body)).toEqual(["changsha-to-zhuzhou", "zhuzhou-to-yuelu"]);
+    expect(shareNames((await get("/shares", plane.token("zhuzhou-clerk"))).body)).toEqual(["changsha-to-zhuzhou", "zhuzhou-to-yuelu"]);
+    const yuelu = await get("/shares", plane.token("yuelu-clerk"));
+    expect(shareNames(yuelu.body)).toEqual(["zhuzhou-to-yuelu"]);
+    expect(yuelu.body).not.toContain("changsha-to-zhuzhou");
+  });
+
+  it("lists nothing for a platform component's token, and answers an anonymous or forged caller 401", async () => {
+    const component = await get("/shares", plane.token(await plane.serviceAccountIdentity("kube-system", "default")));
+    expect(component.status).toBe(200);
+    expect(shareNames(component.body)).toEqual([]);
+    for (const token of [undefined, "forged-token", `${plane.token("zhuzhou-clerk")}x`]) {
+      const answer = await get("/shares", token);
+      expect(answer.status).toBe(401);
+      expect(answer.body).not.toContain("changsha-to-zhuzhou");
+    }
+  });
+
+  it("is the only way a department reads them: the API server refuses it every Share", async () => {
+    const err = await as["changsha-clerk"]!.list(SHARES).then(() => undefined, (e: unknown) => e);
+    expect((err as ApiError).status).toBe(403);
+    expect((await as.admin!.list(SHARES)).items).toHaveLength(2);
   });
 });

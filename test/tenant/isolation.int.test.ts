@@ -103,18 +103,22 @@ describe("a tenant owner", () => {
     expect(after.spec?.limits[0]?._default).toEqual({ cpu: "200m" });
   });
 
-  it("cannot delete or edit its NetworkPolicies", async () => {
+  it("cannot delete or edit yunshu's NetworkPolicies, nor add one that opens to everyone", async () => {
     const before = await admin.net.readNamespacedNetworkPolicy({ name: "yunshu-default-deny", namespace: own });
     const opened: V1NetworkPolicy = { ...before, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] } };
     expect((await apiFailure(alice.net.replaceNamespacedNetworkPolicy({ name: "yunshu-default-deny", namespace: own, body: opened }))).code).toBe(403);
     expect((await apiFailure(alice.net.deleteNamespacedNetworkPolicy({ name: "yunshu-default-deny", namespace: own }))).code).toBe(403);
+    // Departments write policies of their own, but none that opens to everyone (test/share/shares.int.test.ts has the rest).
     const allowAll: V1NetworkPolicy = { metadata: { name: "allow-all" }, spec: { podSelector: {}, ingress: [{}] } };
-    expect((await apiFailure(alice.net.createNamespacedNetworkPolicy({ namespace: own, body: allowAll }))).code).toBe(403);
+    const refused = await apiFailure(alice.net.createNamespacedNetworkPolicy({ namespace: own, body: allowAll }));
+    expect(refused.code).toBe(403);
+    expect(refused.message).toContain("spec.ingress[0] names no peers");
     const after = await admin.net.readNamespacedNetworkPolicy({ name: "yunshu-default-deny", namespace: own });
     expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
     expect((await admin.net.listNamespacedNetworkPolicy({ namespace: own })).items.map((p) => p.metadata?.name).sort()).toEqual([
       "yunshu-baseline",
       "yunshu-default-deny",
+      "yunshu-same-tenant",
     ]);
   });
 
