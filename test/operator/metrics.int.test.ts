@@ -112,7 +112,11 @@ describe("metrics", () => {
       tenant("metered", { owners: [{ kind: "Group", name: "changsha" }], quota: { hard: { pods: "10", "requests.memory": "2Gi" } }, securityLevel: 3 }),
     );
     await waitForReady(plane, "metered");
-    const text = await scrape();
+    // The isolation audit runs when the operator starts leading (then every 5 minutes): its series come with its first result.
+    const text = await eventually("the first isolation audit's series", async () => {
+      const scraped = await scrape();
+      return scraped.includes("yunshu_isolation_audit_last_success_timestamp_seconds{") ? scraped : undefined;
+    });
     for (const name of [
       'controller_runtime_reconcile_total{controller="tenant",result="success"}',
       'controller_runtime_reconcile_errors_total{controller="tenant"}',
@@ -136,7 +140,6 @@ describe("metrics", () => {
       'yunshu_tenant_namespaces{tenant="metered"} 1',
       'yunshu_managed_objects{kind="Namespace"} 1',
       'yunshu_managed_objects{kind="NetworkPolicy"} 3',
-      // The isolation audit runs when the operator starts leading, then every 5 minutes.
       'yunshu_isolation_violations{audited_cluster="hub",kind="CrossTenantPath"} 0',
       'yunshu_isolation_violations{audited_cluster="hub",kind="MissingDefaultDeny"} 0',
       'yunshu_isolation_audit_last_success_timestamp_seconds{audited_cluster="hub"}',

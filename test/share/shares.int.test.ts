@@ -148,6 +148,7 @@ describe("a Share", () => {
     await actAs("bob", "health-records", "Revoke");
     await eventually("both policies to go", async () => !(await policy("hunan-health-prod", "yunshu-share-health-records")) && !(await policy("hunan-bigdata-prod", "yunshu-share-health-records")), { timeoutMs: 10_000 });
     const seconds = (Date.now() - started) / 1000;
+    console.log(`revocation: both sides' policies gone ${seconds.toFixed(2)} s after the consumer's ShareAction was created`);
     expect(seconds).toBeLessThan(10);
     const revoked = await waitForPhase("health-records", "Revoked");
     expect(revoked!.status).toMatchObject({ revokedBy: "bob" });

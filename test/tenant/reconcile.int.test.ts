@@ -86,7 +86,7 @@ describe("a Tenant becomes", () => {
     expect(limits.spec?.limits[0]).toMatchObject({ type: "Container", _default: { cpu: "500m", memory: "512Mi" } });
 
     const policies = await net.listNamespacedNetworkPolicy({ namespace: "hunan-data-bureau-test" });
-    expect(policies.items.map((p) => p.metadata?.name).sort()).toEqual(["yunshu-baseline", "yunshu-default-deny"]);
+    expect(policies.items.map((p) => p.metadata?.name).sort()).toEqual(["yunshu-baseline", "yunshu-default-deny", "yunshu-same-tenant"]);
 
     const binding = await rbac.readNamespacedRoleBinding({ name: "yunshu-tenant-admin", namespace: "hunan-data-bureau-prod" });
     expect(binding.roleRef.name).toBe("yunshu-tenant-admin");
