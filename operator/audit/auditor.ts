@@ -7,6 +7,7 @@
 // figures; its last-success time says how old they are.
 import type { Share } from "../api/generated.ts";
 import type { Logger } from "../runtime/log.ts";
+import { sleep } from "../runtime/sleep.ts";
 import type { PlatformSettings } from "../tenant/platform.ts";
 import type { Tenant } from "../tenant/types.ts";
 import { auditCluster, type ClusterAudit } from "./judge.ts";
@@ -48,10 +49,7 @@ export class IsolationAuditor {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       await this.auditOnce();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.deps.intervalMs);
-        signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-      });
+      await sleep(this.deps.intervalMs, signal);
     }
   }
 
