@@ -10,9 +10,8 @@ import type { Logger } from "../runtime/log.ts";
 import { sleep } from "../runtime/sleep.ts";
 import type { PlatformSettings } from "../tenant/platform.ts";
 import type { Tenant } from "../tenant/types.ts";
-import { auditCluster, type ClusterAudit } from "./judge.ts";
-import { platformScope, type AuditedCluster } from "./fleet-audit.ts";
-import { readClusterSnapshot } from "./snapshot.ts";
+import type { ClusterAudit } from "./judge.ts";
+import { auditLiveCluster, type AuditedCluster } from "./fleet-audit.ts";
 
 /** Every five minutes: an audit lists every pod, policy and binding of every cluster. */
 export const DEFAULT_AUDIT_INTERVAL_MS = 300_000;
@@ -61,8 +60,7 @@ export class IsolationAuditor {
       this.deps.clusters().map(async ({ name, client }) => {
         const started = Date.now();
         try {
-          const snapshot = await readClusterSnapshot(name, client, () => this.namespacedResources(name, client));
-          const audit = auditCluster(snapshot, tenants, shares, platformScope(snapshot, this.deps.platform));
+          const audit = await auditLiveCluster({ name, client }, tenants, shares, this.deps.platform, () => this.namespacedResources(name, client));
           this.latest.set(name, { audit, at: Date.now(), durationMs: Date.now() - started });
           for (const v of audit.violations) {
             const key = `${v.cluster}|${v.kind}|${v.namespace}|${v.message}`;

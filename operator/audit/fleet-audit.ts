@@ -28,16 +28,23 @@ export function platformScope(snapshot: ClusterSnapshot, platform: Pick<Platform
   };
 }
 
-export async function auditFleet(
+/** One cluster read from its API server and judged; `discover` as readClusterSnapshot takes it. */
+export async function auditLiveCluster(
+  { name, client }: AuditedCluster,
+  tenants: readonly Tenant[],
+  shares: readonly Share[],
+  platform: Pick<PlatformSettings, "dnsNamespace" | "monitoringNamespace">,
+  discover?: () => Promise<ReadonlySet<string>>,
+): Promise<ClusterAudit> {
+  const snapshot = await readClusterSnapshot(name, client, discover);
+  return auditCluster(snapshot, tenants, shares, platformScope(snapshot, platform));
+}
+
+export function auditFleet(
   clusters: readonly AuditedCluster[],
   tenants: readonly Tenant[],
   shares: readonly Share[],
   platform: Pick<PlatformSettings, "dnsNamespace" | "monitoringNamespace">,
 ): Promise<ClusterAudit[]> {
-  return Promise.all(
-    clusters.map(async ({ name, client }) => {
-      const snapshot = await readClusterSnapshot(name, client);
-      return auditCluster(snapshot, tenants, shares, platformScope(snapshot, platform));
-    }),
-  );
+  return Promise.all(clusters.map((cluster) => auditLiveCluster(cluster, tenants, shares, platform)));
 }

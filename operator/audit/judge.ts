@@ -145,11 +145,18 @@ export function auditCluster(snapshot: ClusterSnapshot, tenantList: readonly Ten
   });
   const shared = sharePaths(shares, tenants);
 
+  const policiesIn = new Map<string, NetworkPolicy[]>();
+  for (const p of snapshot.policies) {
+    const ns = p.metadata.namespace ?? "";
+    const list = policiesIn.get(ns);
+    if (list) list.push(p);
+    else policiesIn.set(ns, [p]);
+  }
   const audits = new Map<string, NamespaceAudit>();
   for (const ns of tenantNamespaces) {
     const name = ns.metadata.name;
-    const policies = snapshot.policies.filter((p) => p.metadata.namespace === name);
-    audits.set(name, { namespace: name, tenant: tenantOf(ns)!, released: isReleasedNs(ns), defaultDeny: policies.some(isDefaultDeny), ingress: [], egress: [], internal: 0, access: [] });
+    const defaultDeny = (policiesIn.get(name) ?? []).some(isDefaultDeny);
+    audits.set(name, { namespace: name, tenant: tenantOf(ns)!, released: isReleasedNs(ns), defaultDeny, ingress: [], egress: [], internal: 0, access: [] });
   }
 
   for (const c of connections) judgeConnection(c);
@@ -194,7 +201,7 @@ export function auditCluster(snapshot: ClusterSnapshot, tenantList: readonly Ten
     }
     if (!audit.defaultDeny) violation("MissingDefaultDeny", name, `tenant namespace ${name} has no policy that denies every pod's ingress and egress (yunshu-default-deny is missing or changed)`);
     if (audit.released) {
-      const openings = snapshot.policies.filter((p) => p.metadata.namespace === name && !isDefaultDeny(p)).map((p) => p.metadata.name);
+      const openings = (policiesIn.get(name) ?? []).filter((p) => !isDefaultDeny(p)).map((p) => p.metadata.name);
       if (openings.length > 0) violation("ReleasedNamespaceOpen", name, `released namespace ${name} still has policies that open it: ${openings.join(", ")}`);
     }
   }

@@ -7,7 +7,6 @@
 // yunshu_isolation_violations, and fire YunshuIsolationViolation (the
 // chart's own alerts.yaml) in a real Prometheus; removing them brings the
 // count back to zero.
-import { mkdir, writeFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,11 +21,10 @@ import { main } from "../../operator/plugin/index.ts";
 import { KubeClient } from "../../operator/runtime/kube-client.ts";
 import { createLogger } from "../../operator/runtime/log.ts";
 import { isReleased } from "../../operator/tenant/labels.ts";
-import { ControlPlane, freePort } from "../../tools/controlplane/controlplane.ts";
-import { startSupervised, type Supervised } from "../../tools/controlplane/processes.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { installYunshu, startOperator } from "../../tools/local/yunshu.ts";
-import { ensurePrometheus } from "../../tools/toolchain/prometheus.ts";
+import { startPrometheus, type TestPrometheus } from "../support/prometheus.ts";
 import { labelledPod, setUpDepartments, USERS } from "../support/sharing-fixture.ts";
 
 const ALERTS = join(import.meta.dirname, "../../charts/yunshu/files/alerts.yaml");
@@ -35,8 +33,7 @@ const VAP_BINDINGS: ResourceType = { group: "admissionregistration.k8s.io", vers
 let plane: ControlPlane;
 let operator: Operator;
 let metricsServer: Server;
-let prometheus: Supervised;
-let prometheusPort: number;
+let prometheus: TestPrometheus;
 let admin: KubeClient;
 
 /** `kubectl yunshu audit …` run in this process, as the platform admin. */
@@ -55,10 +52,7 @@ const auditAfter = (since: number, accept: (a: ClusterAudit) => boolean) =>
     return result && result.at > since && accept(result.audit) ? result.audit : undefined;
   }, { timeoutMs: 20_000 });
 
-async function promql(query: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-  const response = await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent(query)}`);
-  return ((await response.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data.result;
-}
+const promql = (query: string) => prometheus.query(query);
 
 const netpol = (namespace: string, name: string, spec: NetworkPolicy["spec"]): NetworkPolicy & KubeObject => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace }, spec });
 
@@ -92,25 +86,17 @@ beforeAll(async () => {
 
   metricsServer = (await startHttpServer("127.0.0.1:0", { registry: operator.metrics.registry, isReady: () => operator.isReady, log: createLogger("error"), auth: undefined })).server;
   const metricsPort = (metricsServer.address() as { port: number }).port;
-  const dir = join(plane.dir, "prometheus");
-  await mkdir(dir);
-  await writeFile(
-    join(dir, "prometheus.yml"),
-    `global: {scrape_interval: 1s, evaluation_interval: 1s}\nrule_files: [${ALERTS}]\n` +
+  prometheus = await startPrometheus(
+    plane,
+    async () =>
+      `global: {scrape_interval: 1s, evaluation_interval: 1s}\nrule_files: [${ALERTS}]\n` +
       `scrape_configs:\n  - job_name: yunshu-operator\n    static_configs: [{targets: ["127.0.0.1:${metricsPort}"], labels: {namespace: yunshu-system}}]\n`,
-  );
-  prometheusPort = await freePort();
-  prometheus = startSupervised(
-    "prometheus",
-    (await ensurePrometheus()).prometheus,
-    [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${prometheusPort}`],
-    join(plane.dir, "logs", "prometheus.log"),
   );
 });
 
 afterAll(async () => {
   metricsServer?.close();
-  await prometheus?.stop();
+  await prometheus?.process.stop();
   await operator?.stop();
   await plane?.stop();
 });

@@ -7,25 +7,23 @@
 // token), and fifty requests from a department add no series.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ControlPlane, freePort } from "../../tools/controlplane/controlplane.ts";
-import { startSupervised, type Supervised } from "../../tools/controlplane/processes.ts";
+import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { eventually } from "../../tools/local/eventually.ts";
 import { fileRequest } from "../../tools/local/requests.ts";
 import { installYunshu, restrictedPod, tenant, tenantsApi, waitForReady } from "../../tools/local/yunshu.ts";
 import { KubeClient } from "../../operator/runtime/kube-client.ts";
-import { ensurePrometheus } from "../../tools/toolchain/prometheus.ts";
+import { startPrometheus, type TestPrometheus } from "../support/prometheus.ts";
 
 const yunshu = join(import.meta.dirname, "../../bin/yunshu.js");
 
 let plane: ControlPlane;
 let operator: ChildProcess;
 let operatorPort: number;
-let prometheus: Supervised;
-let prometheusPort: number;
+let prometheus: TestPrometheus;
 let readerToken: string;
 
 const DEPARTMENT = "changsha-clerk";
@@ -41,11 +39,7 @@ async function scrape(): Promise<string> {
 /** Series (sample lines) whose name starts with `prefix`. */
 const series = (text: string, prefix: string) => text.split("\n").filter((l) => l.startsWith(prefix));
 
-async function promql(query: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-  const response = await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent(query)}`);
-  const body = (await response.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
-  return body.data.result;
-}
+const promql = (query: string) => prometheus.query(query);
 
 beforeAll(async () => {
   plane = await ControlPlane.start({ name: "metrics", users: [{ name: DEPARTMENT, groups: ["departments", "changsha"] }] });
@@ -84,25 +78,15 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: departments
     return line ? (JSON.parse(line) as { port: number }).port : undefined;
   });
 
-  const dir = join(plane.dir, "prometheus");
-  await mkdir(dir);
-  await writeFile(join(dir, "token"), readerToken, { mode: 0o600 });
-  await writeFile(
-    join(dir, "prometheus.yml"),
-    `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: yunshu-operator\n    authorization: {credentials_file: ${join(dir, "token")}}\n    static_configs: [{targets: ["127.0.0.1:${operatorPort}"]}]\n`,
-  );
-  prometheusPort = await freePort();
-  prometheus = startSupervised(
-    "prometheus",
-    (await ensurePrometheus()).prometheus,
-    [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${prometheusPort}`],
-    join(plane.dir, "logs", "prometheus.log"),
-  );
+  prometheus = await startPrometheus(plane, async (dir) => {
+    await writeFile(join(dir, "token"), readerToken, { mode: 0o600 });
+    return `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: yunshu-operator\n    authorization: {credentials_file: ${join(dir, "token")}}\n    static_configs: [{targets: ["127.0.0.1:${operatorPort}"]}]\n`;
+  });
 });
 
 afterAll(async () => {
   operator?.kill("SIGKILL");
-  await prometheus?.stop();
+  await prometheus?.process.stop();
   await plane?.stop();
 });
 

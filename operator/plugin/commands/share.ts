@@ -84,14 +84,19 @@ const required = (value: string | undefined, flag: string): string => {
   return value;
 };
 
+/** The flags, a client and who the API server says we are: every act is made in that name. */
+async function signIn(values: Record<string, unknown>, ctx: Context) {
+  const flags = globalFlags(ctx, values as never);
+  const client = connect(ctx.session, flags);
+  return { flags, client, me: await whoami(client) };
+}
+
 async function offer(values: Record<string, unknown>, ctx: Context): Promise<void> {
   const v = values as { provider?: string; namespace?: string; selector?: string; port?: string[]; consumer?: string; "consumer-namespace"?: string[]; "consumer-selector"?: string; purpose?: string; name?: string };
   const provider = required(v.provider, "--provider");
   const consumer = required(v.consumer, "--consumer");
   if (!v.port?.length) throw new UsageError("share offer needs --port (a share opens a service, never every port)");
-  const flags = globalFlags(ctx, values as never);
-  const client = connect(ctx.session, flags);
-  const me = await whoami(client);
+  const { flags, client, me } = await signIn(values, ctx);
   const share: Share = {
     apiVersion: "yunshu.io/v1alpha1",
     kind: "Share",
@@ -110,9 +115,7 @@ async function offer(values: Record<string, unknown>, ctx: Context): Promise<voi
 }
 
 async function act(action: "Accept" | "Revoke", shareName: string, reason: string | undefined, values: Record<string, unknown>, ctx: Context): Promise<void> {
-  const flags = globalFlags(ctx, values as never);
-  const client = connect(ctx.session, flags);
-  const me = await whoami(client);
+  const { flags, client, me } = await signIn(values, ctx);
   const body: ShareAction = {
     apiVersion: "yunshu.io/v1alpha1",
     kind: "ShareAction",
@@ -126,9 +129,7 @@ async function act(action: "Accept" | "Revoke", shareName: string, reason: strin
 
 async function approve(shareName: string, reason: string | undefined, values: Record<string, unknown>, ctx: Context): Promise<void> {
   if (!reason?.trim()) throw new UsageError("share approve needs --reason");
-  const flags = globalFlags(ctx, values as never);
-  const client = connect(ctx.session, flags);
-  const me = await whoami(client);
+  const { flags, client, me } = await signIn(values, ctx);
   const approved = await client
     .mergePatch<Share>(SHARES, shareName, { spec: { platformApproval: { approvedBy: me.username, reason } } })
     .catch((err: unknown) => rethrow(err, { forbidden: "approving shares is for the platform team (ClusterRole yunshu-platform-admin)" }));
