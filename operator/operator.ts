@@ -122,6 +122,11 @@ export class Operator {
   /** The latest isolation audit of every cluster, exported as metrics. */
   readonly auditor: IsolationAuditor;
 
+  /** The hub's name among the Clusters ("hub" until it is registered as one). */
+  get hubClusterName(): string {
+    return hubName(this.clusters.list());
+  }
+
   constructor(options: OperatorOptions) {
     this.options = options;
     const { log } = options;

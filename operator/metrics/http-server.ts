@@ -4,7 +4,8 @@
 // a department's view of its own TenantRequests. The probes stay open, since
 // the kubelet sends no token and they tell nothing about tenants; /metrics
 // answers only callers the API server authorizes (metrics-auth.ts);
-// /requests only shows a caller what is theirs (request/department-view.ts).
+// /requests, /shares, /mine and /watch only show a caller what is theirs
+// (request/department-view.ts).
 // With a certificate it serves HTTPS, which /requests needs off loopback:
 // departments send their own tokens.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -12,7 +13,7 @@ import { createServer as createTlsServer } from "node:https";
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../runtime/log.ts";
 import { METRICS_PATH, type MetricsAuthorizer } from "./metrics-auth.ts";
-import { REQUESTS_PATH, SHARES_PATH, type DepartmentRequestView } from "../request/department-view.ts";
+import { MINE_PATH, REQUESTS_PATH, SHARES_PATH, WATCH_PATH, type DepartmentRequestView } from "../request/department-view.ts";
 import { ReviewsBusyError } from "./token-reviews.ts";
 
 export interface HttpEndpoints {
@@ -83,13 +84,70 @@ async function serveRequests(req: IncomingMessage, res: ServerResponse, path: st
     res.writeHead(404, { "content-type": "text/plain" }).end("/requests is served over HTTPS only: start yunshu with --tls-cert-file and --tls-private-key-file\n");
     return;
   }
-  const name = path === REQUESTS_PATH || path === SHARES_PATH ? undefined : decodeURIComponent(path.slice(REQUESTS_PATH.length + 1));
+  const view = endpoints.requests;
+  const authorization = req.headers.authorization;
   try {
-    const { status, body } = path === SHARES_PATH ? await endpoints.requests.answerShares(req.headers.authorization) : await endpoints.requests.answer(req.headers.authorization, name);
+    if (path === WATCH_PATH) return await serveWatch(req, res, view, endpoints);
+    const { status, body } =
+      path === SHARES_PATH
+        ? await view.answerShares(authorization)
+        : path === MINE_PATH
+          ? await view.answerMine(authorization)
+          : await view.answer(authorization, path === REQUESTS_PATH ? undefined : decodeURIComponent(path.slice(REQUESTS_PATH.length + 1)));
     res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
   } catch (err) {
     answerReviewFailure(res, err, REQUESTS_PATH, endpoints);
   }
+}
+
+/** How often a watcher hears something (an SSE comment) when nothing changes, so that proxies keep the stream open. */
+const WATCH_HEARTBEAT_MS = 20_000;
+/** How often a watcher's token is reviewed again: a revoked or expired token ends the stream. */
+const WATCH_REVIEW_MS = 60_000;
+/** Changes within this window go out as one event per view: a tenant's status moves in bursts. */
+const WATCH_COALESCE_MS = 200;
+
+/**
+ * GET /watch: Server-Sent Events, `change` with the view that changed for
+ * the caller, `signed-out` when their token stops being accepted. Only
+ * which view changed goes out, never an object: the caller reads it again
+ * through the filtered view.
+ */
+async function serveWatch(req: IncomingMessage, res: ServerResponse, view: DepartmentRequestView, endpoints: HttpEndpoints): Promise<void> {
+  const authorization = req.headers.authorization;
+  const due = new Set<string>();
+  let flush: NodeJS.Timeout | undefined;
+  const unsubscribe = await view.watch(authorization, (topic) => {
+    due.add(topic);
+    flush ??= setTimeout(() => {
+      flush = undefined;
+      for (const t of due) res.write(`event: change\ndata: ${JSON.stringify({ topic: t })}\n\n`);
+      due.clear();
+    }, WATCH_COALESCE_MS);
+  });
+  if (!unsubscribe) {
+    res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ kind: "Status", code: 401, reason: "Unauthorized", message: "send your Kubernetes bearer token to watch your views" }));
+    return;
+  }
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+  res.write(": watching\n\n");
+  const heartbeat = setInterval(() => res.write(": ping\n\n"), WATCH_HEARTBEAT_MS);
+  const review = setInterval(() => {
+    view.caller(authorization).then(
+      (who) => {
+        if (who) return;
+        res.write("event: signed-out\ndata: {}\n\n");
+        res.end();
+      },
+      (err: unknown) => endpoints.log.debug("could not review a watcher's token again; trying later", { error: err }),
+    );
+  }, WATCH_REVIEW_MS);
+  res.on("close", () => {
+    unsubscribe();
+    clearInterval(heartbeat);
+    clearInterval(review);
+    clearTimeout(flush);
+  });
 }
 
 /** Parses `:8080`, `0.0.0.0:8080` or `127.0.0.1:0` (0: any free port). */
@@ -118,13 +176,13 @@ export async function startHttpServer(address: string, endpoints: HttpEndpoints)
         endpoints.log.error("could not collect metrics", { error: err });
         res.writeHead(500).end();
       });
-    } else if (path === REQUESTS_PATH || path === SHARES_PATH || path?.startsWith(`${REQUESTS_PATH}/`)) {
+    } else if (path === REQUESTS_PATH || path === SHARES_PATH || path === MINE_PATH || path === WATCH_PATH || path?.startsWith(`${REQUESTS_PATH}/`)) {
       serveRequests(req, res, path, endpoints).catch((err: unknown) => {
         endpoints.log.error("could not answer /requests", { error: err });
         res.writeHead(500).end();
       });
     } else {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /healthz, /readyz, /requests or /shares\n");
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /healthz, /readyz, /requests, /shares, /mine or /watch\n");
     }
   };
   const server = endpoints.tls ? createTlsServer({ cert: endpoints.tls.cert, key: endpoints.tls.key }, handler) : createServer(handler);

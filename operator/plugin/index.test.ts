@@ -31,7 +31,7 @@ describe("kubectl yunshu", () => {
   });
 
   it.each([
-    [["frobnicate"], /^error: unknown command "frobnicate"; the commands are request, show, requests, approve, deny, tree, usage/],
+    [["frobnicate"], /^error: unknown command "frobnicate"; the commands are mine, request, show, requests, approve, deny, tree, usage/],
     [["requests", "--bogus"], /^error: unknown flag --bogus for requests; see `kubectl yunshu requests --help`/],
     [["tree", "-o", "xml"], /^error: -o must be table, json or yaml, not "xml"/],
     [["show"], /^error: show needs the request's name/],

@@ -5,8 +5,7 @@
 // (operator/request/department-view.ts). The token is the kubeconfig's; the
 // plugin holds nothing else.
 import { readFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { getFromView, refusalMessage, type YunshuView } from "../request/view-client.ts";
 import { loadKubeConfig } from "../runtime/kubeconfig.ts";
 import { PluginError, UsageError } from "./errors.ts";
 import type { GlobalFlags } from "./flags.ts";
@@ -22,10 +21,7 @@ export const VIEW_FLAGS_HELP = `  --yunshu-url URL     read through yunshu's dep
   --yunshu-ca PATH     CA certificate (PEM) to trust for --yunshu-url (default: $YUNSHU_CA)
 `;
 
-export interface YunshuView {
-  url: URL;
-  ca?: string;
-}
+export type { YunshuView };
 
 /** The view to read through, when --yunshu-url or $YUNSHU_URL names one. */
 export function yunshuView(values: { "yunshu-url"?: string; "yunshu-ca"?: string }, env: NodeJS.ProcessEnv = process.env): YunshuView | undefined {
@@ -49,30 +45,11 @@ function bearerToken(flags: GlobalFlags): string {
   return token;
 }
 
-/** GET `path` (/requests, /requests/NAME, /shares) from yunshu as the kubeconfig's user. */
+/** GET `path` (/requests, /requests/NAME, /shares, /mine) from yunshu as the kubeconfig's user. */
 export async function readThroughYunshu<T>(view: YunshuView, flags: GlobalFlags, path: string): Promise<T> {
-  const url = new URL(`${view.url.pathname.replace(/\/$/, "")}${path}`, view.url);
-  const token = bearerToken(flags);
-  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = send(url, { headers: { authorization: `Bearer ${token}`, accept: "application/json" }, ...(view.ca ? { ca: view.ca } : {}), timeout: 15_000 }, (res) => {
-      let text = "";
-      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on("timeout", () => req.destroy(new Error("no answer within 15s")));
-    req.on("error", reject);
-    req.end();
-  }).catch((err: unknown) => {
+  const { status, body } = await getFromView(view, bearerToken(flags), path).catch((err: unknown) => {
     throw new PluginError(`cannot reach yunshu at ${view.url.origin}: ${(err as Error).message}; check --yunshu-url (and --yunshu-ca)`);
   });
   if (status === 200) return JSON.parse(body) as T;
-  const message = (() => {
-    try {
-      return (JSON.parse(body) as { message?: string }).message ?? body.trim();
-    } catch {
-      return body.trim();
-    }
-  })();
-  throw new PluginError(`yunshu answered ${status}: ${message}`);
+  throw new PluginError(`yunshu answered ${status}: ${refusalMessage(body)}`);
 }

@@ -8,8 +8,13 @@
 // each may see. It only ever reads for them. GET /shares likewise lists the
 // Shares whose provider or consumer tenant the caller owns (or a tenant
 // above it): who shares what with whom is the two sides' business only.
+// GET /mine lists the tenants the caller owns or is a member of (mine.ts),
+// and GET /watch streams which of these views changed for the caller, so
+// that the console shows a decision without a reload.
+import type { ChangeEvent } from "../../console/api-types.ts";
 import type { Share, TenantRequest } from "../api/generated.ts";
 import { sidesOf } from "../share/decision.ts";
+import { HUB } from "../fleet/placement.ts";
 import { ownedLineage } from "./authority.ts";
 import type { KubeObject } from "../api/meta.ts";
 import { reviewToken, TokenReviews, type ReviewOptions, type UserInfo } from "../metrics/token-reviews.ts";
@@ -17,10 +22,13 @@ import type { Informer } from "../runtime/informer.ts";
 import type { KubeClient } from "../runtime/kube-client.ts";
 import { tenantDirectory } from "../tenant/directory.ts";
 import type { Tenant } from "../tenant/types.ts";
+import { mine, relationTo } from "./mine.ts";
 import { visibleTo } from "./visibility.ts";
 
 export const REQUESTS_PATH = "/requests";
 export const SHARES_PATH = "/shares";
+export const MINE_PATH = "/mine";
+export const WATCH_PATH = "/watch";
 
 export interface ViewAnswer {
   status: number;
@@ -39,6 +47,7 @@ export class DepartmentRequestView {
   private readonly requests: Informer<TenantRequest & KubeObject>;
   private readonly tenants: Informer<Tenant & KubeObject>;
   private readonly shares: Informer<Share & KubeObject> | undefined;
+  private readonly hub: () => string;
   /** null: a token the API server does not authenticate, remembered like any answer. */
   private readonly reviews: TokenReviews<UserInfo | null>;
 
@@ -47,8 +56,11 @@ export class DepartmentRequestView {
     requests: Informer<TenantRequest & KubeObject>;
     tenants: Informer<Tenant & KubeObject>;
     shares?: Informer<Share & KubeObject>;
+    /** The hub's cluster name, where tenants without placement are. */
+    hub?: () => string;
     reviews?: ReviewOptions;
   }) {
+    this.hub = deps.hub ?? (() => HUB);
     this.requests = deps.requests;
     this.tenants = deps.tenants;
     this.shares = deps.shares;
@@ -57,9 +69,8 @@ export class DepartmentRequestView {
 
   /** The answer to GET /requests (`name` undefined) or /requests/NAME for the request's Authorization header. */
   async answer(authorization: string | undefined, name?: string): Promise<ViewAnswer> {
-    const user = await this.reviews.answer(authorization);
-    if (!user) return status(401, "Unauthorized", "send your Kubernetes bearer token (Authorization: Bearer …): yunshu shows you the requests you filed or that concern your tenants");
-    const who = { username: user.username, groups: user.groups ?? [] };
+    const who = await this.caller(authorization);
+    if (!who) return status(401, "Unauthorized", "send your Kubernetes bearer token (Authorization: Bearer …): yunshu shows you the requests you filed or that concern your tenants");
     const directory = tenantDirectory(this.tenants);
     if (name !== undefined) {
       const request = this.requests.get(name);
@@ -71,11 +82,43 @@ export class DepartmentRequestView {
     return { status: 200, body: { apiVersion: "yunshu.io/v1alpha1", kind: "TenantRequestList", metadata: {}, items } };
   }
 
+  /** The caller, or null when the API server does not authenticate their token. */
+  async caller(authorization: string | undefined): Promise<{ username: string; groups: string[] } | null> {
+    const user = await this.reviews.answer(authorization);
+    return user ? { username: user.username, groups: user.groups ?? [] } : null;
+  }
+
+  /** The answer to GET /mine: the tenants the caller owns (or owns one above) or is a member of. */
+  async answerMine(authorization: string | undefined): Promise<ViewAnswer> {
+    const who = await this.caller(authorization);
+    if (!who) return status(401, "Unauthorized", "send your Kubernetes bearer token (Authorization: Bearer …): yunshu shows you the tenants you own or are a member of");
+    return { status: 200, body: { apiVersion: "yunshu.io/v1alpha1", kind: "Mine", ...mine(who, this.tenants.list(), tenantDirectory(this.tenants), this.hub()) } };
+  }
+
+  /**
+   * Calls `changed` whenever a request or tenant the caller sees changes (or
+   * stops being theirs); null when the token is not authenticated. The
+   * answer unsubscribes.
+   */
+  async watch(authorization: string | undefined, changed: (topic: ChangeEvent["topic"]) => void): Promise<(() => void) | null> {
+    const who = await this.caller(authorization);
+    if (!who) return null;
+    const directory = tenantDirectory(this.tenants);
+    const stops = [
+      this.requests.onEvent((_event, request, old) => {
+        if (visibleTo(request, who, directory) || (old && visibleTo(old, who, directory))) changed("requests");
+      }),
+      this.tenants.onEvent((_event, tenant, old) => {
+        if (relationTo(tenant, who, directory) || (old && relationTo(old, who, directory))) changed("mine");
+      }),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }
+
   /** The answer to GET /shares: the Shares one of whose sides the caller owns. */
   async answerShares(authorization: string | undefined): Promise<ViewAnswer> {
-    const user = await this.reviews.answer(authorization);
-    if (!user) return status(401, "Unauthorized", "send your Kubernetes bearer token (Authorization: Bearer …): yunshu shows you the Shares your tenants are a side of");
-    const who = { username: user.username, groups: user.groups ?? [] };
+    const who = await this.caller(authorization);
+    if (!who) return status(401, "Unauthorized", "send your Kubernetes bearer token (Authorization: Bearer …): yunshu shows you the Shares your tenants are a side of");
     const directory = tenantDirectory(this.tenants);
     const mine = (s: Share) => sidesOf(s).some((t) => ownedLineage(t, directory, who) !== undefined);
     const items = (this.shares?.list() ?? []).filter(mine).sort(byFiling);

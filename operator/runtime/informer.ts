@@ -72,8 +72,13 @@ export class Informer<T extends KubeObject> {
     return this.store.size;
   }
 
-  onEvent(handler: EventHandler<T>): void {
+  /** Calls `handler` on every change from now on; the answer stops that (a watcher that went away). */
+  onEvent(handler: EventHandler<T>): () => void {
     this.handlers.push(handler);
+    return () => {
+      const at = this.handlers.indexOf(handler);
+      if (at >= 0) this.handlers.splice(at, 1);
+    };
   }
 
   get synced(): boolean {

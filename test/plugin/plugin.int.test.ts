@@ -223,6 +223,19 @@ describe("kubectl yunshu", () => {
     expect(show.stdout).toMatch(new RegExp(`^Decision: +pending: \`kubectl yunshu approve ${changsha} --reason TEXT\``, "m"));
   });
 
+  it("lists a department its own tenants through yunshu (mine), and nothing for someone who owns none", async () => {
+    const own = await throughYunshu(department, "mine");
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stdout).toMatch(/^TENANT +NAME +AS +CLUSTER +READY +NAMESPACES +QUOTA USED$/m);
+    expect(own.stdout).toMatch(/^hunan +湖南省数据局 +owner +\S+ +\S+ +hunan-prod +requests\.cpu \S+\/40, requests\.memory \S+\/64Gi$/m);
+    const none = await throughYunshu(adminLi, "mine");
+    expect(none.code).toBe(0);
+    expect(none.stderr).toBe(`${adminLi} owns no tenant and is a member of none.\n`);
+    const direct = await yunshu(department, "mine");
+    expect(direct.code).toBe(2);
+    expect(direct.stderr).toContain("mine reads through yunshu");
+  });
+
   it("shows the platform team the queue with yunshu's verdict, and the numbers behind it", async () => {
     const row = await verdictRow(changsha, adminLi);
     expect(row).toMatch(new RegExp(`^${changsha} +changsha +Create +${department} +\\S+ +True +True +fits tenant hunan`));

@@ -7,6 +7,7 @@ import type { Server } from "node:http";
 import { request } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MineAnswer } from "../../console/api-types.ts";
 import type { Share, TenantRequest } from "../../operator/api/generated.ts";
 import { SHARES, TENANT_REQUESTS, TENANTS } from "../../operator/api/resources.ts";
 import { startHttpServer } from "../../operator/metrics/http-server.ts";
@@ -180,5 +181,26 @@ describe("yunshu's view of Shares", () => {
     const err = await as["changsha-clerk"]!.list(SHARES).then(() => undefined, (e: unknown) => e);
     expect((err as ApiError).status).toBe(403);
     expect((await as.admin!.list(SHARES)).items).toHaveLength(2);
+  });
+});
+
+describe("yunshu's view of a department's own tenants (/mine) and its changes (/watch)", () => {
+  const mineNames = (body: string) => (JSON.parse(body) as MineAnswer).tenants.map((t) => t.name);
+
+  it("lists the tenants a department owns, and those under them, and no other; a platform component's token none", async () => {
+    expect(mineNames((await get("/mine", plane.token("changsha-clerk"))).body)).toEqual(["changsha", "changsha-yuelu"]);
+    expect(mineNames((await get("/mine", plane.token("yuelu-clerk"))).body)).toEqual(["changsha-yuelu"]);
+    expect(mineNames((await get("/mine", plane.token("zhuzhou-clerk"))).body)).toEqual(["zhuzhou"]);
+    expect(mineNames((await get("/mine", plane.token(await plane.serviceAccountIdentity("kube-system", "default")))).body)).toEqual([]);
+  });
+
+  it("answers an anonymous or forged caller 401 on /mine and /watch, naming no tenant", async () => {
+    for (const path of ["/mine", "/watch"]) {
+      for (const token of [undefined, "forged-token", `${plane.token("zhuzhou-clerk")}x`]) {
+        const answer = await get(path, token);
+        expect(answer.status, `${path} ${token}`).toBe(401);
+        expect(answer.body).not.toContain("zhuzhou\"");
+      }
+    }
   });
 });
