@@ -10,7 +10,7 @@ CONTROLPLANE := $(NODE) tools/controlplane/cli.ts
 
 YUNSHU := $(NODE) bin/yunshu.js
 
-.PHONY: help deps binaries pulumi prometheus netpol-analyzer infra-preview infra-up infra-destroy test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-fleet bench-controlplane
+.PHONY: help deps binaries pulumi prometheus netpol-analyzer console-page screenshots infra-preview infra-up infra-destroy test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-fleet bench-controlplane
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -30,7 +30,13 @@ prometheus: deps ## Build (once, cached) or find prometheus and promtool
 netpol-analyzer: deps ## Build (once, cached) np-guard's netpol-analyzer, the tests' independent oracle for network reachability
 	@$(NODE) tools/toolchain/netpol-analyzer.ts >/dev/null
 
-test: deps binaries pulumi prometheus netpol-analyzer ## Everything: lint, type-check, unit and integration tests
+console-page: deps ## Build (again only when its sources changed) the console's page into console/web/dist
+	@$(NODE) console/web/build.ts
+
+screenshots: deps binaries console-page ## Run the console's browser test and keep its screenshots in docs/console (the README shows them)
+	@YUNSHU_SCREENSHOTS=$(CURDIR)/docs/console npx vitest run --project integration test/console/console.browser.int.test.ts
+
+test: deps binaries pulumi prometheus netpol-analyzer console-page ## Everything: lint, type-check, unit and integration tests
 	@npm test
 
 lint: deps
@@ -42,7 +48,7 @@ typecheck: deps
 unit: deps prometheus netpol-analyzer ## Unit tests only (no cluster)
 	@npm run -s test:unit
 
-integration: deps binaries pulumi prometheus netpol-analyzer ## Integration tests only (real control planes)
+integration: deps binaries pulumi prometheus netpol-analyzer console-page ## Integration tests only (real control planes)
 	@npm run -s test:integration
 
 demo: deps binaries ## Run yunshu: a hub and two member control planes, the operator, sample tenants (Ctrl-C to stop)

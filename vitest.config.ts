@@ -11,7 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["operator/**/*.test.ts", "infra/**/*.test.ts", "tools/**/*.test.ts", "test/**/*.unit.test.ts"],
+          include: ["operator/**/*.test.ts", "console/server/**/*.test.ts", "infra/**/*.test.ts", "tools/**/*.test.ts", "test/**/*.unit.test.ts"],
         },
       },
       {

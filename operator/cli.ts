@@ -21,6 +21,7 @@ const HELP = `yunshu — tenancy control plane of the provincial government clou
 Usage:
   yunshu operator [flags]   run the operator against the current kubeconfig (SIGHUP: resync every tenant now)
   yunshu install [flags]    apply yunshu's CRDs, ClusterRoles and admission policies (crds/)
+  yunshu console [flags]    serve the department console, a web portal in Chinese (\`yunshu console --help\`)
   yunshu help               this text
 
 Flags (operator and install):
@@ -64,6 +65,7 @@ Self-service (also as \`kubectl yunshu …\`; \`yunshu COMMAND --help\` for each
                             a platform admin decides a request
   yunshu tree               every tenant, province → city → county, with quota and usage
   yunshu usage TENANT       one tenant's quota by resource, and each namespace's share
+  yunshu mine               the tenants you own or are a member of, with their namespaces on every cluster
 `;
 
 function wholeNumber(name: string, value: string | undefined, fallback: number, min: 0 | 1): number {
@@ -151,7 +153,7 @@ async function runOperator(args: string[]): Promise<void> {
     // Departments send their own tokens to /requests: never in clear text over a network.
     const requests =
       tls || isLoopback(parseBindAddress(bindAddress).host)
-        ? new DepartmentRequestView({ client: reviews, requests: operator.requests, tenants: operator.hub.caches.tenants, shares: operator.hub.caches.shares })
+        ? new DepartmentRequestView({ client: reviews, requests: operator.requests, tenants: operator.hub.caches.tenants, shares: operator.hub.caches.shares, hub: () => operator.hubClusterName })
         : undefined;
     const { port } = await startHttpServer(bindAddress, { registry: operator.metrics.registry, isReady: () => operator.isReady, log, auth, requests, tls });
     log.info("serving /metrics, /healthz and /readyz", { port, https: tls !== undefined, metricsAuth: auth !== undefined, requests: requests !== undefined });
@@ -194,6 +196,8 @@ async function main(argv: string[]): Promise<void> {
       return runOperator(rest);
     case "install":
       return runInstall(rest);
+    case "console":
+      return (await import("../console/server/cli.ts")).runConsole(rest);
     case "request":
     case "show":
     case "requests":
@@ -201,6 +205,7 @@ async function main(argv: string[]): Promise<void> {
     case "deny":
     case "tree":
     case "usage":
+    case "mine":
       // Self-service is the kubectl plugin's; it prints its own errors and picks its exit code.
       process.exitCode = await (await import("./plugin/index.ts")).main(argv, "yunshu");
       return;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what yunshu's commands need on a fresh machine, and nothing that is
 # already there: Debian packages (openssl for the local control plane's
-# certificates, setpriv so its processes die with their parent, git), then
+# certificates, setpriv so its processes die with their parent, git,
+# Chromium and a Chinese font for the console's browser tests: Playwright
+# drives Debian's Chromium, as it cannot download its own here), then
 # the npm packages, which bring Node 24 (the npm package node@24) into
 # node_modules/.bin. The Kubernetes binaries, helm, Pulumi, prometheus and
 # promtool are built from Go modules on first use (tools/controlplane/,
@@ -16,6 +18,8 @@ missing=()
 command -v openssl >/dev/null || missing+=(openssl)
 command -v setpriv >/dev/null || missing+=(util-linux)
 command -v git >/dev/null || missing+=(git)
+command -v chromium >/dev/null || missing+=(chromium)
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
     say "missing Debian packages: ${missing[*]}; install them (apt-get install ${missing[*]}) and run this again"

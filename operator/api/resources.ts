@@ -70,5 +70,14 @@ export const SUBJECT_ACCESS_REVIEWS: ResourceType = {
   namespaced: false,
 };
 
+/** Whether the caller may do something: the console asks with the user's own token. */
+export const SELF_SUBJECT_ACCESS_REVIEWS: ResourceType = {
+  group: "authorization.k8s.io",
+  version: "v1",
+  kind: "SelfSubjectAccessReview",
+  plural: "selfsubjectaccessreviews",
+  namespaced: false,
+};
+
 /** Objects a tenant owns inside its namespaces, which yunshu renders, applies and prunes. */
 export const NAMESPACED_CHILD_TYPES: readonly ResourceType[] = [RESOURCE_QUOTAS, LIMIT_RANGES, NETWORK_POLICIES, ROLE_BINDINGS];
