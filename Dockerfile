@@ -1,4 +1,4 @@
-# The yunshu operator's image: `yunshu operator` on Node 24, which runs the
+# The yunshu operator's image: `yunshu operator` (and `yunshu console`) on Node 24, which runs the
 # TypeScript sources directly (type stripping), so there is no build step and
 # what runs is what is in git. Build it from the repository root:
 #
@@ -16,6 +16,15 @@ COPY package.json package-lock.json ./
 # script, so none runs. Only node_modules goes on to the final stage.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
+# The console's page (React and its libraries, bundled by esbuild): built
+# here with the development dependencies, of which only the bundle goes on.
+FROM ${NODE_IMAGE} AS console-page
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY console/ ./console/
+RUN node console/web/build.ts
+
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 # A small young generation: measured with `make bench` (300 tenants x 3
@@ -28,6 +37,10 @@ COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY bin/ ./bin/
 COPY operator/ ./operator/
+# `yunshu console`: its server, and the page built above.
+COPY console/api-types.ts ./console/
+COPY console/server/ ./console/server/
+COPY --from=console-page /app/console/web/dist ./console/web/dist
 # `yunshu install` applies these.
 COPY crds/ ./crds/
 # bin/yunshu.js checks the Node version with it before anything else loads.

@@ -279,6 +279,46 @@ describe("the operator's Deployment", () => {
   });
 });
 
+describe("the console", () => {
+  const CONSOLE_ON = ["--set", "console.enabled=true", "--set", "console.tls.secretName=yunshu-console-tls", "--set", "tls.secretName=yunshu-operator-tls"];
+
+  it("is off by default, and refuses to render without HTTPS for itself and for the operator's view", async () => {
+    expect((await helm.template()).filter((o) => o.metadata.name === "yunshu-console")).toEqual([]);
+    const noTls = await helm.run(["template", "yunshu", CHART_DIR, "--namespace", NAMESPACE, "--set", "console.enabled=true"]);
+    expect(noTls.code).not.toBe(0);
+    expect(noTls.stderr).toContain("console.tls.secretName is required with console.enabled");
+    const noOperatorTls = await helm.run(["template", "yunshu", CHART_DIR, "--namespace", NAMESPACE, "--set", "console.enabled=true", "--set", "console.tls.secretName=c"]);
+    expect(noOperatorTls.code).not.toBe(0);
+    expect(noOperatorTls.stderr).toContain("console.enabled needs tls.secretName too");
+  });
+
+  it("runs with no credentials of its own, restricted, over HTTPS, reading through the operator's view", async () => {
+    const objects = await helm.template(CONSOLE_ON);
+    const account = findObject(objects, "ServiceAccount", "yunshu-console") as KubeObject & { automountServiceAccountToken?: boolean };
+    expect(account.automountServiceAccountToken).toBe(false);
+    // Bound to nothing: no binding in the chart names it.
+    expect(JSON.stringify(objects.filter((o) => o.kind.endsWith("Binding")))).not.toContain("yunshu-console");
+    const deployment = findObject(objects, "Deployment", "yunshu-console") as unknown as V1Deployment;
+    const pod = deployment.spec!.template.spec!;
+    expect(pod.automountServiceAccountToken).toBe(false);
+    const container = pod.containers[0]!;
+    expect(container.args).toEqual(
+      expect.arrayContaining([
+        "console",
+        "--api-server=https://kubernetes.default.svc",
+        `--yunshu-url=https://yunshu-operator.${NAMESPACE}.svc:8080`,
+        "--tls-cert-file=/etc/yunshu/tls/tls.crt",
+      ]),
+    );
+    expect(container.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    expect(pod.volumes).toContainEqual({ name: "operator-ca", secret: { secretName: "yunshu-operator-tls", items: [{ key: "ca.crt", path: "ca.crt" }] } });
+    const service = findObject(objects, "Service", "yunshu-console") as unknown as V1Service;
+    expect(service.spec?.selector).toEqual(deployment.spec?.selector.matchLabels);
+    // The operator's Service must not select the console's pod, nor the console's the operator's.
+    expect(service.spec?.selector).not.toEqual(deploymentOf(objects).spec?.selector.matchLabels);
+  });
+});
+
 describe("monitoring objects", () => {
   it("are off by default", async () => {
     const kinds = (await helm.template()).map((o) => o.kind);
