@@ -23,6 +23,9 @@ import { eventually } from "./local/eventually.ts";
 import { registerHub, registerMember } from "./local/fleet.ts";
 import { decide, fileRequest, requestCondition, waitForRequestCondition } from "./local/requests.ts";
 import { installYunshu, startOperator, tenantsApi, waitForReady } from "./local/yunshu.ts";
+import { serveDepartmentView, startLocalConsole } from "./local/console.ts";
+import type { RunningConsole } from "../console/server/server.ts";
+import type { Server } from "node:http";
 
 // Every plane knows every user: a department's owners are bound wherever its tenant lands.
 const USERS = [
@@ -54,10 +57,14 @@ const specOf = (name: string) => {
 const planes = new Map<string, ControlPlane>();
 const on = (cluster: string) => planes.get(cluster)!;
 let operator: Operator | undefined;
+let consoleServer: RunningConsole | undefined;
+let viewServer: Server | undefined;
 let stopping = false;
 const stop = async (code = 0) => {
   if (stopping) return;
   stopping = true;
+  await consoleServer?.close();
+  viewServer?.close();
   await operator?.stop();
   await Promise.all([...planes.values()].map((p) => p.stop()));
   process.exit(code);
@@ -143,6 +150,17 @@ try {
   await showSelfService();
   say();
   say((await hub.kubectl(["get", "tenants"])).stdout.trimEnd());
+
+  const view = await serveDepartmentView(hub, op);
+  viewServer = view.server;
+  consoleServer = await startLocalConsole(hub, view.url);
+  say(`
+The department console (yunshu console), in Chinese; sign in with a token:
+  ${consoleServer.url}
+  a department, chen (owns 长沙市卫生健康委员会):   ${hub.token("chen")}
+  another department, alice (湖南省数据局):        ${hub.token("alice")}
+  an approver, platform-wang (platform team):     ${hub.token("platform-wang")}
+yunshu's department view, which the console reads through: ${view.url} (kubectl yunshu mine --yunshu-url ${view.url})`);
 
   const kubeconfig = (cluster: string, identity = "admin") => on(cluster).kubeconfigPath(identity);
   say(`
