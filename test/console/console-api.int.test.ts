@@ -7,7 +7,7 @@ import { createSign } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApiErrorBody, MineAnswer, RequestsAnswer, RequestSummary, SessionInfo } from "../../console/api-types.ts";
+import type { ApiErrorBody, FleetAnswer, MineAnswer, RequestsAnswer, RequestSummary, SessionInfo, TreeAnswer } from "../../console/api-types.ts";
 import type { TenantRequest } from "../../operator/api/generated.ts";
 import { TENANT_REQUESTS } from "../../operator/api/resources.ts";
 import type { KubeObject } from "../../operator/runtime/kube-client.ts";
@@ -223,6 +223,19 @@ describe("one department, another's data", () => {
     const after = await fx.admin.get<TenantRequest & KubeObject>(TENANT_REQUESTS, filed.body.name);
     expect(after!.metadata.resourceVersion).toBe(before!.metadata.resourceVersion);
     expect(after!.status?.conditions?.some((c) => c.type === "Approved")).toBe(false);
+  });
+
+  it("shows the platform team the tree and the fleet, as its own RBAC allows", async () => {
+    const wang = await signIn(fx.plane.token("platform-wang"));
+    const tree = await call<TreeAnswer>("GET", "/api/tree", { signed: wang });
+    expect(tree.body.nodes.map((n) => [n.name, n.depth])).toEqual([
+      ["changsha-health", 0],
+      ["changsha-kaifu-health", 1],
+      ["hunan-data-bureau", 0],
+    ]);
+    const fleet = await call<FleetAnswer>("GET", "/api/fleet", { signed: wang });
+    expect(fleet.status).toBe(200);
+    expect(fleet.body.clusters.map((c) => [c.name, c.region])).toEqual([["hunan", "hunan"]]);
   });
 
   it("keeps four eyes: an approver cannot decide their own request, another approver can", async () => {

@@ -180,10 +180,15 @@ describe("the platform team's pages", () => {
     await signIn(page, "platform-wang");
     await page.getByRole("link", { name: "组织树" }).click();
     await page.getByRole("heading", { level: 1, name: "组织树" }).waitFor();
+    await page.locator('li[data-node="changsha-health"] li[data-node="changsha-kaifu-health"]').waitFor();
     await page.locator("main").getByText("开福区卫生健康局").first().waitFor();
     await check(page, "console-tree");
     await page.getByRole("link", { name: "集群" }).click();
     await page.getByRole("heading", { level: 1, name: "集群" }).waitFor();
+    const hub = page.locator('article[data-cluster="hunan"]');
+    await hub.waitFor();
+    expect(await hub.textContent()).toContain("湖南省政务云");
+    expect(await page.getByRole("alert").count()).toBe(0);
     await check(page, "console-fleet");
     await context.close();
   });

@@ -13,6 +13,7 @@ import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
 import { serveDepartmentView, startLocalConsole } from "../../tools/local/console.ts";
+import { registerHub } from "../../tools/local/fleet.ts";
 import { installYunshu, restrictedPod, startOperator, tenant, waitForReady } from "../../tools/local/yunshu.ts";
 
 export const CONSOLE_USERS = [
@@ -49,6 +50,8 @@ export async function startConsoleFixture(name: string, sessionLimits?: Partial<
     const applied = await plane.kubectl(["apply", "-f", join(import.meta.dirname, "..", "..", "crds", "samples", "self-service.yaml")]);
     if (applied.code !== 0) throw new Error(`applying the self-service sample failed: ${applied.stderr}`);
     const admin = new KubeClient(plane.credentials());
+    // The hub, registered as the Cluster hunan, as the demo's fleet has it.
+    await registerHub(plane, "hunan", { displayName: "湖南省政务云", region: "hunan", tier: "province", capacity: { allocatable: { "requests.cpu": "64", "requests.memory": "256Gi", pods: "2000" } } });
     const tenants = [
       tenant("changsha-health", { displayName: "长沙市卫生健康委员会", level: "city", owners: [{ kind: "User", name: "chen" }], namespaces: [{ name: "prod" }, { name: "dev" }], quota: { hard: { "requests.cpu": "6", "requests.memory": "12Gi", pods: "60" } } }),
       tenant("changsha-kaifu-health", { displayName: "开福区卫生健康局", level: "county", parent: "changsha-health", owners: [{ kind: "User", name: "kaifu-clerk" }], quota: { hard: { "requests.cpu": "1", "requests.memory": "2Gi", pods: "10" } } }),
