@@ -74,6 +74,13 @@ describe("a department and an approver, in the browser", () => {
     await check(chen, "console-signin");
     await signIn(chen, "chen");
     await chen.getByRole("heading", { level: 1, name: "我的租户" }).waitFor();
+    // The token stays on the server: nothing of it in the page's storage, and the session cookie is out of scripts' reach.
+    const reachable = await chen.evaluate(() => {
+      const page = globalThis as unknown as { localStorage: Record<string, string>; sessionStorage: Record<string, string>; document: { cookie: string } };
+      return JSON.stringify({ local: { ...page.localStorage }, session: { ...page.sessionStorage }, cookie: page.document.cookie });
+    });
+    expect(reachable).not.toContain(fx.plane.token("chen"));
+    expect(reachable).not.toContain("yunshu_session");
     await chen.locator('article[data-tenant="changsha-health"]').waitFor();
     expect(await chen.locator("article[data-tenant]").evaluateAll((els) => els.map((e) => e.getAttribute("data-tenant")))).toEqual(["changsha-health", "changsha-kaifu-health"]);
     expect(await chen.locator('article[data-tenant="changsha-health"]').textContent()).toContain("changsha-health-prod");
