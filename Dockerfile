@@ -43,6 +43,8 @@ COPY console/server/ ./console/server/
 COPY --from=console-page /app/console/web/dist ./console/web/dist
 # `yunshu install` applies these.
 COPY crds/ ./crds/
+# `yunshu bill` evaluates the metering rules' own expressions.
+COPY charts/yunshu/files/metering-rules.yaml ./charts/yunshu/files/
 # bin/yunshu.js checks the Node version with it before anything else loads.
 COPY scripts/require-node.js ./scripts/require-node.js
 USER 65532:65532

@@ -2,6 +2,9 @@
 // (console/web/), and nothing more: the page imports these types, the
 // server builds them. Every answer is computed with the signed-in user's own
 // token, so a type here never widens what that user may read.
+import type { Statement } from "../operator/billing/types.ts";
+
+export type { Statement, StatementLine, TenantStatement } from "../operator/billing/types.ts";
 
 export interface UserIdentity {
   username: string;
@@ -198,3 +201,12 @@ export interface SchemaAnswer {
 export interface ChangeEvent {
   topic: "mine" | "requests" | "queue" | "tree" | "fleet";
 }
+
+/**
+ * GET /api/bill?month=YYYY-MM: the month's statement of the tenants the user
+ * owns (and those under them, rolled up), priced by the PriceSheet
+ * `default`; GET /api/bill.csv?month=YYYY-MM the same as a CSV download
+ * (UTF-8 with BOM, Chinese headers). 404 with reason MeteringNotConfigured
+ * when yunshu has no Prometheus to read the metering from.
+ */
+export type BillAnswer = Statement;

@@ -66,6 +66,8 @@ Self-service (also as \`kubectl yunshu …\`; \`yunshu COMMAND --help\` for each
   yunshu tree               every tenant, province → city → county, with quota and usage
   yunshu usage TENANT       one tenant's quota by resource, and each namespace's share
   yunshu mine               the tenants you own or are a member of, with their namespaces on every cluster
+  yunshu bill --month YYYY-MM
+                            a month's statement per department, cluster and resource, priced by the PriceSheet
 `;
 
 function wholeNumber(name: string, value: string | undefined, fallback: number, min: 0 | 1): number {
@@ -206,6 +208,7 @@ async function main(argv: string[]): Promise<void> {
     case "tree":
     case "usage":
     case "mine":
+    case "bill":
       // Self-service is the kubectl plugin's; it prints its own errors and picks its exit code.
       process.exitCode = await (await import("./plugin/index.ts")).main(argv, "yunshu");
       return;

@@ -146,11 +146,13 @@ export class Operator {
     this.hub.informers.push(requests, pools, clusters, clusterSecrets, shareActions);
     const events = new EventRecorder(hubClient, { log });
     const fleet = () => this.fleet;
-    // Every cluster's caches, the members' once this replica leads: what deleted tenants' retained namespaces hold.
-    const retained = retainedLedger(() => [
+    // Every cluster's caches, the members' once this replica leads: what
+    // deleted tenants' retained namespaces hold, and what the metering exports.
+    const clusterCaches = () => [
       { cluster: hubName(clusters.list()), caches: this.hub.caches },
       ...[...(this.fleet?.runtimes.values() ?? [])].map((r) => ({ cluster: r.name, caches: r.caches })),
-    ]);
+    ];
+    const retained = retainedLedger(clusterCaches);
     this.retained = retained;
 
     const definitions = [
@@ -192,6 +194,8 @@ export class Operator {
       sources: {
         tenants: () => tenants.list(),
         requests: () => requests.list(),
+        clusterCaches,
+        clusters: () => clusters.list(),
         informers: () => this.hub.informers.map((i) => ({ type: i.type, size: i.size, stats: i.stats, managed: managed.has(i) })),
         queueDepths: () => [
           ...this.controllers.map((c): [string, number] => [c.definition.name, c.queue.length]),

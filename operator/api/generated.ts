@@ -374,6 +374,79 @@ export interface OffboardingRecordFinalCheck {
   clusters?: string[];
 }
 
+// PriceSheet: pricesheets.yunshu.io/v1alpha1, from crds/yunshu.io_pricesheets.yaml.
+export const PRICE_SHEET_GROUP = "yunshu.io";
+export const PRICE_SHEET_VERSION = "v1alpha1";
+export const PRICE_SHEET_PLURAL = "pricesheets";
+export const PRICE_SHEET_KIND = "PriceSheet";
+export const PRICE_SHEET_API_VERSION = "yunshu.io/v1alpha1";
+/** Where the API server serves pricesheets: what the operator's client needs to read and write them. */
+export const PRICE_SHEET_RESOURCE = { group: "yunshu.io", version: "v1alpha1", kind: "PriceSheet", plural: "pricesheets", namespaced: false } as const;
+
+/**
+ * Unit prices per resource and hour, per cluster tier or cluster, each from a date on. Units: a
+ * core for CPU resources (requests.cpu, limits.cpu), a GiB for memory and storage (requests.memory,
+ * requests.storage), one of a kind for anything else a quota names (pods, services, count/...).
+ */
+export interface PriceSheet {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "PriceSheet";
+  metadata: CustomObjectMeta;
+  spec: PriceSheetSpec;
+}
+
+export interface PriceSheetList {
+  apiVersion: "yunshu.io/v1alpha1";
+  kind: "PriceSheetList";
+  metadata?: V1ListMeta;
+  items: PriceSheet[];
+}
+
+export interface PriceSheetSpec {
+  /**
+   * Prices are in yuan (人民币); amounts are rounded to the fen.
+   */
+  currency: "CNY";
+  /**
+   * Allocated bills the quota a tenant holds, whether used or not (what the platform must keep
+   * ready). LargerOfAllocatedAndUsed bills, hour by hour, the larger of that and what its pods used
+   * where usage is measured (CPU and memory from cAdvisor).
+   */
+  billedQuantity: "Allocated" | "LargerOfAllocatedAndUsed";
+  /**
+   * For each hour, each resource on each cluster is priced by the most specific rate in force that
+   * names it (a cluster's beats a tier's beats one for all clusters), and among those by the latest
+   * validFrom. A resource no rate names is not billed. Two rates with the same validFrom, cluster
+   * and tier are refused.
+   */
+  rates: PriceSheetRate[];
+}
+
+export interface PriceSheetRate {
+  /**
+   * When the rate takes effect, RFC 3339 with its offset, such as 2026-11-16T00:00:00+08:00
+   * (midnight in China).
+   */
+  validFrom: string;
+  /**
+   * One cluster, by its Cluster name; empty for any.
+   *
+   * @default ""
+   */
+  cluster?: string;
+  /**
+   * Every cluster of a tier (Cluster spec.tier); empty for any.
+   *
+   * @default ""
+   */
+  tier?: "" | "province" | "city" | "industry";
+  /**
+   * Yuan per unit and hour, by resource name, as a decimal with at most 6 places, such as "0.0800"
+   * for requests.cpu (per core-hour) or "0.0100" for requests.memory (per GiB-hour).
+   */
+  prices: Record<string, string>;
+}
+
 // SecurityProfile: securityprofiles.yunshu.io/v1alpha1, from crds/yunshu.io_securityprofiles.yaml.
 export const SECURITY_PROFILE_GROUP = "yunshu.io";
 export const SECURITY_PROFILE_VERSION = "v1alpha1";

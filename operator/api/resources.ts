@@ -4,6 +4,7 @@ import {
   CAPACITY_POOL_RESOURCE,
   CLUSTER_RESOURCE,
   OFFBOARDING_RECORD_RESOURCE,
+  PRICE_SHEET_RESOURCE,
   SHARE_ACTION_RESOURCE,
   SHARE_RESOURCE,
   TENANT_REQUEST_RESOURCE,
@@ -18,6 +19,7 @@ export const CLUSTERS: ResourceType = CLUSTER_RESOURCE;
 export const OFFBOARDING_RECORDS: ResourceType = OFFBOARDING_RECORD_RESOURCE;
 export const SHARES: ResourceType = SHARE_RESOURCE;
 export const SHARE_ACTIONS: ResourceType = SHARE_ACTION_RESOURCE;
+export const PRICE_SHEETS: ResourceType = PRICE_SHEET_RESOURCE;
 
 export const NAMESPACES: ResourceType = { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false };
 export const RESOURCE_QUOTAS: ResourceType = { group: "", version: "v1", kind: "ResourceQuota", plural: "resourcequotas", namespaced: true };

@@ -15,8 +15,9 @@ import type { WorkQueueHooks } from "../runtime/workqueue.ts";
 import type { TenantRequest } from "../api/generated.ts";
 import { isPending } from "../request/conditions.ts";
 import type { Tenant } from "../tenant/types.ts";
+import { registerMeteringMetrics, type MeteringSources } from "./metering.ts";
 
-export interface MetricsSources {
+export interface MetricsSources extends MeteringSources {
   tenants: () => Iterable<Tenant>;
   requests: () => Iterable<TenantRequest>;
   informers: () => Iterable<{ type: { kind: string; plural: string }; size: number; stats: InformerStats; managed: boolean }>;
@@ -67,6 +68,7 @@ export class OperatorMetrics {
     const registers = [this.registry];
     const { sources } = opts;
     collectDefaultMetrics({ register: this.registry });
+    registerMeteringMetrics(this.registry, sources);
 
     this.reconcileTotal = new Counter({ name: "controller_runtime_reconcile_total", help: "Reconciliations by controller and result (success, error, requeue_after).", labelNames: ["controller", "result"], registers });
     this.reconcileErrors = new Counter({ name: "controller_runtime_reconcile_errors_total", help: "Reconciliations that returned an error.", labelNames: ["controller"], registers });

@@ -12,10 +12,11 @@ import { usage } from "./commands/usage.ts";
 import { share, shares } from "./commands/share.ts";
 import { audit } from "./commands/audit.ts";
 import { mine } from "./commands/mine.ts";
+import { bill } from "./commands/bill.ts";
 import { explain, UsageError } from "./errors.ts";
 import { GLOBAL_FLAGS_HELP } from "./flags.ts";
 
-const COMMANDS: readonly Command[] = [mine, request, show, requests, approve, deny, tree, usage, offboardings, share, shares, audit];
+const COMMANDS: readonly Command[] = [mine, request, show, requests, approve, deny, tree, usage, offboardings, share, shares, audit, bill];
 const NAME_WIDTH = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
 
 /** The commands `yunshu` hands over to this CLI. */

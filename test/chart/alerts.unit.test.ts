@@ -9,7 +9,6 @@
 // unit project: that would make every unit test, however pure, wait for Go
 // and a cold Prometheus build. `make unit` and `make test` build it first, so
 // the long timeout below only matters to a bare `vitest` on a cold cache.
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,63 +16,14 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { ensurePrometheus } from "../../tools/toolchain/prometheus.ts";
+import { EXPORTED, JOB, run, selectors, type Rule, type RuleFile } from "./operator-metrics.ts";
 
 const FILES = fileURLToPath(new URL("../../charts/yunshu/files/", import.meta.url));
 const ALERTS = join(FILES, "alerts.yaml");
 const ALERT_TESTS = join(FILES, "alerts.test.yaml");
 const DASHBOARD = join(FILES, "dashboard.json");
+const METERING = join(FILES, "metering-rules.yaml");
 
-/**
- * What `yunshu operator` exports on /metrics: the contract the alerts and the
- * dashboard are written against. A query naming anything else would match
- * nothing and stay silent forever.
- */
-const EXPORTED = new Set([
-  "controller_runtime_reconcile_total",
-  "controller_runtime_reconcile_errors_total",
-  "controller_runtime_active_workers",
-  "controller_runtime_max_concurrent_reconciles",
-  "workqueue_depth",
-  "workqueue_adds_total",
-  "workqueue_retries_total",
-  "leader_election_master_status",
-  "yunshu_watch_relists_total",
-  "yunshu_watch_expired_total",
-  "yunshu_watch_reconnects_total",
-  "yunshu_watch_last_event_age_seconds",
-  "yunshu_tenant_quota_hard",
-  "yunshu_tenant_quota_used",
-  "yunshu_tenant_condition",
-  "yunshu_tenant_namespaces",
-  "yunshu_tenants_suspended",
-  "yunshu_tenants_offboarding",
-  "yunshu_offboarding_overdue_seconds",
-  "yunshu_isolation_violations",
-  "yunshu_isolation_audit_last_success_timestamp_seconds",
-  "yunshu_isolation_audit_duration_seconds",
-  "yunshu_managed_objects",
-  "yunshu_build_info",
-  "yunshu_tenant_requests_pending",
-  "yunshu_tenant_requests_oldest_pending_age_seconds",
-  ...["controller_runtime_reconcile_time_seconds", "workqueue_queue_duration_seconds", "workqueue_work_duration_seconds"].flatMap((h) =>
-    ["bucket", "sum", "count"].map((suffix) => `${h}_${suffix}`),
-  ),
-  // Prometheus's own, per scrape target.
-  "up",
-]);
-const JOB = 'job="yunshu-operator"';
-
-interface Rule {
-  alert?: string;
-  record?: string;
-  expr: string;
-  for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-interface RuleFile {
-  groups: { name: string; rules: Rule[] }[];
-}
 interface AlertTests {
   rule_files: string[];
   tests: { name: string; alert_rule_test?: { eval_time: string; alertname: string; exp_alerts: unknown[] }[] }[];
@@ -85,27 +35,17 @@ interface Panel {
   targets?: { expr: string; refId: string }[];
 }
 
-function run(binary: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(binary, args, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, output: stdout + stderr });
-    });
-  });
-}
-
-/** Metric names with their label matchers, from every `name{…}` selector in a PromQL expression. */
-function selectors(expr: string): { metric: string; matchers: string }[] {
-  return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{([^}]*)\}/g)].map((m) => ({ metric: m[1]!, matchers: m[2]! }));
-}
-
 /** Grafana's variables, replaced by what Grafana would put there, so promtool can parse the query. */
-const grafanaToPromql = (expr: string) => expr.replaceAll("$__rate_interval", "5m").replaceAll(/\$(cluster|tenant)\b/g, ".*");
+const grafanaToPromql = (expr: string) =>
+  expr.replaceAll("$__rate_interval", "5m").replaceAll("$__range", "31d").replaceAll(/\$(cluster|tenant)\b/g, ".*");
 
 let promtool: string;
 let rules: RuleFile;
 let alerts: Rule[];
 let alertTests: AlertTests;
 let panels: Panel[];
+/** Series the chart's metering rules record, by name: what each reads, for the dashboard's checks. */
+let recorded: Map<string, Set<string>>;
 let dashboard: { uid?: string; title?: string; panels: Panel[]; templating: { list: { name: string; query?: unknown }[] } };
 
 beforeAll(async () => {
@@ -114,6 +54,12 @@ beforeAll(async () => {
   alerts = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert);
   alertTests = parse(await readFile(ALERT_TESTS, "utf8")) as AlertTests;
   dashboard = JSON.parse(await readFile(DASHBOARD, "utf8")) as typeof dashboard;
+  recorded = new Map();
+  for (const rule of (parse(await readFile(METERING, "utf8")) as RuleFile).groups.flatMap((g) => g.rules)) {
+    const reads = recorded.get(rule.record!) ?? new Set<string>();
+    for (const { metric } of selectors(rule.expr)) reads.add(metric);
+    recorded.set(rule.record!, reads);
+  }
   panels = dashboard.panels;
 }, 1_800_000);
 
@@ -194,19 +140,29 @@ describe("files/dashboard.json", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it("shows every metric the operator exports", () => {
-    const used = new Set(queries().flatMap((q) => selectors(q.expr).map((s) => s.metric)));
+  it("shows every metric the operator exports, itself or through a series the metering rules record from it", () => {
+    const used = new Set(queries().flatMap((q) => selectors(q.expr).flatMap((s) => [s.metric, ...(recorded.get(s.metric) ?? [])])));
     const unused = [...EXPORTED].filter((m) => !used.has(m) && !/_(sum|count)$/.test(m));
     expect(unused, "exported metrics that no dashboard panel shows").toEqual([]);
   });
 
-  it("asks only for metrics the operator exports, from job yunshu-operator", () => {
+  it("asks only for metrics the operator exports, from job yunshu-operator, or for series the metering rules record", () => {
     for (const { where, expr } of queries()) {
       const found = selectors(expr);
       expect(found.length, where).toBeGreaterThan(0);
       for (const { metric, matchers } of found) {
+        // Recorded series carry no job: the rules aggregate it away, having
+        // selected the operator's series by it (metering-rules.unit.test.ts).
+        if (metric.includes(":")) {
+          expect([...recorded.keys()], `${where} asks for ${metric}, which files/metering-rules.yaml does not record`).toContain(metric);
+          continue;
+        }
         expect(EXPORTED, `${where} asks for ${metric}`).toContain(metric);
         expect(matchers, `${where}'s ${metric} selector`).toContain(JOB);
+      }
+      // A recorded series named without braces, which selectors() misses.
+      for (const [name] of expr.matchAll(/yunshu:[a-zA-Z0-9_:]+/g)) {
+        expect([...recorded.keys()], `${where} asks for ${name}, which files/metering-rules.yaml does not record`).toContain(name);
       }
     }
   });

@@ -127,6 +127,7 @@ describe("helm's own checks", () => {
         "CustomResourceDefinition capacitypools.yunshu.io",
         "CustomResourceDefinition clusters.yunshu.io",
         "CustomResourceDefinition offboardingrecords.yunshu.io",
+        "CustomResourceDefinition pricesheets.yunshu.io",
         "CustomResourceDefinition securityprofiles.yunshu.io",
         "CustomResourceDefinition shareactions.yunshu.io",
         "CustomResourceDefinition shares.yunshu.io",
@@ -340,6 +341,8 @@ describe("monitoring objects", () => {
     expect(service.spec?.selector).toEqual(deploymentOf(objects).spec?.selector.matchLabels);
     const [endpoint] = monitor.spec.endpoints;
     expect(endpoint).toMatchObject({ port: "metrics", path: "/metrics", interval: "30s" });
+    // The metering series' namespace label is the tenant namespace, not the target's.
+    expect(endpoint?.honorLabels).toBe(true);
     expect(service.spec?.ports).toEqual([{ name: "metrics", port: 8080, targetPort: "http", protocol: "TCP" }]);
     expect(endpoint?.relabelings).toEqual([{ action: "replace", targetLabel: "job", replacement: "yunshu-operator" }]);
   });
@@ -362,6 +365,15 @@ describe("monitoring objects", () => {
     expect(rule.metadata.namespace).toBe(NAMESPACE);
     const alerts = parse(await readFile(join(CHART_DIR, "files", "alerts.yaml"), "utf8")) as { groups: unknown };
     expect(rule.spec).toEqual({ groups: alerts.groups });
+  });
+
+  it("carry files/metering-rules.yaml unchanged in a PrometheusRule of its own", async () => {
+    const objects = await helm.template(MONITORING_ON);
+    const rule = findObject(objects, "PrometheusRule", "yunshu-operator-metering") as KubeObject & { spec: unknown };
+    expect(rule.metadata.namespace).toBe(NAMESPACE);
+    const metering = parse(await readFile(join(CHART_DIR, "files", "metering-rules.yaml"), "utf8")) as { groups: unknown };
+    expect(rule.spec).toEqual({ groups: metering.groups });
+    expect(objects.filter((o) => o.kind === "PrometheusRule").map((o) => o.metadata.name).sort()).toEqual(["yunshu-operator", "yunshu-operator-metering"]);
   });
 
   it("carry files/dashboard.json in a ConfigMap for Grafana's sidecar", async () => {

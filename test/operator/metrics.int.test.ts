@@ -122,6 +122,11 @@ describe("metrics", () => {
       'yunshu_tenant_condition{tenant="metered",type="Ready",status="True"} 1',
       'yunshu_tenant_condition{tenant="metered",type="Ready",status="False"} 0',
       'yunshu_tenant_namespaces{tenant="metered"} 1',
+      // Chargeback's metering: the namespace's quota with its cluster and tenant, and who the tenant is.
+      'yunshu_namespace_quota_hard{cluster="hub",tenant="metered",namespace="metered-prod",resource="pods"} 10',
+      'yunshu_namespace_quota_hard{cluster="hub",tenant="metered",namespace="metered-prod",resource="requests.memory"} 2147483648',
+      'yunshu_namespace_info{cluster="hub",tenant="metered",namespace="metered-prod"} 1',
+      'yunshu_tenant_info{tenant="metered",display_name="测试部门 metered",level="province",parent=""} 1',
       'yunshu_managed_objects{kind="Namespace"} 1',
       'yunshu_managed_objects{kind="NetworkPolicy"} 3',
       'yunshu_isolation_violations{audited_cluster="hub",kind="CrossTenantPath"} 0',
