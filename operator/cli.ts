@@ -9,6 +9,7 @@ import { Operator } from "./operator.ts";
 import { DEFAULT_MAX_PENDING_REQUESTS } from "./request/controller.ts";
 import { DEFAULT_AUDIT_INTERVAL_MS } from "./audit/auditor.ts";
 import { DepartmentRequestView } from "./request/department-view.ts";
+import { PrometheusApi } from "./billing/prometheus-api.ts";
 import { DEFAULT_BURST, DEFAULT_QPS, KubeClient } from "./runtime/kube-client.ts";
 import { loadKubeConfig } from "./runtime/kubeconfig.ts";
 import { createLogger, isLogLevel } from "./runtime/log.ts";
@@ -52,6 +53,10 @@ Flags (operator):
   --metrics-auth BOOL       /metrics only for callers whose bearer token the API server authorizes to get
                             the non-resource URL /metrics (ClusterRole yunshu-metrics-reader) (default true);
                             false is refused unless --http-bind-address is a loopback address
+  --prometheus-url URL      the Prometheus holding chargeback's metering: departments read their own
+                            month through yunshu's /metering (the console's statement page)
+  --prometheus-token-file PATH, --prometheus-ca PATH
+                            a bearer token and a CA certificate (PEM) for it
   --leader-elect            run as one of several replicas: only the holder of a Lease writes
   --leader-election-namespace NS, --leader-election-id NAME
                             where the Lease lives (default ${OPERATOR_NAMESPACE}/${OPERATOR_LEASE})
@@ -101,6 +106,9 @@ async function runOperator(args: string[]): Promise<void> {
       "metrics-auth": { type: "string", default: "true" },
       "tls-cert-file": { type: "string" },
       "tls-private-key-file": { type: "string" },
+      "prometheus-url": { type: "string" },
+      "prometheus-token-file": { type: "string" },
+      "prometheus-ca": { type: "string" },
       "leader-elect": { type: "boolean", default: false },
       "leader-election-namespace": { type: "string", default: OPERATOR_NAMESPACE },
       "leader-election-id": { type: "string", default: OPERATOR_LEASE },
@@ -122,6 +130,13 @@ async function runOperator(args: string[]): Promise<void> {
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError("--tls-cert-file and --tls-private-key-file go together");
   const tls = certFile && keyFile ? { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") } : undefined;
   const log = createLogger(level);
+  const metering = values["prometheus-url"]
+    ? new PrometheusApi({
+        url: new URL(values["prometheus-url"]),
+        ...(values["prometheus-token-file"] ? { token: readFileSync(values["prometheus-token-file"], "utf8").trim() } : {}),
+        ...(values["prometheus-ca"] ? { ca: readFileSync(values["prometheus-ca"], "utf8") } : {}),
+      })
+    : undefined;
   const kubeConfig = loadKubeConfig(values.kubeconfig, values.context);
   const impersonate = values["as-operator"] ? { user: OPERATOR_USERNAME, groups: OPERATOR_GROUPS } : undefined;
   const operator = new Operator({
@@ -155,7 +170,14 @@ async function runOperator(args: string[]): Promise<void> {
     // Departments send their own tokens to /requests: never in clear text over a network.
     const requests =
       tls || isLoopback(parseBindAddress(bindAddress).host)
-        ? new DepartmentRequestView({ client: reviews, requests: operator.requests, tenants: operator.hub.caches.tenants, shares: operator.hub.caches.shares, hub: () => operator.hubClusterName })
+        ? new DepartmentRequestView({
+            client: reviews,
+            requests: operator.requests,
+            tenants: operator.hub.caches.tenants,
+            shares: operator.hub.caches.shares,
+            hub: () => operator.hubClusterName,
+            ...(metering ? { metering } : {}),
+          })
         : undefined;
     const { port } = await startHttpServer(bindAddress, { registry: operator.metrics.registry, isReady: () => operator.isReady, log, auth, requests, tls });
     log.info("serving /metrics, /healthz and /readyz", { port, https: tls !== undefined, metricsAuth: auth !== undefined, requests: requests !== undefined });

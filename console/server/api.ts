@@ -6,8 +6,12 @@
 // exactly as they would for kubectl. The console has no identity of its own.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApiErrorBody, DecisionBody, FleetAnswer, MineAnswer, NewRequest, RequestsAnswer, SessionInfo, TreeAnswer } from "../api-types.ts";
-import type { Cluster, Tenant, TenantRequest } from "../../operator/api/generated.ts";
-import { CLUSTERS, SELF_SUBJECT_ACCESS_REVIEWS, TENANT_REQUESTS, TENANTS } from "../../operator/api/resources.ts";
+import type { Cluster, PriceSheet, Tenant, TenantRequest } from "../../operator/api/generated.ts";
+import { CLUSTERS, PRICE_SHEETS, SELF_SUBJECT_ACCESS_REVIEWS, TENANT_REQUESTS, TENANTS } from "../../operator/api/resources.ts";
+import type { MeteredMonth } from "../../operator/billing/metering-query.ts";
+import { monthStatement, pricedResources } from "../../operator/billing/month-statement.ts";
+import { statementCsv } from "../../operator/billing/statement-csv.ts";
+import type { PriceSheetSpec } from "../../operator/billing/types.ts";
 import type { KubeObject } from "../../operator/api/meta.ts";
 import { decisionApply } from "../../operator/plugin/decision.ts";
 import { tenantRequestFor, type RequestDraft } from "../../operator/plugin/request-object.ts";
@@ -24,6 +28,8 @@ import { byUrgency, summarizeRequest } from "./request-summary.ts";
 import type { Session, SessionStore } from "./sessions.ts";
 
 export const CONSOLE_FIELD_MANAGER = "yunshu-console";
+/** The PriceSheet statements are priced with. */
+const DEFAULT_PRICE_SHEET = "default";
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface ApiContext {
@@ -96,6 +102,7 @@ export class ConsoleApi {
       if (route === "GET /api/queue") return this.send(res, 200, await this.queue(session));
       if (route === "GET /api/tree") return this.send(res, 200, { nodes: treeNodes((await session.client.list<Tenant & KubeObject>(TENANTS)).items) } satisfies TreeAnswer);
       if (route === "GET /api/fleet") return this.send(res, 200, { clusters: clusterViews((await session.client.list<Cluster & KubeObject>(CLUSTERS)).items) } satisfies FleetAnswer);
+      if (route === "GET /api/bill" || route === "GET /api/bill.csv") return await this.bill(req, res, session, route.endsWith(".csv"));
       const one = /^\/api\/requests\/([a-z0-9][-a-z0-9.]{0,252})(\/decision)?$/.exec(path);
       if (one && method === "GET" && !one[2]) return this.send(res, 200, summarizeRequest(await this.request(session, one[1]!), session.user.username));
       if (one && method === "POST" && one[2]) return this.send(res, 200, summarizeRequest(await this.decide(session, one[1]!, await readJson(req)), session.user.username));
@@ -169,7 +176,14 @@ export class ConsoleApi {
   private async throughYunshu<T>(session: Session, path: string): Promise<T> {
     const { status, body } = await getFromView(this.ctx.view, session.token, path);
     if (status === 200) return JSON.parse(body) as T;
-    throw new Refusal(status, status === 401 ? "Unauthorized" : status === 404 ? "NotFound" : "YunshuRefused", `yunshu answered ${status}: ${refusalMessage(body)}`);
+    const reason = (() => {
+      try {
+        return (JSON.parse(body) as { reason?: string }).reason;
+      } catch {
+        return undefined;
+      }
+    })();
+    throw new Refusal(status, reason ?? (status === 401 ? "Unauthorized" : "YunshuRefused"), `yunshu answered ${status}: ${refusalMessage(body)}`);
   }
 
   private async requests(session: Session): Promise<RequestsAnswer> {
@@ -190,6 +204,30 @@ export class ConsoleApi {
       return found;
     }
     return this.throughYunshu<TenantRequest>(session, `/requests/${encodeURIComponent(name)}`);
+  }
+
+  /**
+   * The month's statement of the user's own tenants: the PriceSheet read
+   * with their token (every department may), the metering through yunshu's
+   * view (which gives them only their tenants'), priced here.
+   */
+  private async bill(req: IncomingMessage, res: ServerResponse, session: Session, csv: boolean): Promise<void> {
+    const month = new URL(req.url ?? "/", "http://console").searchParams.get("month") ?? "";
+    const sheet = await session.client.get<PriceSheet & KubeObject>(PRICE_SHEETS, DEFAULT_PRICE_SHEET);
+    if (!sheet) throw new Refusal(404, "NoPriceSheet", `no PriceSheet ${DEFAULT_PRICE_SHEET}: the platform team has not published prices yet`);
+    const spec = sheet.spec as PriceSheetSpec;
+    const metered = await this.throughYunshu<MeteredMonth>(session, `/metering?month=${encodeURIComponent(month)}&resources=${encodeURIComponent(pricedResources(spec).join(","))}`);
+    const statement = monthStatement(metered, spec, { month, rollup: true });
+    if (!csv) return this.send(res, 200, statement);
+    const name = `云枢账单-${month}.csv`;
+    res
+      .writeHead(200, {
+        ...this.ctx.headers,
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="yunshu-statement-${month}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        "cache-control": "no-store",
+      })
+      .end(statementCsv(statement));
   }
 
   /** Files a request in the user's name: the requester is who the API server said they are, whatever the body says. */

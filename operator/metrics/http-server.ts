@@ -13,7 +13,7 @@ import { createServer as createTlsServer } from "node:https";
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../runtime/log.ts";
 import { METRICS_PATH, type MetricsAuthorizer } from "./metrics-auth.ts";
-import { MINE_PATH, REQUESTS_PATH, SHARES_PATH, WATCH_PATH, type DepartmentRequestView } from "../request/department-view.ts";
+import { METERING_PATH, MINE_PATH, REQUESTS_PATH, SHARES_PATH, WATCH_PATH, type DepartmentRequestView } from "../request/department-view.ts";
 import { ReviewsBusyError } from "./token-reviews.ts";
 
 export interface HttpEndpoints {
@@ -88,6 +88,13 @@ async function serveRequests(req: IncomingMessage, res: ServerResponse, path: st
   const authorization = req.headers.authorization;
   try {
     if (path === WATCH_PATH) return await serveWatch(req, res, view, endpoints);
+    if (path === METERING_PATH) {
+      const query = new URL(req.url ?? "/", "http://view").searchParams;
+      const resources = (query.get("resources") ?? "").split(",").filter(Boolean);
+      const { status, body } = await view.answerMetering(authorization, query.get("month"), resources);
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      return;
+    }
     const { status, body } =
       path === SHARES_PATH
         ? await view.answerShares(authorization)
@@ -176,13 +183,13 @@ export async function startHttpServer(address: string, endpoints: HttpEndpoints)
         endpoints.log.error("could not collect metrics", { error: err });
         res.writeHead(500).end();
       });
-    } else if (path === REQUESTS_PATH || path === SHARES_PATH || path === MINE_PATH || path === WATCH_PATH || path?.startsWith(`${REQUESTS_PATH}/`)) {
+    } else if (path === REQUESTS_PATH || path === SHARES_PATH || path === MINE_PATH || path === WATCH_PATH || path === METERING_PATH || path?.startsWith(`${REQUESTS_PATH}/`)) {
       serveRequests(req, res, path, endpoints).catch((err: unknown) => {
         endpoints.log.error("could not answer /requests", { error: err });
         res.writeHead(500).end();
       });
     } else {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /healthz, /readyz, /requests, /shares, /mine or /watch\n");
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /healthz, /readyz, /requests, /shares, /mine, /watch or /metering\n");
     }
   };
   const server = endpoints.tls ? createTlsServer({ cert: endpoints.tls.cert, key: endpoints.tls.key }, handler) : createServer(handler);

@@ -10,10 +10,16 @@
 // above it): who shares what with whom is the two sides' business only.
 // GET /mine lists the tenants the caller owns or is a member of (mine.ts),
 // and GET /watch streams which of these views changed for the caller, so
-// that the console shows a decision without a reload.
+// that the console shows a decision without a reload. GET /metering gives a
+// month of chargeback metering for the tenants the caller owns (and those
+// under them), read from Prometheus with yunshu's own access to it, which
+// departments do not have: the console prices it into their statement.
 import type { ChangeEvent } from "../../console/api-types.ts";
 import type { Share, TenantRequest } from "../api/generated.ts";
 import { sidesOf } from "../share/decision.ts";
+import { readMeteredMonth, type MeteredMonth } from "../billing/metering-query.ts";
+import { monthBounds } from "../billing/month.ts";
+import { PrometheusError, type PrometheusApi } from "../billing/prometheus-api.ts";
 import { HUB } from "../fleet/placement.ts";
 import { ownedLineage } from "./authority.ts";
 import type { KubeObject } from "../api/meta.ts";
@@ -29,6 +35,7 @@ export const REQUESTS_PATH = "/requests";
 export const SHARES_PATH = "/shares";
 export const MINE_PATH = "/mine";
 export const WATCH_PATH = "/watch";
+export const METERING_PATH = "/metering";
 
 export interface ViewAnswer {
   status: number;
@@ -48,6 +55,7 @@ export class DepartmentRequestView {
   private readonly tenants: Informer<Tenant & KubeObject>;
   private readonly shares: Informer<Share & KubeObject> | undefined;
   private readonly hub: () => string;
+  private readonly metering: PrometheusApi | undefined;
   /** null: a token the API server does not authenticate, remembered like any answer. */
   private readonly reviews: TokenReviews<UserInfo | null>;
 
@@ -58,9 +66,12 @@ export class DepartmentRequestView {
     shares?: Informer<Share & KubeObject>;
     /** The hub's cluster name, where tenants without placement are. */
     hub?: () => string;
+    /** Where chargeback's metering is; without it /metering answers 404. */
+    metering?: PrometheusApi;
     reviews?: ReviewOptions;
   }) {
     this.hub = deps.hub ?? (() => HUB);
+    this.metering = deps.metering;
     this.requests = deps.requests;
     this.tenants = deps.tenants;
     this.shares = deps.shares;
@@ -113,6 +124,42 @@ export class DepartmentRequestView {
       }),
     ];
     return () => stops.forEach((stop) => stop());
+  }
+
+  /**
+   * The answer to GET /metering?month=YYYY-MM&resources=a,b: the month's
+   * hourly metering of the `resources` (those a PriceSheet prices) for the
+   * tenants the caller owns, or that were under one they own (a tenant
+   * deleted since is placed by the parent its metering recorded).
+   */
+  async answerMetering(authorization: string | undefined, month: string | null, resources: string[]): Promise<ViewAnswer> {
+    const who = await this.caller(authorization);
+    if (!who) return status(401, "Unauthorized", "send your Kubernetes bearer token (Authorization: Bearer …): yunshu shows you the metering of the tenants you own");
+    if (!this.metering) return status(404, "MeteringNotConfigured", "yunshu reads no metering: start the operator with --prometheus-url");
+    try {
+      monthBounds(month ?? "");
+    } catch (err) {
+      return status(400, "BadRequest", (err as Error).message);
+    }
+    let metered: MeteredMonth;
+    try {
+      metered = await readMeteredMonth(this.metering, month!, resources);
+    } catch (err) {
+      if (err instanceof PrometheusError) return status(502, "MeteringUnavailable", err.message);
+      throw err;
+    }
+    const directory = tenantDirectory(this.tenants);
+    const recordedParent = new Map(metered.tenants.map((t) => [t.name, t.parent]));
+    const visible = (name: string): boolean => {
+      const seen = new Set<string>();
+      for (let n: string | undefined = name; n !== undefined && !seen.has(n); n = recordedParent.get(n)) {
+        seen.add(n);
+        if (directory.get(n)) return ownedLineage(n, directory, who) !== undefined;
+      }
+      return false;
+    };
+    const body: MeteredMonth = { ...metered, samples: metered.samples.filter((s) => visible(s.tenant)), tenants: metered.tenants.filter((t) => visible(t.name)) };
+    return { status: 200, body };
   }
 
   /** The answer to GET /shares: the Shares one of whose sides the caller owns. */

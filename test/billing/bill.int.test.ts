@@ -14,10 +14,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseStatementCsv } from "../../operator/billing/statement-csv.ts";
 import { monthBounds } from "../../operator/billing/month.ts";
 import type { Statement } from "../../operator/billing/types.ts";
-import { PRICE_SHEETS } from "../../operator/api/resources.ts";
 import { KubeClient, type KubeObject } from "../../operator/runtime/kube-client.ts";
 import { ControlPlane } from "../../tools/controlplane/controlplane.ts";
-import { installYunshu } from "../../tools/local/yunshu.ts";
+import type { Server } from "node:http";
+import type { RunningConsole } from "../../console/server/server.ts";
+import { PrometheusApi } from "../../operator/billing/prometheus-api.ts";
+import { PRICE_SHEETS, TENANTS } from "../../operator/api/resources.ts";
+import type { Operator } from "../../operator/operator.ts";
+import type { Tenant } from "../../operator/tenant/types.ts";
+import { serveDepartmentView, startLocalConsole } from "../../tools/local/console.ts";
+import { eventually } from "../../tools/local/eventually.ts";
+import { installYunshu, startOperator, tenant } from "../../tools/local/yunshu.ts";
+import { launchChromium, screenshot, seriousAccessibilityViolations } from "../support/browser.ts";
 import { ensurePrometheus } from "../../tools/toolchain/prometheus.ts";
 import { refusal } from "../support/api-errors.ts";
 import { startPrometheus, type TestPrometheus } from "../support/prometheus.ts";
@@ -94,6 +102,10 @@ const EXPECTED_TOTAL_FEN = 65664 + 28704 + 1656 + 10080;
 
 let plane: ControlPlane;
 let prometheus: TestPrometheus;
+let operator: Operator;
+let view: Server;
+let consoleServer: RunningConsole;
+let viewUrl: string;
 
 async function promtool(args: string[]): Promise<string> {
   const { promtool: binary } = await ensurePrometheus();
@@ -102,9 +114,18 @@ async function promtool(args: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  plane = await ControlPlane.start({ name: "bill", users: [{ name: "finance-clerk", groups: ["departments"] }] });
-  await installYunshu(plane);
+  plane = await ControlPlane.start({
+    name: "bill",
+    users: [
+      { name: "finance-clerk", groups: ["departments"] },
+      { name: "chen", groups: ["departments"] },
+      { name: "alice", groups: ["departments"] },
+    ],
+  });
+  operator = await startOperator(plane, await installYunshu(plane));
   await new KubeClient(plane.credentials()).create(PRICE_SHEETS, PRICE_SHEET as unknown as KubeObject);
+  // The console prices with the sheet named default.
+  await new KubeClient(plane.credentials()).create(PRICE_SHEETS, { ...PRICE_SHEET, metadata: { name: "default" } } as unknown as KubeObject);
   prometheus = await startPrometheus(
     plane,
     async (dir) => {
@@ -118,9 +139,28 @@ beforeAll(async () => {
     // The blocks are old: keep them.
     ["--storage.tsdb.retention.time=100y"],
   );
+  // Today's tenants, for the console: chen owns Changsha's commission (and so its county bureau), alice the data bureau.
+  // The finance department is gone, and nobody owns its history any more.
+  const admin = new KubeClient(plane.credentials());
+  for (const t of [
+    tenant("changsha-health", { displayName: "长沙市卫生健康委员会", level: "city", owners: [{ kind: "User", name: "chen" }] }),
+    tenant("changsha-kaifu-health", { displayName: "开福区卫生健康局", level: "county", parent: "changsha-health", owners: [{ kind: "User", name: "kaifu-clerk" }] }),
+    tenant("hunan-data-bureau", { displayName: "湖南省数据局", owners: [{ kind: "User", name: "alice" }] }),
+  ])
+    await admin.create(TENANTS, t as Tenant & KubeObject);
+  await eventually("the operator to cache the tenants", () => operator.hub.caches.tenants.size === 3);
+  const served = await serveDepartmentView(plane, operator, new PrometheusApi({ url: new URL(prometheus.url) }));
+  view = served.server;
+  viewUrl = served.url;
+  consoleServer = await startLocalConsole(plane, served.url);
+  const bound = await plane.kubectl(["create", "clusterrolebinding", "departments", "--clusterrole=yunshu-department", "--group=departments"]);
+  expect(bound.code, bound.stderr).toBe(0);
 }, 600_000);
 
 afterAll(async () => {
+  await consoleServer?.close();
+  view?.close();
+  await operator?.stop();
   await prometheus?.process.stop();
   await plane?.stop();
 });
@@ -161,7 +201,6 @@ describe("the PriceSheet", () => {
 
   it("is readable by a department, and changeable only by the platform", async () => {
     const clerk = new KubeClient(plane.credentials("finance-clerk"));
-    await plane.kubectl(["create", "clusterrolebinding", "departments", "--clusterrole=yunshu-department", "--group=departments"]);
     expect((await clerk.get<KubeObject>(PRICE_SHEETS, "october"))?.metadata.name).toBe("october");
     const failure = await refusal(clerk.mergePatch(PRICE_SHEETS, "october", { spec: { billedQuantity: "LargerOfAllocatedAndUsed" } }));
     expect(failure.status).toBe(403);
@@ -235,5 +274,68 @@ describe("kubectl yunshu bill", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("cannot reach Prometheus at http://127.0.0.1:1");
     expect(result.stdout).toBe("");
+  });
+});
+
+describe("a department's own statement, in the console", () => {
+  async function signIn(user: string): Promise<string> {
+    const res = await fetch(`${consoleServer.url}/api/session`, { method: "POST", headers: { "content-type": "application/json", origin: consoleServer.url }, body: JSON.stringify({ token: plane.token(user) }) });
+    expect(res.status).toBe(201);
+    return res.headers.get("set-cookie")!.split(";")[0]!;
+  }
+
+  it("shows each department its own tenants' month, rolled up, and nothing of another's or of a tenant nobody owns now", async () => {
+    const get = async (user: string) => (await (await fetch(`${consoleServer.url}/api/bill?month=${MONTH}`, { headers: { cookie: await signIn(user) } })).json()) as Statement;
+    const chen = await get("chen");
+    expect(chen.tenants.map((t) => [t.tenant, t.totalFen, t.rolledUpFen])).toEqual([
+      ["changsha-health", EXPECTED_FEN["changsha-health"], EXPECTED_FEN["changsha-health"] + EXPECTED_FEN["changsha-kaifu-health"]],
+      ["changsha-kaifu-health", EXPECTED_FEN["changsha-kaifu-health"], EXPECTED_FEN["changsha-kaifu-health"]],
+    ]);
+    expect(chen.totalFen).toBe(EXPECTED_FEN["changsha-health"] + EXPECTED_FEN["changsha-kaifu-health"]);
+    const alice = await get("alice");
+    expect(alice.tenants.map((t) => [t.tenant, t.totalFen])).toEqual([["hunan-data-bureau", EXPECTED_FEN["hunan-data-bureau"]]]);
+    expect(JSON.stringify(alice)).not.toContain("hunan-finance");
+    expect(JSON.stringify(alice)).not.toContain("changsha");
+  });
+
+  it("downloads it as a CSV that reads back with the same numbers", async () => {
+    const res = await fetch(`${consoleServer.url}/api/bill.csv?month=${MONTH}`, { headers: { cookie: await signIn("chen") } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-disposition")).toContain("attachment");
+    const bytes = Buffer.from(await res.arrayBuffer());
+    // The BOM, which fetch's text() would hide.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+    const { header, rows } = parseStatementCsv(text);
+    const total = rows.find((r) => r[header.indexOf("资源")] === "合计")!;
+    expect(Math.round(Number(total[header.indexOf("金额（元）")]) * 100)).toBe(EXPECTED_FEN["changsha-health"] + EXPECTED_FEN["changsha-kaifu-health"]);
+  });
+
+  it("gives nothing without a session, and yunshu's metering nothing without a token", async () => {
+    const noSession = await fetch(`${consoleServer.url}/api/bill?month=${MONTH}`);
+    expect(noSession.status).toBe(401);
+    for (const token of [undefined, "forged"]) {
+      const direct = await fetch(`${viewUrl}/metering?month=${MONTH}&resources=requests.cpu`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      expect(direct.status).toBe(401);
+      expect(await direct.text()).not.toContain("hunan");
+    }
+  });
+
+  it("shows the statement page, accessible, with the month's total", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: "zh-CN", baseURL: consoleServer.url });
+      await page.goto("/signin");
+      await page.getByLabel("访问令牌").fill(plane.token("chen"));
+      await page.getByRole("button", { name: "登录" }).click();
+      await page.waitForURL((u) => u.pathname === "/");
+      await page.goto(`/bill?month=${MONTH}`);
+      await page.locator(`[data-total="${EXPECTED_FEN["changsha-health"] + EXPECTED_FEN["changsha-kaifu-health"]}"]`).waitFor();
+      await page.locator('section[data-tenant="changsha-kaifu-health"]').waitFor();
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      await screenshot(page, "console-bill");
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // The console server's JSON API (console/api-types.ts). The CSRF token lives
 // in this module only: never in storage, so a reload reads it again from
 // GET /api/session.
-import type { ApiErrorBody, DecisionBody, FleetAnswer, MineAnswer, NewRequest, RequestSummary, RequestsAnswer, SchemaAnswer, SessionInfo, TreeAnswer } from "../../api-types.ts";
+import type { ApiErrorBody, BillAnswer, DecisionBody, FleetAnswer, MineAnswer, NewRequest, RequestSummary, RequestsAnswer, SchemaAnswer, SessionInfo, TreeAnswer } from "../../api-types.ts";
 
 export class ApiError extends Error {
   readonly body: ApiErrorBody;
@@ -94,4 +94,8 @@ export const api = {
   decide: (name: string, decision: DecisionBody) => call<RequestSummary>("POST", `${at(name)}/decision`, { body: decision }),
   tree: (signal?: AbortSignal) => call<TreeAnswer>("GET", "/api/tree", { signal }),
   fleet: (signal?: AbortSignal) => call<FleetAnswer>("GET", "/api/fleet", { signal }),
+  bill: (month: string, signal?: AbortSignal) => call<BillAnswer>("GET", `/api/bill?${new URLSearchParams({ month }).toString()}`, { signal }),
 };
+
+/** The month's statement as a CSV download: a plain link, a GET with the session cookie. */
+export const billCsvUrl = (month: string): string => `/api/bill.csv?${new URLSearchParams({ month }).toString()}`;

@@ -8,6 +8,7 @@ import { RouterProvider } from "react-router/dom";
 import { NotFound, RequirePlatformAdmin, RequireSession, Root } from "./components/Layout.tsx";
 import { RouteError } from "./components/RouteError.tsx";
 import { startI18n } from "./i18n/index.ts";
+import { Bill } from "./pages/Bill.tsx";
 import { Fleet } from "./pages/Fleet.tsx";
 import { Mine } from "./pages/Mine.tsx";
 import { NewRequest } from "./pages/NewRequest.tsx";
@@ -30,6 +31,7 @@ const router = createBrowserRouter([
           { path: "requests", Component: Requests },
           { path: "requests/new", Component: NewRequest },
           { path: "requests/:name", Component: RequestDetail },
+          { path: "bill", Component: Bill },
           {
             Component: RequirePlatformAdmin,
             children: [

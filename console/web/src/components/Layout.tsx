@@ -30,6 +30,7 @@ function Header() {
     ? [
         { to: "/", label: t("nav.mine") },
         { to: "/requests", label: t("nav.requests") },
+        { to: "/bill", label: t("nav.bill") },
         ...(session.platformAdmin
           ? [
               { to: "/queue", label: t("nav.queue") },

@@ -2,7 +2,7 @@
 // for everyone: the chart is hidden from assistive technology, which reads the
 // table instead.
 import { useTranslation } from "react-i18next";
-import { Bar, BarChart, LabelList, XAxis, YAxis } from "recharts";
+import { HorizontalBars } from "./HorizontalBars.tsx";
 import { useLabels } from "./labels.tsx";
 
 export interface UsageRow {
@@ -12,9 +12,6 @@ export interface UsageRow {
   /** used / limit; more than 1 when over. */
   fraction?: number;
 }
-
-const BAR_HEIGHT = 34;
-const AXIS_HEIGHT = 30;
 
 interface UsageChartProps {
   caption: string;
@@ -30,28 +27,13 @@ export function UsageChart({ caption, rows, usedLabel, limitLabel }: UsageChartP
   const charted = rows.flatMap((row) =>
     row.fraction === undefined
       ? []
-      : [{ resource: row.resource, shown: Math.min(row.fraction, 1), label: `${row.used ?? "?"} / ${row.limit ?? "?"} (${labels.percent(row.fraction)})` }],
+      : [{ name: row.resource, value: Math.min(row.fraction, 1), label: `${row.used ?? "?"} / ${row.limit ?? "?"} (${labels.percent(row.fraction)})` }],
   );
   return (
     <figure className="usage">
       <figcaption>{caption}</figcaption>
       {charted.length > 0 && (
-        <div className="usage-chart" aria-hidden="true">
-          <BarChart
-            layout="vertical"
-            data={charted}
-            responsive
-            style={{ width: "100%", height: charted.length * BAR_HEIGHT + AXIS_HEIGHT }}
-            margin={{ top: 4, right: 190, bottom: 4, left: 4 }}
-            accessibilityLayer={false}
-          >
-            <XAxis type="number" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tickFormatter={labels.percent} allowDataOverflow />
-            <YAxis type="category" dataKey="resource" width={170} interval={0} />
-            <Bar dataKey="shown" isAnimationActive={false} barSize={18}>
-              <LabelList dataKey="label" position="right" />
-            </Bar>
-          </BarChart>
-        </div>
+        <HorizontalBars rows={charted} domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tickFormatter={labels.percent} labelRoom={190} />
       )}
       <details>
         <summary>{t("common.viewData")}</summary>
