@@ -37,7 +37,7 @@ interface Panel {
 
 /** Grafana's variables, replaced by what Grafana would put there, so promtool can parse the query. */
 const grafanaToPromql = (expr: string) =>
-  expr.replaceAll("$__rate_interval", "5m").replaceAll("$__range", "31d").replaceAll(/\$(cluster|tenant)\b/g, ".*");
+  expr.replaceAll("$__rate_interval", "5m").replaceAll("$__range", "31d").replaceAll(/\$(cluster|tenant)\b/g, ".*").replaceAll(/\$(cpu_price|memory_price)\b/g, "1");
 
 let promtool: string;
 let rules: RuleFile;
