@@ -214,6 +214,38 @@ describe("language, tablets, and the page's own safety", () => {
     await context.close();
   });
 
+  it("can be used by keyboard alone: sign in, skip to the content, follow the navigation", async () => {
+    const { page, context } = await open();
+    await page.goto("/signin");
+    const focused = () => page.evaluate(() => {
+      const active = (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null; textContent: string | null } | null } }).document.activeElement;
+      return { name: active?.getAttribute("name") ?? null, text: active?.textContent?.trim() ?? "" };
+    });
+    const tabTo = async (matches: (f: { name: string | null; text: string }) => boolean, what: string) => {
+      for (let i = 0; i < 40; i++) {
+        if (matches(await focused())) return;
+        await page.keyboard.press("Tab");
+      }
+      throw new Error(`Tab never reached ${what}`);
+    };
+    await tabTo((f) => f.name === "token", "the token field");
+    await page.keyboard.type(fx.plane.token("chen"));
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.pathname === "/");
+    await page.getByRole("heading", { level: 1, name: "我的租户" }).waitFor();
+    await tabTo((f) => f.text === "我的申请", "the link to my requests");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "我的申请" }).waitFor();
+    // On a page loaded afresh, the first Tab lands on the skip link, which takes focus past the navigation.
+    await page.goto("/requests");
+    await page.getByRole("heading", { level: 1, name: "我的申请" }).waitFor();
+    await page.keyboard.press("Tab");
+    expect((await focused()).text).toBe("跳到主要内容");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe("main");
+    await context.close();
+  });
+
   it("works on a tablet", async () => {
     const { page, context } = await open(TABLET);
     await signIn(page, "chen");

@@ -178,9 +178,14 @@ describe("metrics", () => {
     console.log(`sample scrape:\n${sample.join("\n")}`);
   });
 
-  it("drop a deleted tenant's series", async () => {
+  it("drop a deleted tenant's series, but keep metering the namespace it leaves (released, its quota still charged)", async () => {
     await tenantsApi(plane).delete("metered");
-    await eventually("the tenant's series to disappear", async () => ((await scrape()).includes('tenant="metered"') ? undefined : true), { timeoutMs: 30_000 });
+    const tenantSeries = (text: string) => text.split("\n").filter((l) => l.startsWith("yunshu_tenant_") && l.includes('tenant="metered"'));
+    const text = await eventually("the tenant's series to disappear", async () => {
+      const scraped = await scrape();
+      return tenantSeries(scraped).length === 0 ? scraped : undefined;
+    }, { timeoutMs: 30_000 });
+    expect(text).toContain('yunshu_namespace_quota_hard{cluster="hub",tenant="metered",namespace="metered-prod",resource="pods"}');
   });
 
   it("file fifty requests from one department without adding a series", async () => {
