@@ -9,7 +9,7 @@ import { Operator } from "./operator.ts";
 import { DEFAULT_MAX_PENDING_REQUESTS } from "./request/controller.ts";
 import { DEFAULT_AUDIT_INTERVAL_MS } from "./audit/auditor.ts";
 import { DepartmentRequestView } from "./request/department-view.ts";
-import { PrometheusApi } from "./billing/prometheus-api.ts";
+import { PrometheusApi, prometheusTarget } from "./billing/prometheus-api.ts";
 import { DEFAULT_BURST, DEFAULT_QPS, KubeClient } from "./runtime/kube-client.ts";
 import { loadKubeConfig } from "./runtime/kubeconfig.ts";
 import { createLogger, isLogLevel } from "./runtime/log.ts";
@@ -131,11 +131,7 @@ async function runOperator(args: string[]): Promise<void> {
   const tls = certFile && keyFile ? { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") } : undefined;
   const log = createLogger(level);
   const metering = values["prometheus-url"]
-    ? new PrometheusApi({
-        url: new URL(values["prometheus-url"]),
-        ...(values["prometheus-token-file"] ? { token: readFileSync(values["prometheus-token-file"], "utf8").trim() } : {}),
-        ...(values["prometheus-ca"] ? { ca: readFileSync(values["prometheus-ca"], "utf8") } : {}),
-      })
+    ? new PrometheusApi(prometheusTarget({ url: values["prometheus-url"], tokenFile: values["prometheus-token-file"], caFile: values["prometheus-ca"] }))
     : undefined;
   const kubeConfig = loadKubeConfig(values.kubeconfig, values.context);
   const impersonate = values["as-operator"] ? { user: OPERATOR_USERNAME, groups: OPERATOR_GROUPS } : undefined;

@@ -16,7 +16,7 @@ import type { KubeObject } from "../../operator/api/meta.ts";
 import { decisionApply } from "../../operator/plugin/decision.ts";
 import { tenantRequestFor, type RequestDraft } from "../../operator/plugin/request-object.ts";
 import { whoami } from "../../operator/plugin/session.ts";
-import { getFromView, refusalMessage, type YunshuView } from "../../operator/request/view-client.ts";
+import { getFromView, parseRefusal, type YunshuView } from "../../operator/request/view-client.ts";
 import { ApiError } from "../../operator/runtime/api-errors.ts";
 import { KubeClient } from "../../operator/runtime/kube-client.ts";
 import type { ClusterCredentials } from "../../operator/runtime/kubeconfig.ts";
@@ -176,14 +176,8 @@ export class ConsoleApi {
   private async throughYunshu<T>(session: Session, path: string): Promise<T> {
     const { status, body } = await getFromView(this.ctx.view, session.token, path);
     if (status === 200) return JSON.parse(body) as T;
-    const reason = (() => {
-      try {
-        return (JSON.parse(body) as { reason?: string }).reason;
-      } catch {
-        return undefined;
-      }
-    })();
-    throw new Refusal(status, reason ?? (status === 401 ? "Unauthorized" : "YunshuRefused"), `yunshu answered ${status}: ${refusalMessage(body)}`);
+    const { reason, message } = parseRefusal(body);
+    throw new Refusal(status, reason ?? (status === 401 ? "Unauthorized" : "YunshuRefused"), `yunshu answered ${status}: ${message}`);
   }
 
   private async requests(session: Session): Promise<RequestsAnswer> {

@@ -13,12 +13,11 @@ import { ApiError } from "../../operator/runtime/api-errors.ts";
 import { sleep } from "../../operator/runtime/sleep.ts";
 import type { Logger } from "../../operator/runtime/log.ts";
 import { watchView, type YunshuView } from "../../operator/request/view-client.ts";
+import { openChangeStream } from "../../operator/runtime/change-stream.ts";
 import type { Session } from "./sessions.ts";
 
 type Topic = ChangeEvent["topic"];
 
-const HEARTBEAT_MS = 20_000;
-const COALESCE_MS = 200;
 const RETRY_MS = 5_000;
 
 /** What a platform admin's page follows on the API server, and the views each kind changes. */
@@ -45,43 +44,18 @@ export class LiveStreams {
   }
 
   open(res: ServerResponse, session: Session, headers: Record<string, string>, onTokenRefused: () => void): void {
-    const controller = new AbortController();
-    const { signal } = controller;
-    const due = new Set<Topic>();
-    let flush: NodeJS.Timeout | undefined;
-    const changed = (topic: Topic) => {
-      due.add(topic);
-      flush ??= setTimeout(() => {
-        flush = undefined;
-        for (const t of due) res.write(`event: change\ndata: ${JSON.stringify({ topic: t })}\n\n`);
-        due.clear();
-      }, COALESCE_MS);
-    };
-    const end = () => {
-      if (signal.aborted) return;
-      res.write("event: signed-out\ndata: {}\n\n");
-      res.end();
-    };
+    const stream = openChangeStream(res, headers, "live");
     const streams = this.bySession.get(session.id) ?? new Set();
-    streams.add(end);
+    streams.add(stream.signedOut);
     this.bySession.set(session.id, streams);
-
-    res.writeHead(200, { ...headers, "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
-    res.write(": live\n\n");
-    const heartbeat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS);
-    res.on("close", () => {
-      controller.abort();
-      clearInterval(heartbeat);
-      clearTimeout(flush);
-      streams.delete(end);
-    });
+    stream.closed.addEventListener("abort", () => streams.delete(stream.signedOut));
 
     const refused = () => {
       onTokenRefused();
-      end();
+      stream.signedOut();
     };
-    void this.relayYunshu(session, signal, changed, refused);
-    if (session.platformAdmin) for (const [type, topics] of PLATFORM_WATCHES) void this.followApiServer(session, type, topics, signal, changed, refused);
+    void this.relayYunshu(session, stream.closed, stream.changed, refused);
+    if (session.platformAdmin) for (const [type, topics] of PLATFORM_WATCHES) void this.followApiServer(session, type, topics, stream.closed, stream.changed, refused);
   }
 
   /** Relays yunshu's /watch for the user, reconnecting after a break. */

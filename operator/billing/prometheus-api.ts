@@ -1,6 +1,7 @@
 // Reading Prometheus's HTTP API (instant and range queries), with a bearer
 // token and a CA when it sits behind an authenticating proxy, as a
 // platform's Prometheus usually does.
+import { readFileSync } from "node:fs";
 import { Agent, request } from "undici";
 
 export interface PrometheusTarget {
@@ -21,6 +22,16 @@ export interface InstantSample {
 }
 
 export class PrometheusError extends Error {}
+
+/** A target from command-line flags: the URL, and files holding a bearer token and a CA certificate. Throws on a URL that does not parse. */
+export function prometheusTarget(flags: { url: string; tokenFile?: string | undefined; caFile?: string | undefined }): PrometheusTarget {
+  const url = new URL(flags.url);
+  return {
+    url,
+    ...(flags.tokenFile ? { token: readFileSync(flags.tokenFile, "utf8").trim() } : {}),
+    ...(flags.caFile ? { ca: readFileSync(flags.caFile, "utf8") } : {}),
+  };
+}
 
 export class PrometheusApi {
   private readonly target: PrometheusTarget;

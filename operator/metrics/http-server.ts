@@ -15,6 +15,7 @@ import type { Logger } from "../runtime/log.ts";
 import { METRICS_PATH, type MetricsAuthorizer } from "./metrics-auth.ts";
 import { METERING_PATH, MINE_PATH, REQUESTS_PATH, SHARES_PATH, WATCH_PATH, type DepartmentRequestView } from "../request/department-view.ts";
 import { ReviewsBusyError } from "./token-reviews.ts";
+import { openChangeStream } from "../runtime/change-stream.ts";
 
 export interface HttpEndpoints {
   registry: Registry;
@@ -107,12 +108,8 @@ async function serveRequests(req: IncomingMessage, res: ServerResponse, path: st
   }
 }
 
-/** How often a watcher hears something (an SSE comment) when nothing changes, so that proxies keep the stream open. */
-const WATCH_HEARTBEAT_MS = 20_000;
 /** How often a watcher's token is reviewed again: a revoked or expired token ends the stream. */
 const WATCH_REVIEW_MS = 60_000;
-/** Changes within this window go out as one event per view: a tenant's status moves in bursts. */
-const WATCH_COALESCE_MS = 200;
 
 /**
  * GET /watch: Server-Sent Events, `change` with the view that changed for
@@ -122,38 +119,24 @@ const WATCH_COALESCE_MS = 200;
  */
 async function serveWatch(req: IncomingMessage, res: ServerResponse, view: DepartmentRequestView, endpoints: HttpEndpoints): Promise<void> {
   const authorization = req.headers.authorization;
-  const due = new Set<string>();
-  let flush: NodeJS.Timeout | undefined;
-  const unsubscribe = await view.watch(authorization, (topic) => {
-    due.add(topic);
-    flush ??= setTimeout(() => {
-      flush = undefined;
-      for (const t of due) res.write(`event: change\ndata: ${JSON.stringify({ topic: t })}\n\n`);
-      due.clear();
-    }, WATCH_COALESCE_MS);
-  });
-  if (!unsubscribe) {
+  if (!(await view.caller(authorization))) {
     res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ kind: "Status", code: 401, reason: "Unauthorized", message: "send your Kubernetes bearer token to watch your views" }));
     return;
   }
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
-  res.write(": watching\n\n");
-  const heartbeat = setInterval(() => res.write(": ping\n\n"), WATCH_HEARTBEAT_MS);
+  const stream = openChangeStream(res, {}, "watching");
+  const unsubscribe = await view.watch(authorization, stream.changed);
+  if (!unsubscribe) return stream.signedOut();
   const review = setInterval(() => {
     view.caller(authorization).then(
       (who) => {
-        if (who) return;
-        res.write("event: signed-out\ndata: {}\n\n");
-        res.end();
+        if (!who) stream.signedOut();
       },
       (err: unknown) => endpoints.log.debug("could not review a watcher's token again; trying later", { error: err }),
     );
   }, WATCH_REVIEW_MS);
-  res.on("close", () => {
+  stream.closed.addEventListener("abort", () => {
     unsubscribe();
-    clearInterval(heartbeat);
     clearInterval(review);
-    clearTimeout(flush);
   });
 }
 

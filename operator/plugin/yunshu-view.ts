@@ -5,7 +5,7 @@
 // (operator/request/department-view.ts). The token is the kubeconfig's; the
 // plugin holds nothing else.
 import { readFileSync } from "node:fs";
-import { getFromView, refusalMessage, type YunshuView } from "../request/view-client.ts";
+import { getFromView, parseRefusal, type YunshuView } from "../request/view-client.ts";
 import { loadKubeConfig } from "../runtime/kubeconfig.ts";
 import { PluginError, UsageError } from "./errors.ts";
 import type { GlobalFlags } from "./flags.ts";
@@ -51,5 +51,5 @@ export async function readThroughYunshu<T>(view: YunshuView, flags: GlobalFlags,
     throw new PluginError(`cannot reach yunshu at ${view.url.origin}: ${(err as Error).message}; check --yunshu-url (and --yunshu-ca)`);
   });
   if (status === 200) return JSON.parse(body) as T;
-  throw new PluginError(`yunshu answered ${status}: ${refusalMessage(body)}`);
+  throw new PluginError(`yunshu answered ${status}: ${parseRefusal(body).message}`);
 }

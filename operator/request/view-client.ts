@@ -36,11 +36,12 @@ export function watchView(view: YunshuView, token: string, signal: AbortSignal):
   return open(view, token, "/watch", "text/event-stream", 60_000, signal);
 }
 
-/** The message of a refusal's body: a Kubernetes Status's, or the text itself. */
-export function refusalMessage(body: string): string {
+/** A refusal's reason and message: a Kubernetes Status's, or the body's text as the message. */
+export function parseRefusal(body: string): { reason?: string; message: string } {
   try {
-    return (JSON.parse(body) as { message?: string }).message ?? body.trim();
+    const status = JSON.parse(body) as { reason?: string; message?: string };
+    return { ...(status.reason ? { reason: status.reason } : {}), message: status.message ?? body.trim() };
   } catch {
-    return body.trim();
+    return { message: body.trim() };
   }
 }

@@ -9,7 +9,7 @@ import type { PriceSheet } from "../../api/generated.ts";
 import { PRICE_SHEETS } from "../../api/resources.ts";
 import { readMeteredMonth } from "../../billing/metering-query.ts";
 import { MonthError } from "../../billing/month.ts";
-import { PrometheusApi, PrometheusError } from "../../billing/prometheus-api.ts";
+import { PrometheusApi, PrometheusError, prometheusTarget, type PrometheusTarget } from "../../billing/prometheus-api.ts";
 import { validatePriceSheet } from "../../billing/price-sheet.ts";
 import { monthStatement, pricedResources } from "../../billing/month-statement.ts";
 import { statementCsv } from "../../billing/statement-csv.ts";
@@ -87,19 +87,18 @@ async function priceSheet(values: { "price-sheet"?: string; "price-sheet-file"?:
   return sheet.spec as PriceSheetSpec;
 }
 
-function prometheusTarget(values: { "prometheus-url"?: string; "prometheus-token-file"?: string; "prometheus-ca"?: string }, env: NodeJS.ProcessEnv) {
-  const raw = values["prometheus-url"] ?? env.PROMETHEUS_URL;
-  if (!raw) throw new UsageError("bill needs --prometheus-url (or $PROMETHEUS_URL): the metering is in Prometheus");
-  let url: URL;
+function prometheusTargetOf(values: { "prometheus-url"?: string; "prometheus-token-file"?: string; "prometheus-ca"?: string }, env: NodeJS.ProcessEnv): PrometheusTarget {
+  const url = values["prometheus-url"] ?? env.PROMETHEUS_URL;
+  if (!url) throw new UsageError("bill needs --prometheus-url (or $PROMETHEUS_URL): the metering is in Prometheus");
+  let target: PrometheusTarget;
   try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--prometheus-url must be a URL such as https://prometheus.example.gov.cn, not ${JSON.stringify(raw)}`);
+    target = prometheusTarget({ url, tokenFile: values["prometheus-token-file"], caFile: values["prometheus-ca"] });
+  } catch (err) {
+    if (err instanceof TypeError) throw new UsageError(`--prometheus-url must be a URL such as https://prometheus.example.gov.cn, not ${JSON.stringify(url)}`);
+    throw err;
   }
-  const tokenFile = values["prometheus-token-file"];
-  const token = tokenFile ? readFileSync(tokenFile, "utf8").trim() : env.PROMETHEUS_TOKEN;
-  const ca = values["prometheus-ca"] ? readFileSync(values["prometheus-ca"], "utf8") : undefined;
-  return { url, ...(token ? { token } : {}), ...(ca ? { ca } : {}) };
+  // The token itself may come from the environment, where a file would be a chore.
+  return target.token || !env.PROMETHEUS_TOKEN ? target : { ...target, token: env.PROMETHEUS_TOKEN };
 }
 
 export const bill: Command = {
@@ -114,7 +113,7 @@ export const bill: Command = {
     const csv = values.output === "csv";
     const flags = globalFlags(ctx, { ...values, output: csv ? undefined : values.output });
     if (!values.month) throw new UsageError("bill needs --month YYYY-MM");
-    const prometheus = new PrometheusApi(prometheusTarget(values, process.env));
+    const prometheus = new PrometheusApi(prometheusTargetOf(values, process.env));
     try {
       const sheet = await priceSheet(values, flags, ctx);
       const metered = await readMeteredMonth(prometheus, values.month, pricedResources(sheet));
