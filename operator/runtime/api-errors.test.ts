@@ -65,6 +65,14 @@ describe("a call that got no answer (TransportError)", () => {
     expect(asTransportError(abort, "GET /version", SERVER)).toBe(abort);
     const bug = new TypeError("Invalid header value");
     expect(asTransportError(bug, "GET /version", SERVER)).toBe(bug);
+    // undici's dispatcher throws the system's error itself, or its own with a code.
+    const refused = asTransportError(systemError("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:6443"), "GET /version", SERVER);
+    expect(refused).toBeInstanceOf(TransportError);
+    expect((refused as TransportError).transient).toBe(true);
+    const aborted = systemError("UND_ERR_ABORTED", "Request aborted");
+    expect(asTransportError(aborted, "GET /version", SERVER)).toBe(aborted);
+    const misuse = systemError("ERR_INVALID_ARG_TYPE", "The argument must be of type string");
+    expect(asTransportError(misuse, "GET /version", SERVER)).toBe(misuse);
   });
 });
 

@@ -3,6 +3,8 @@
 // TransportError also the server, the system's cause and what to do; both
 // say whether trying again later can help.
 
+import { STATUS_CODES } from "node:http";
+
 /** A failed API call: the HTTP status, the Status reason and message, and what it was about. */
 export class ApiError extends Error {
   override name = "ApiError";
@@ -21,18 +23,18 @@ export const isNotFound = (err: unknown) => err instanceof ApiError && err.statu
 export const isConflict = (err: unknown) => err instanceof ApiError && err.status === 409;
 export const isGone = (err: unknown) => err instanceof ApiError && err.status === 410;
 
-export function toApiError(response: Response, text: string, what: string): ApiError {
-  let reason = response.statusText;
+/** An API server's answer that says no: its status, its Retry-After header, and its body. */
+export function toApiError(status: number, retryAfter: string | undefined, text: string, what: string): ApiError {
+  let reason = STATUS_CODES[status] ?? "Error";
   let message = text;
   try {
-    const status = JSON.parse(text) as { reason?: string; message?: string };
-    reason = status.reason ?? reason;
-    message = status.message ?? message;
+    const answer = JSON.parse(text) as { reason?: string; message?: string };
+    reason = answer.reason ?? reason;
+    message = answer.message ?? message;
   } catch {
     // Not a Status object (a proxy's error page, say): keep the raw text.
   }
-  const retryAfter = response.headers.get("retry-after");
-  return new ApiError(response.status, reason, `${what}: ${response.status} ${reason}: ${message}`, retryAfter ? Number(retryAfter) : undefined);
+  return new ApiError(status, reason, `${what}: ${status} ${reason}: ${message}`, retryAfter ? Number(retryAfter) : undefined);
 }
 
 interface Diagnosis {
@@ -109,13 +111,15 @@ export class TransportError extends Error {
 }
 
 /**
- * undici reports a network failure as TypeError("fetch failed"), or
- * TypeError("terminated") while a body is read, with the real error as the
- * cause. Anything else (an abort the caller asked for, a bug) is returned as
- * it was.
+ * A network failure, as undici's dispatcher throws it (the system's or
+ * undici's own error, with its code) or as fetch() does (TypeError("fetch
+ * failed") or TypeError("terminated"), the real error as the cause).
+ * Anything else (an abort the caller asked for, a bug) is returned as it was.
  */
 export function asTransportError(err: unknown, what: string, server: string): unknown {
-  return err instanceof TypeError && err.cause instanceof Error ? new TransportError(what, server, err.cause) : err;
+  if (err instanceof TypeError && err.cause instanceof Error) return new TransportError(what, server, err.cause);
+  const code = err instanceof Error ? (err as { code?: unknown }).code : undefined;
+  return typeof code === "string" && diagnose(code) !== UNKNOWN ? new TransportError(what, server, err as Error & { code: string }) : err;
 }
 
 /** Statuses that say "not now" rather than "no": throttled, or the server or a proxy in front of it failing. */
