@@ -7,6 +7,7 @@
 // failure says which object, how far install got, and why.
 import { loadManifests, MANIFEST_KINDS } from "./api/manifests.ts";
 import { TENANT_REQUESTS, TENANTS } from "./api/resources.ts";
+import { TENANT_FINALIZER } from "./api/names.ts";
 import { ApiError, type KubeClient, type KubeObject } from "./runtime/kube-client.ts";
 import { retrying, seconds, type OnRetry, type RetryPolicy } from "./runtime/retry.ts";
 import { sleep } from "./runtime/sleep.ts";
@@ -106,7 +107,8 @@ async function waitEnforced(client: KubeClient, onRetry: OnRetry): Promise<void>
  * admission learns of some time after its CRD is established; until then
  * each of them refuses everything it matches ("failed to find resource
  * referenced by paramKind"). A dry-run Tenant meets yunshu-profile-egress:
- * once it is admitted, the kind is known.
+ * once it is admitted, the kind is known. It also comes back holding
+ * yunshu's finalizer once the mutating policy that adds it is in force.
  */
 async function waitParamKindResolved(client: KubeClient, onRetry: OnRetry, deadline: number): Promise<void> {
   const probe = {
@@ -118,15 +120,16 @@ async function waitParamKindResolved(client: KubeClient, onRetry: OnRetry, deadl
   let last = "";
   while (Date.now() < deadline) {
     try {
-      await retrying(() => client.create(TENANTS, probe, FIELD_MANAGER, { dryRun: true }), INSTALL_RETRY, onRetry);
-      return;
+      const admitted = await retrying(() => client.create(TENANTS, probe, FIELD_MANAGER, { dryRun: true }), INSTALL_RETRY, onRetry);
+      if (admitted.metadata.finalizers?.includes(TENANT_FINALIZER)) return;
+      last = "a new Tenant does not get yunshu's finalizer yet (mutatingadmissionpolicy yunshu-tenant-finalizer)";
     } catch (err) {
       if (!(err instanceof ApiError && /paramKind/.test(err.message))) throw err;
       last = err.message;
     }
     await sleep(500);
   }
-  throw new Error(`the API server's admission does not know the SecurityProfile kind after 60s (${last}); check kubectl get crd securityprofiles.yunshu.io`);
+  throw new Error(`the API server's admission is not ready for Tenants after 60s (${last}); check kubectl get crd securityprofiles.yunshu.io and kubectl get mutatingadmissionpolicybindings`);
 }
 
 function describe(obj: KubeObject): string {

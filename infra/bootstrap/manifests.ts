@@ -22,6 +22,9 @@ const CONSTRUCTORS: Record<string, Create> = {
   RoleBinding: (n, o, opts) => new k8s.rbac.v1.RoleBinding(n, o, opts),
   ValidatingAdmissionPolicy: (n, o, opts) => new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(n, o, opts),
   ValidatingAdmissionPolicyBinding: (n, o, opts) => new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(n, o, opts),
+  // The SDK has no typed v1 class for these yet; the provider applies them by kind.
+  MutatingAdmissionPolicy: (n, o, opts) => new k8s.apiextensions.CustomResource(n, o, opts),
+  MutatingAdmissionPolicyBinding: (n, o, opts) => new k8s.apiextensions.CustomResource(n, o, opts),
 };
 
 export interface InstalledManifest {

@@ -5,13 +5,13 @@
 // in nothing of the operator's runtime, so infra/ can use it.
 import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import type { SecurityProfile } from "./generated.ts";
 import type { KubeObject, ResourceType } from "./meta.ts";
+import { repositoryPath } from "../repository.ts";
 
-export const CRDS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../crds");
+export const CRDS_DIR = repositoryPath("crds");
 
 /** The kinds crds/ holds; install refuses anything else rather than guess its endpoint. */
 export const MANIFEST_KINDS: Record<string, ResourceType> = {
@@ -32,6 +32,20 @@ export const MANIFEST_KINDS: Record<string, ResourceType> = {
     plural: "validatingadmissionpolicybindings",
     namespaced: false,
   },
+  MutatingAdmissionPolicy: {
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    kind: "MutatingAdmissionPolicy",
+    plural: "mutatingadmissionpolicies",
+    namespaced: false,
+  },
+  MutatingAdmissionPolicyBinding: {
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    kind: "MutatingAdmissionPolicyBinding",
+    plural: "mutatingadmissionpolicybindings",
+    namespaced: false,
+  },
   Role: { group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", namespaced: true },
   RoleBinding: { group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding", plural: "rolebindings", namespaced: true },
   Namespace: { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
@@ -49,6 +63,8 @@ const ORDER = [
   "RoleBinding",
   "ValidatingAdmissionPolicy",
   "ValidatingAdmissionPolicyBinding",
+  "MutatingAdmissionPolicy",
+  "MutatingAdmissionPolicyBinding",
 ];
 
 /** Every manifest in crds/ (not its samples), in install order. */

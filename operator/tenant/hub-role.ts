@@ -157,11 +157,23 @@ export class HubRole implements ReconcilerRole {
       const waiting = await this.finishOffboarding(tenant, log);
       if (waiting) return waiting;
     }
-    // Applying our finalizer list without our finalizer hands back only the
-    // entry we own; other controllers' finalizers stay.
-    await this.hub.apply(TENANTS, tenantPatch(name, []), FIELD_MANAGER);
+    await this.hub.jsonPatch(TENANTS, name, withoutFinalizer(tenant));
     log.info("tenant deleted; namespaces handled per deletionPolicy", { deletionPolicy: deletionPolicyOf(tenant) });
   }
+}
+
+/**
+ * Removes our finalizer whoever added it (the admission policy that adds it
+ * at creation, or holdTenant), and only from the Tenant as the cache saw it:
+ * a Tenant changed meanwhile fails the test and is reconciled again.
+ */
+function withoutFinalizer(tenant: Tenant & KubeObject): unknown[] {
+  const at = tenant.metadata.finalizers!.indexOf(TENANT_FINALIZER);
+  return [
+    { op: "test", path: "/metadata/resourceVersion", value: tenant.metadata.resourceVersion },
+    { op: "test", path: `/metadata/finalizers/${at}`, value: TENANT_FINALIZER },
+    { op: "remove", path: `/metadata/finalizers/${at}` },
+  ];
 }
 
 function tenantPatch(name: string, finalizers: string[]): KubeObject {

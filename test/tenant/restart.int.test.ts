@@ -86,3 +86,30 @@ describe("an operator killed mid-reconcile", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
+
+describe("a Tenant created or deleted while no operator runs", () => {
+  it("is born holding yunshu's finalizer, so its deletion waits for the operator, which lets go of it once its namespaces are handled", async () => {
+    expect(children.every((c) => c.exitCode !== null || c.signalCode !== null)).toBe(true);
+    const api = tenantsApi(plane);
+    // The admission policy adds it at creation: no operator write, and no window without it.
+    const born = await api.create(tenant("born-held", { namespaces: [{ name: "prod" }] }));
+    expect(born.metadata?.finalizers).toEqual(["yunshu.io/namespaces"]);
+    const other = await api.create({ ...tenant("born-shared"), metadata: { name: "born-shared", finalizers: ["example.com/keep"] } });
+    expect(other.metadata?.finalizers).toEqual(["example.com/keep", "yunshu.io/namespaces"]);
+
+    // A tenant converged before, and the new one, both deleted while the operator is down: both wait.
+    await api.delete("dept-00");
+    await api.delete("born-held");
+    for (const name of ["dept-00", "born-held"]) expect((await api.get(name)).metadata?.deletionTimestamp).toBeDefined();
+
+    startOperatorProcess();
+    const gone = async (name: string) => api.get(name).then(() => false, (err: { code?: number }) => err.code === 404);
+    await eventually("both deleted tenants to be let go", async () => ((await gone("dept-00")) && (await gone("born-held"))) || undefined, { timeoutMs: 60_000 });
+    // deletionPolicy Retain (the default): dept-00's namespaces stay, released.
+    const core = plane.kubeConfig().makeApiClient(CoreV1Api);
+    for (const ns of ["dept-00-prod", "dept-00-test"]) expect((await core.readNamespace({ name: ns })).metadata?.labels?.["yunshu.io/released"]).toBe("true");
+    // Another controller's finalizer is left where it was.
+    await eventually("born-shared to be ready", async () => (await api.get("born-shared")).status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") || undefined, { timeoutMs: 60_000 });
+    expect((await api.get("born-shared")).metadata?.finalizers).toEqual(["example.com/keep", "yunshu.io/namespaces"]);
+  });
+});
