@@ -3,6 +3,7 @@
 // reconnects with exponential back-off, and a server-side watch timeout just
 // starts the next watch from the last resource version (bookmarks keep that
 // version fresh, so reconnecting rarely needs a relist).
+import { compactObject } from "./compact-object.ts";
 import { isGone, type KubeClient, type KubeObject, type ResourceType } from "./kube-client.ts";
 import type { Logger } from "./log.ts";
 import { sleep } from "./sleep.ts";
@@ -94,14 +95,11 @@ export class Informer<T extends KubeObject> {
     for (const handler of this.handlers) handler(event, obj, old);
   }
 
-  private put(obj: T): void {
-    // Managed fields are often most of an object's size and yunshu never
-    // reads them: dropping them roughly halves the cache (as
-    // controller-runtime's TransformStripManagedFields does).
-    delete obj.metadata.managedFields;
-    const key = objectKey(obj);
+  private put(received: T): void {
+    const key = objectKey(received);
     const old = this.store.get(key);
-    if (old?.metadata.resourceVersion === obj.metadata.resourceVersion && old !== undefined) return;
+    if (old?.metadata.resourceVersion === received.metadata.resourceVersion && old !== undefined) return;
+    const obj = compactObject(received);
     this.unindex(key, old);
     this.store.set(key, obj);
     for (const index of this.indexes.values()) for (const v of index.keysOf(obj)) addTo(index.byValue, v, key);

@@ -25,7 +25,12 @@ export class QuotaWrites {
   }
 
   remember<T extends QuotaObject>(answer: T | undefined): T | undefined {
-    if (answer?.metadata.namespace) this.answers.set(answer.metadata.namespace, answer);
+    // Kept until the cache catches up, which a converged namespace is not
+    // asked about again for hours: without managed fields, as the cache keeps them.
+    if (answer?.metadata.namespace) {
+      const { managedFields: _, ...metadata } = answer.metadata;
+      this.answers.set(answer.metadata.namespace, { ...answer, metadata });
+    }
     return answer;
   }
 
