@@ -19,7 +19,7 @@ import type { ClusterCredentials } from "./runtime/kubeconfig.ts";
 import { KubeClient, type KubeClientOptions } from "./runtime/kube-client.ts";
 import { LeaderElector, type LeaderElectionOptions } from "./runtime/leader-election.ts";
 import type { Logger } from "./runtime/log.ts";
-import { retrying, type RetryPolicy } from "./runtime/retry.ts";
+import { sleep } from "./runtime/sleep.ts";
 import { WorkQueue } from "./runtime/workqueue.ts";
 import { managedCaches, type TenantCaches } from "./tenant/caches.ts";
 import { shareController } from "./share/controller.ts";
@@ -67,8 +67,8 @@ export interface OperatorOptions {
 /** What running and syncing needs of an informer, whatever it caches. */
 export type RunnableInformer = Pick<Informer<KubeObject>, "run" | "waitForSync" | "type" | "size" | "stats">;
 
-/** Creating the shipped SecurityProfiles through an API server that is restarting or busy: about a minute. */
-const PROFILE_RETRY: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 10_000, maxAttempts: 10, maxElapsedMs: 60_000 };
+/** Between attempts at creating the shipped SecurityProfiles: doubling from the first to the last. */
+const PROFILE_RETRY_MS = { first: 500, last: 30_000 };
 
 /** The hub's client and caches. */
 export interface HubConnection {
@@ -231,14 +231,26 @@ export class Operator {
     return this.options.leaderElection?.name ?? OPERATOR_LEASE;
   }
 
-  private async createMissingProfiles(): Promise<void> {
+  /**
+   * Until it works, whatever the failure, for as long as the operator runs:
+   * a tenant of a level without its profile changes nothing, and just after
+   * an API server restart even an allowed request is refused for a moment
+   * (403 before its authorizer has loaded RBAC, 503), which giving up on
+   * left tenants stuck until the operator restarted (the fault battery).
+   */
+  private async createMissingProfiles(signal: AbortSignal): Promise<void> {
     const { log } = this.options;
-    try {
-      await retrying(() => createMissingProfiles(this.hub.client, this.hub.caches.profiles, log), PROFILE_RETRY);
-    } catch (err) {
-      log.error("could not create the shipped SecurityProfiles; tenants of a level without one change nothing until it exists: apply crds/defaults/security-profiles.yaml, or restart the operator", {
-        error: err instanceof Error ? err.message : String(err),
-      });
+    for (let delay = PROFILE_RETRY_MS.first; !signal.aborted; delay = Math.min(delay * 2, PROFILE_RETRY_MS.last)) {
+      try {
+        await createMissingProfiles(this.hub.client, this.hub.caches.profiles, log);
+        return;
+      } catch (err) {
+        log.warn("could not create the shipped SecurityProfiles yet, retrying; tenants of a level without one change nothing until it exists", {
+          error: err instanceof Error ? err.message : String(err),
+          retryInMs: delay,
+        });
+        await sleep(delay, signal);
+      }
     }
   }
 
@@ -259,7 +271,7 @@ export class Operator {
     this.metrics.setLeader(this.leaseName, true);
     // Beside the workers, not before them: tenants of a level whose profile
     // is missing wait (SecurityProfileNotFound) and wake when it appears.
-    void this.createMissingProfiles();
+    void this.createMissingProfiles(signal);
     this.fleet = new Fleet({
       hub: this.hub.client,
       tenants: this.hub.caches.tenants,

@@ -129,7 +129,7 @@ export class TenantReconciler implements Reconciler {
     const activeNames = active.map((ns) => ns.name);
     // What released namespaces here hold stays charged to the tenant: its active namespaces share the rest.
     const releasedHere = releasedQuota(run, name, desired);
-    const [split] = await Promise.all([splitQuota(clusterQuotaStore(run), name, ownShare(placement.share, releasedHere.held), activeNames), applyIsolation(run, active)]);
+    const [split] = await Promise.all([splitQuota(clusterQuotaStore(run, this.role.hub), name, ownShare(placement.share, releasedHere.held), activeNames), applyIsolation(run, active)]);
     const quota = { quotaHard: placement.share, quotaUsed: withReleasedUsage(split.quotaUsed, releasedHere.used) };
     await grantOwnerAccess(run, active);
     await revokeStrangers(run, active);
@@ -144,7 +144,7 @@ export class TenantReconciler implements Reconciler {
       // Back off per key: the status already says what failed.
       throw new Error(`tenant ${name}: ${run.errors.length} write(s) failed: ${run.errors[0]}`);
     }
-    const waiting = namespaces.some((n) => n.state === "Conflict" || n.state === "Terminating");
+    const waiting = namespaces.some((n) => n.state === "Conflict" || n.state === "Terminating") || split.raisesDeferred === true;
     run.log.debug("reconciled", { namespaces: namespaces.length, waiting });
     const offboarding = await this.role.offboard(tenant, run.log);
     const after = [offboarding?.requeueAfterMs, waiting ? WAIT_REQUEUE_MS : undefined].filter((ms) => ms !== undefined);

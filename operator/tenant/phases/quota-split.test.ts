@@ -20,6 +20,15 @@ class Cluster implements QuotaStore {
   readonly peak: Record<string, bigint> = {};
   private version = 1;
   private readonly tenantHard: Limits;
+  /** The Tenant changed since the split's cache saw it. */
+  stale = false;
+  /** How often the split asked whether its Tenant is the latest. */
+  freshnessChecks = 0;
+
+  async decidedOnLatest() {
+    this.freshnessChecks++;
+    return !this.stale;
+  }
 
   constructor(tenantHard: Limits) {
     this.tenantHard = tenantHard;
@@ -144,6 +153,33 @@ describe("splitQuota", () => {
     const totals = await split(cluster, ["t-a", "t-b"], hard);
     expect(totals.quotaUsed).toEqual({ pods: 3_000n, "requests.cpu": 0n });
     expect(totals.quotaHard).toBe(hard);
+  });
+
+  it("lowers but raises nothing on a Tenant the cache may have stale, and raises once it is the latest", async () => {
+    const cluster = seeded({ "t-a": { hard: { pods: "8" }, used: { pods: "1" } }, "t-b": { hard: { pods: "2" }, used: { pods: "2" } } });
+    cluster.stale = true;
+    await split(cluster, ["t-a", "t-b"]);
+    cluster.enforce();
+    const deferred = await split(cluster, ["t-a", "t-b"]);
+    expect(deferred.raisesDeferred).toBe(true);
+    expect(cluster.hard("t-a")).toEqual({ pods: "4" });
+    expect(cluster.hard("t-b")).toEqual({ pods: "2" });
+    expect(cluster.writes).toEqual(['apply t-a {"pods":"4"}']);
+
+    cluster.stale = false;
+    const done = await split(cluster, ["t-a", "t-b"]);
+    expect(done.raisesDeferred).toBeUndefined();
+    expect(cluster.hard("t-b")).toEqual({ pods: "6" });
+  });
+
+  it("asks whether its Tenant is the latest only when it would raise", async () => {
+    const steady = seeded({ "t-a": { hard: { pods: "5" }, used: { pods: "1" } }, "t-b": { hard: { pods: "5" }, used: { pods: "1" } } });
+    await split(steady, ["t-a", "t-b"]);
+    expect(steady.freshnessChecks).toBe(0);
+    const fresh = new Cluster(TENANT);
+    await split(fresh, ["t-a"]);
+    expect(fresh.freshnessChecks).toBe(1);
+    expect(fresh.hard("t-a")).toEqual({ pods: "10" });
   });
 
   it("writes nothing for a tenant whose quota names nothing", async () => {

@@ -7,9 +7,10 @@
 // moment after each write; the answers say what it still enforces.
 import type { ResourceQuota } from "../../api/core-types.ts";
 import { parseResourceList, type ResourceList } from "../../api/quantity.ts";
-import { RESOURCE_QUOTAS } from "../../api/resources.ts";
+import { RESOURCE_QUOTAS, TENANTS } from "../../api/resources.ts";
 import { FIELD_MANAGER } from "../../api/names.ts";
 import { growStep, planQuota, shrinkStep, type NamespaceQuota } from "../../quota/allocate.ts";
+import type { KubeClient } from "../../runtime/kube-client.ts";
 import { needsApply } from "../../runtime/needs-apply.ts";
 import { childCache } from "../caches.ts";
 import type { QuotaObject } from "../quota-writes.ts";
@@ -26,6 +27,12 @@ export interface QuotaStore {
   upsert(desired: ResourceQuota, live: QuotaObject | undefined): Promise<QuotaObject | undefined>;
   /** Removes limits on resources the tenant's quota no longer names (apply alone keeps what a create set). */
   dropKeys(desired: ResourceQuota, resources: string[]): Promise<QuotaObject | undefined>;
+  /**
+   * Whether the Tenant this split was decided from is still the latest: a
+   * cache can lag behind a lowered quota (after an outage, for seconds),
+   * and raising on it would hand out what the platform just took back.
+   */
+  decidedOnLatest(): Promise<boolean>;
 }
 
 export interface QuotaTotals {
@@ -33,6 +40,13 @@ export interface QuotaTotals {
   quotaHard: ResourceList;
   /** Their usage summed, for every resource the quota names (zero until the quota controller has counted). */
   quotaUsed: ResourceList;
+  /** Raises left for the next reconcile: the Tenant changed since the cache saw it. */
+  raisesDeferred?: boolean;
+}
+
+/** Whether `target` gives a namespace more of anything than it holds now, written or still enforced (nothing, before its quota exists). */
+function raises(target: ResourceList, ns: NamespaceQuota): boolean {
+  return Object.entries(target).some(([r, v]) => v > (ns.hard?.[r] ?? 0n) && v > (ns.enforced?.[r] ?? 0n));
 }
 
 export async function splitQuota(store: QuotaStore, tenant: string, tenantHard: ResourceList, namespaces: string[]): Promise<QuotaTotals> {
@@ -76,6 +90,8 @@ export async function splitQuota(store: QuotaStore, tenant: string, tenantHard: 
     }),
   );
   const grown = growStep(tenantHard, afterShrink, plan);
+  // Lowering is always safe; raising waits until the Tenant read is the latest.
+  if (afterShrink.some((ns) => raises(grown.get(ns.namespace)!, ns)) && !(await store.decidedOnLatest())) return { quotaHard: tenantHard, quotaUsed, raisesDeferred: true };
   await Promise.all(
     afterShrink.map(async (ns) => {
       const target = grown.get(ns.namespace)!;
@@ -91,14 +107,24 @@ export async function splitQuota(store: QuotaStore, tenant: string, tenantHard: 
   return { quotaHard: tenantHard, quotaUsed };
 }
 
-/** The cluster behind a reconcile as a QuotaStore: the cache corrected by our own recent answers, every answer remembered. */
-export function clusterQuotaStore(run: TenantRun): QuotaStore {
+/**
+ * The cluster behind a reconcile as a QuotaStore: the cache corrected by our
+ * own recent answers, every answer remembered. `hub` holds the Tenants: a
+ * raise first reads the Tenant there (one read per reconcile that raises).
+ */
+export function clusterQuotaStore(run: TenantRun, hub: KubeClient): QuotaStore {
   const cache = childCache(run.caches, RESOURCE_QUOTAS);
   const remember = <T extends QuotaObject>(answer: T | undefined) => run.quotaWrites.remember(answer);
   return {
     live: (namespace) => run.quotaWrites.live(namespace, cache.get(RESOURCE_QUOTA_NAME, namespace) as QuotaObject | undefined),
     apply: async (desired) => remember(await write(run, desired, () => run.client.apply<QuotaObject>(RESOURCE_QUOTAS, desired, FIELD_MANAGER))),
     upsert: async (desired, live) => remember(await upsert<QuotaObject>(run, RESOURCE_QUOTAS, desired, live)),
+    decidedOnLatest: async () => {
+      const latest = await hub.get(TENANTS, run.tenant.metadata.name);
+      const current = latest !== undefined && latest.metadata.uid === run.tenant.metadata.uid && latest.metadata.generation === run.tenant.metadata.generation;
+      if (!current) run.log.info("the Tenant changed since the cache saw it: raising its quotas waits for the change", { generation: latest?.metadata.generation, cached: run.tenant.metadata.generation });
+      return current;
+    },
     dropKeys: async (desired, resources) => {
       const patch = { spec: { hard: Object.fromEntries(resources.map((r) => [r, null])) } };
       return remember(await write(run, desired, () => run.client.mergePatch<QuotaObject>(RESOURCE_QUOTAS, desired.metadata.name, patch, desired.metadata.namespace)));
