@@ -14,8 +14,9 @@ import { DEFAULT_BURST, DEFAULT_QPS, KubeClient } from "./runtime/kube-client.ts
 import { loadKubeConfig } from "./runtime/kubeconfig.ts";
 import { createLogger, isLogLevel } from "./runtime/log.ts";
 import { DEFAULT_PLATFORM } from "./tenant/platform.ts";
+import { repositoryPath } from "./repository.ts";
 
-const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(repositoryPath("package.json"), "utf8")) as { version: string }).version;
 
 const HELP = `yunshu — tenancy control plane of the provincial government cloud
 
@@ -175,7 +176,7 @@ async function runOperator(args: string[]): Promise<void> {
             ...(metering ? { metering } : {}),
           })
         : undefined;
-    const { port } = await startHttpServer(bindAddress, { registry: operator.metrics.registry, isReady: () => operator.isReady, log, auth, requests, tls });
+    const { port } = await startHttpServer(bindAddress, { registry: operator.metrics.registry, metering: operator.metrics.metering, isReady: () => operator.isReady, log, auth, requests, tls });
     log.info("serving /metrics, /healthz and /readyz", { port, https: tls !== undefined, metricsAuth: auth !== undefined, requests: requests !== undefined });
   }
   let stopping = false;

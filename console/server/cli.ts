@@ -2,11 +2,11 @@
 // server is (and its CA) and where yunshu's department view is; it takes
 // no credentials, because it acts only with each signed-in user's token.
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadKubeConfig } from "../../operator/runtime/kubeconfig.ts";
 import { createLogger, isLogLevel } from "../../operator/runtime/log.ts";
 import { startConsole } from "./server.ts";
+import { repositoryPath } from "../../operator/repository.ts";
 
 export const CONSOLE_HELP = `yunshu console — the department console (web), in Chinese and English
 
@@ -39,7 +39,7 @@ Flags:
 
 const IN_CLUSTER_CA = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
 
-export const PAGE_DIR = fileURLToPath(new URL("../web/dist", import.meta.url));
+export const PAGE_DIR = repositoryPath("console", "web", "dist");
 
 function seconds(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -4,8 +4,9 @@
 // the API server's answer to them is shown as it comes.
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { repositoryPath } from "../../operator/repository.ts";
 
-const CRD = new URL("../../crds/yunshu.io_tenantrequests.yaml", import.meta.url);
+const CRD = repositoryPath("crds", "yunshu.io_tenantrequests.yaml");
 
 type Schema = Record<string, unknown>;
 

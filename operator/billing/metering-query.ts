@@ -16,10 +16,11 @@ import { parse } from "yaml";
 import type { HourlySample, TenantRecord } from "./types.ts";
 import { monthBounds } from "./month.ts";
 import type { InstantSample, PrometheusApi, Series } from "./prometheus-api.ts";
+import { repositoryPath } from "../repository.ts";
 
 export const ALLOCATED_RECORD = "yunshu:namespace_allocated:avg1h";
 export const USED_RECORD = "yunshu:namespace_used:avg1h";
-const RULES_FILE = new URL("../../charts/yunshu/files/metering-rules.yaml", import.meta.url);
+const RULES_FILE = repositoryPath("charts", "yunshu", "files", "metering-rules.yaml");
 /** The quota series the allocated rule reads; the statement asks it only for the resources it prices. */
 const QUOTA_SELECTOR = 'yunshu_namespace_quota_hard{job="yunshu-operator"}';
 const HOUR = 3600;

@@ -1,4 +1,5 @@
-// The operator's HTTP endpoint: /metrics for Prometheus, /healthz for the
+// The operator's HTTP endpoint: /metrics for Prometheus (and
+// /metrics/metering, chargeback's series, scraped less often), /healthz for the
 // liveness probe (the process serves requests), /readyz for the readiness
 // probe (caches synced, so a standby can take over at once), and /requests,
 // a department's view of its own TenantRequests. The probes stay open, since
@@ -19,6 +20,8 @@ import { openChangeStream } from "../runtime/change-stream.ts";
 
 export interface HttpEndpoints {
   registry: Registry;
+  /** Chargeback's series (metrics/metering.ts), at /metrics/metering. */
+  metering?: () => string;
   isReady: () => boolean;
   log: Logger;
   /** Undefined: /metrics is open (`--metrics-auth=false`, loopback only). */
@@ -28,6 +31,9 @@ export interface HttpEndpoints {
   /** PEM certificate chain and key: serve HTTPS. */
   tls?: { cert: string; key: string };
 }
+
+/** Chargeback's metering series (metrics/metering.ts). */
+export const METERING_METRICS_PATH = `${METRICS_PATH}/metering`;
 
 /** Loopback hosts: only processes on this machine reach them. */
 export function isLoopback(host: string): boolean {
@@ -59,7 +65,12 @@ function answerReviewFailure(res: ServerResponse, err: unknown, path: string, en
   res.writeHead(503, { "content-type": "text/plain" }).end("could not review the token with the API server\n");
 }
 
-async function serveMetrics(req: IncomingMessage, res: ServerResponse, endpoints: HttpEndpoints): Promise<void> {
+/**
+ * /metrics and /metrics/metering: the same readers (get on the non-resource
+ * URL /metrics) may read both; metering is apart so that Prometheus scrapes
+ * its many series less often than the operator's health.
+ */
+async function serveMetrics(req: IncomingMessage, res: ServerResponse, path: string, endpoints: HttpEndpoints): Promise<void> {
   if (endpoints.auth) {
     let decision;
     try {
@@ -75,6 +86,10 @@ async function serveMetrics(req: IncomingMessage, res: ServerResponse, endpoints
       res.writeHead(403, { "content-type": "text/plain" }).end(`Forbidden: needs get on the non-resource URL ${METRICS_PATH} (ClusterRole yunshu-metrics-reader)\n`);
       return;
     }
+  }
+  if (path === METERING_METRICS_PATH) {
+    res.writeHead(200, { "content-type": endpoints.registry.contentType }).end(endpoints.metering?.() ?? "");
+    return;
   }
   const text = await endpoints.registry.metrics();
   res.writeHead(200, { "content-type": endpoints.registry.contentType }).end(text);
@@ -161,8 +176,8 @@ export async function startHttpServer(address: string, endpoints: HttpEndpoints)
     } else if (path === "/readyz") {
       const ready = endpoints.isReady();
       res.writeHead(ready ? 200 : 503, { "content-type": "text/plain" }).end(ready ? "ok\n" : "caches not synced\n");
-    } else if (path === METRICS_PATH) {
-      serveMetrics(req, res, endpoints).catch((err: unknown) => {
+    } else if (path === METRICS_PATH || path === METERING_METRICS_PATH) {
+      serveMetrics(req, res, path, endpoints).catch((err: unknown) => {
         endpoints.log.error("could not collect metrics", { error: err });
         res.writeHead(500).end();
       });
@@ -172,7 +187,7 @@ export async function startHttpServer(address: string, endpoints: HttpEndpoints)
         res.writeHead(500).end();
       });
     } else {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /healthz, /readyz, /requests, /shares, /mine, /watch or /metering\n");
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /metrics/metering, /healthz, /readyz, /requests, /shares, /mine, /watch or /metering\n");
     }
   };
   const server = endpoints.tls ? createTlsServer({ cert: endpoints.tls.cert, key: endpoints.tls.key }, handler) : createServer(handler);

@@ -15,7 +15,7 @@ import type { WorkQueueHooks } from "../runtime/workqueue.ts";
 import type { TenantRequest } from "../api/generated.ts";
 import { isPending } from "../request/conditions.ts";
 import type { Tenant } from "../tenant/types.ts";
-import { registerMeteringMetrics, type MeteringSources } from "./metering.ts";
+import { meteringText, type MeteringSources } from "./metering.ts";
 
 export interface MetricsSources extends MeteringSources {
   tenants: () => Iterable<Tenant>;
@@ -53,6 +53,8 @@ function baseUnits(value: string): number {
 
 export class OperatorMetrics {
   readonly registry = new Registry();
+  /** Chargeback's series (metering.ts), served on their own path. */
+  readonly metering: () => string;
   private readonly reconcileTotal: Counter<"controller" | "result">;
   private readonly reconcileErrors: Counter<"controller">;
   private readonly reconcileTime: Histogram<"controller">;
@@ -68,7 +70,7 @@ export class OperatorMetrics {
     const registers = [this.registry];
     const { sources } = opts;
     collectDefaultMetrics({ register: this.registry });
-    registerMeteringMetrics(this.registry, sources);
+    this.metering = () => meteringText(sources);
 
     this.reconcileTotal = new Counter({ name: "controller_runtime_reconcile_total", help: "Reconciliations by controller and result (success, error, requeue_after).", labelNames: ["controller", "result"], registers });
     this.reconcileErrors = new Counter({ name: "controller_runtime_reconcile_errors_total", help: "Reconciliations that returned an error.", labelNames: ["controller"], registers });

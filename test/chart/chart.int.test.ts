@@ -223,7 +223,11 @@ describe("the operator's Deployment", () => {
     expect(container.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "http" });
     expect(container.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "http" });
     expect(container.resources?.requests).toEqual({ cpu: "100m", memory: "256Mi" });
-    expect(container.resources?.limits).toEqual({ memory: "1Gi" });
+    expect(container.resources?.limits).toEqual({ memory: "320Mi" });
+    // The heap bound make bench measures its resident memory with, inside the limit.
+    expect(container.env).toEqual([{ name: "NODE_OPTIONS", value: "--max-semi-space-size=4 --max-old-space-size=160" }]);
+    const raised = operatorContainer(deploymentOf(await helm.template(["--set", "heapLimitMiB=512", "--set", "resources.limits.memory=1Gi"])));
+    expect(raised.env).toEqual([{ name: "NODE_OPTIONS", value: "--max-semi-space-size=4 --max-old-space-size=512" }]);
   });
 
   it("serves HTTPS from a TLS Secret when given one, probes and scrapes included", async () => {
@@ -339,12 +343,17 @@ describe("monitoring objects", () => {
     expect(monitor.spec.namespaceSelector).toEqual({ matchNames: [NAMESPACE] });
     for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) expect(service.metadata?.labels?.[k]).toBe(v);
     expect(service.spec?.selector).toEqual(deploymentOf(objects).spec?.selector.matchLabels);
-    const [endpoint] = monitor.spec.endpoints;
-    expect(endpoint).toMatchObject({ port: "metrics", path: "/metrics", interval: "30s" });
-    // The metering series' namespace label is the tenant namespace, not the target's.
-    expect(endpoint?.honorLabels).toBe(true);
+    const [health, metering] = monitor.spec.endpoints;
+    expect(health).toMatchObject({ port: "metrics", path: "/metrics", interval: "30s" });
+    // Chargeback's many series, scraped apart and less often.
+    expect(metering).toMatchObject({ port: "metrics", path: "/metrics/metering", interval: "60s" });
+    expect(monitor.spec.endpoints).toHaveLength(2);
+    for (const endpoint of [health, metering]) {
+      // The metering series' namespace label is the tenant namespace, not the target's.
+      expect(endpoint?.honorLabels).toBe(true);
+      expect(endpoint?.relabelings).toEqual([{ action: "replace", targetLabel: "job", replacement: "yunshu-operator" }]);
+    }
     expect(service.spec?.ports).toEqual([{ name: "metrics", port: 8080, targetPort: "http", protocol: "TCP" }]);
-    expect(endpoint?.relabelings).toEqual([{ action: "replace", targetLabel: "job", replacement: "yunshu-operator" }]);
   });
 
   it("scrape with Prometheus's ServiceAccount token, or a token from a Secret", async () => {

@@ -1,14 +1,16 @@
 // These machines cannot build images, so the Dockerfile is checked the way
-// it can be: every file `yunshu` loads at runtime, followed from
-// bin/yunshu.js through its relative imports, is one the Dockerfile copies
-// and .dockerignore lets through; and the image runs as the non-root user
-// the chart's securityContext expects.
+// it can be: every source the bundle is made of, followed from
+// operator/cli.ts through its relative imports, is one the build stage
+// copies and .dockerignore lets through; every file yunshu reads at runtime
+// (repositoryPath(...) in those sources) is in the final image; and the
+// image runs the bundle as the non-root user the chart's securityContext
+// expects.
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./helm.ts";
 
-const ENTRY = "bin/yunshu.js";
+const ENTRY = "operator/cli.ts";
 
 /** Relative module specifiers a file imports (static, dynamic, side-effect, re-export). */
 function relativeImports(source: string): string[] {
@@ -30,14 +32,36 @@ async function runtimeFiles(entry: string): Promise<string[]> {
 
 const dockerfile = () => readFile(join(REPO_ROOT, "Dockerfile"), "utf8");
 
-/** Sources of the final stage's COPY lines from the build context (not --from). */
-async function copiedFromContext(): Promise<string[]> {
+/** The lines of the stage `FROM ... AS name`, or of the final stage. */
+async function stage(name?: string): Promise<string[]> {
   const lines = (await dockerfile()).split("\n");
-  const finalStage = lines.slice(lines.findLastIndex((l) => /^FROM\s/.test(l)));
-  return finalStage
-    .filter((l) => /^COPY\s/.test(l) && !/--from=/.test(l))
-    .flatMap((l) => l.trim().split(/\s+/).slice(1, -1))
-    .map((p) => p.replace(/^\.\//, ""));
+  const start = name ? lines.findIndex((l) => new RegExp(`^FROM\\s.*\\sAS ${name}$`).test(l)) : lines.findLastIndex((l) => /^FROM\s/.test(l));
+  expect(start, `the Dockerfile has a stage ${name ?? "(final)"}`).toBeGreaterThanOrEqual(0);
+  const end = lines.findIndex((l, i) => i > start && /^FROM\s/.test(l));
+  return lines.slice(start, end < 0 ? undefined : end);
+}
+
+/** What a stage's COPY lines bring: from the build context, or (`from`) from another stage, by destination. */
+function copied(lines: string[], from?: string): string[] {
+  return lines
+    .filter((l) => /^COPY\s/.test(l) && (from ? l.includes(`--from=${from} `) : !/--from=/.test(l)))
+    .flatMap((l) => {
+      const words = l.trim().split(/\s+/).filter((w) => !w.startsWith("--"));
+      // From another stage, what lands is named by the destination (and the source's base name when it is a folder).
+      return from ? [words.at(-1)!.replace(/^\.\//, "")] : words.slice(1, -1).map((p) => p.replace(/^\.\//, ""));
+    });
+}
+
+/** The repository files yunshu's sources read at runtime: each repositoryPath("a", "b") call, as a/b. */
+async function readAtRuntime(files: string[]): Promise<string[]> {
+  const paths = new Set<string>();
+  for (const file of files) {
+    for (const call of (await readFile(join(REPO_ROOT, file), "utf8")).matchAll(/repositoryPath\(([^)]*)\)/g)) {
+      const segments = [...call[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+      if (segments.length > 0) paths.add(segments.join("/"));
+    }
+  }
+  return [...paths].sort();
 }
 
 /** .dockerignore as an allow-list: `*`, then `!path` entries, then exclusions. */
@@ -58,19 +82,35 @@ async function dockerignore(): Promise<{ allowed: string[]; excluded: RegExp[] }
 const covers = (paths: string[], file: string) => paths.some((p) => (p.endsWith("/") ? file.startsWith(p) : file === p));
 
 describe("the Dockerfile", () => {
-  it("copies every file yunshu loads, and .dockerignore lets each through", async () => {
+  it("bundles every source yunshu is made of, and .dockerignore lets each through", async () => {
     const files = await runtimeFiles(ENTRY);
-    expect(files).toContain("scripts/require-node.js");
-    expect(files).toContain("operator/cli.ts");
-    const copied = await copiedFromContext();
+    expect(files).toContain("operator/tenant/reconciler.ts");
+    expect(files).toContain("console/server/api.ts");
+    const build = await stage("build");
+    expect(build).toContain("RUN node scripts/bundle-operator.ts && node console/web/build.ts");
+    const sources = copied(build);
     const { allowed, excluded } = await dockerignore();
-    for (const file of [...files, "package.json", "package-lock.json"]) {
-      expect(covers(copied, file), `the Dockerfile does not COPY ${file}`).toBe(true);
+    for (const file of [...files, "scripts/bundle-operator.ts", "package.json", "package-lock.json"]) {
+      expect(covers(sources, file), `the build stage does not COPY ${file}`).toBe(true);
       expect(covers(allowed, file), `.dockerignore does not let ${file} into the build context`).toBe(true);
       expect(excluded.some((r) => r.test(file)), `.dockerignore excludes ${file}`).toBe(false);
     }
-    // crds/ is read at runtime by `yunshu install`, not imported.
-    expect(covers(copied, "crds/yunshu.io_tenants.yaml")).toBe(true);
+  });
+
+  it("puts in the final image the bundle and every file yunshu reads at runtime", async () => {
+    const runtime = await readAtRuntime(await runtimeFiles(ENTRY));
+    expect(runtime).toEqual(["charts/yunshu/files/metering-rules.yaml", "console/web/dist", "crds", "crds/yunshu.io_tenantrequests.yaml", "package.json"]);
+    const final = await stage();
+    const fromContext = copied(final);
+    const fromBuild = copied(final, "build");
+    expect(fromBuild).toContain("dist/");
+    const { allowed } = await dockerignore();
+    // A folder read whole (crds) is held by a COPY of that folder (crds/).
+    const holds = (paths: string[], path: string) => covers(paths, path) || covers(paths, `${path}/`);
+    for (const path of runtime) {
+      expect(holds([...fromContext, ...fromBuild], path), `the image lacks ${path}`).toBe(true);
+      if (holds(fromContext, path)) expect(holds(allowed, path), `.dockerignore does not let ${path} through`).toBe(true);
+    }
   });
 
   it("keeps tests out of the image", async () => {
@@ -78,14 +118,15 @@ describe("the Dockerfile", () => {
     expect(excluded.some((r) => r.test("operator/quota/allocate.test.ts"))).toBe(true);
   });
 
-  it("installs production dependencies only, and runs node bin/yunshu.js as uid 65532", async () => {
+  it("installs production dependencies only, and runs node dist/yunshu.mjs as uid 65532", async () => {
     const text = await dockerfile();
     expect(text).toMatch(/^FROM \$\{NODE_IMAGE\}/m);
     expect(text).toMatch(/^ARG NODE_IMAGE=node:24[-.]/m);
     expect(text).toMatch(/^RUN npm ci --omit=dev\b/m);
-    const finalStage = text.slice(text.lastIndexOf("\nFROM "));
+    const finalStage = (await stage()).join("\n");
     expect(finalStage).toMatch(/^USER 65532:65532$/m);
     expect(finalStage).not.toMatch(/^RUN /m);
-    expect(finalStage).toMatch(/^ENTRYPOINT \["node", "bin\/yunshu\.js"\]$/m);
+    expect(finalStage).toMatch(/^COPY --from=dependencies \/app\/node_modules \.\/node_modules$/m);
+    expect(finalStage).toMatch(/^ENTRYPOINT \["node", "dist\/yunshu\.mjs"\]$/m);
   });
 });

@@ -30,8 +30,8 @@ const DEPARTMENT = "changsha-clerk";
 
 const get = (path: string, token?: string) => fetch(`http://127.0.0.1:${operatorPort}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-async function scrape(): Promise<string> {
-  const response = await get("/metrics", readerToken);
+async function scrape(path = "/metrics"): Promise<string> {
+  const response = await get(path, readerToken);
   expect(response.status).toBe(200);
   return response.text();
 }
@@ -80,7 +80,7 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: departments
 
   prometheus = await startPrometheus(plane, async (dir) => {
     await writeFile(join(dir, "token"), readerToken, { mode: 0o600 });
-    return `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: yunshu-operator\n    authorization: {credentials_file: ${join(dir, "token")}}\n    static_configs: [{targets: ["127.0.0.1:${operatorPort}"]}]\n`;
+    return `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: yunshu-operator\n    authorization: {credentials_file: ${join(dir, "token")}}\n    static_configs: [{targets: ["127.0.0.1:${operatorPort}"]}]\n  - job_name: yunshu-metering\n    metrics_path: /metrics/metering\n    authorization: {credentials_file: ${join(dir, "token")}}\n    static_configs: [{targets: ["127.0.0.1:${operatorPort}"]}]\n`;
   });
 });
 
@@ -97,10 +97,15 @@ describe("metrics", () => {
     );
     await waitForReady(plane, "metered");
     // The isolation audit runs when the operator starts leading (then every 5 minutes): its series come with its first result.
-    const text = await eventually("the first isolation audit's series", async () => {
+    const health = await eventually("the first isolation audit's series", async () => {
       const scraped = await scrape();
       return scraped.includes("yunshu_isolation_audit_last_success_timestamp_seconds{") ? scraped : undefined;
     });
+    const metering = await scrape("/metrics/metering");
+    // Chargeback's series are apart, so that they are scraped less often than the operator's health.
+    expect(series(health, "yunshu_namespace_")).toEqual([]);
+    expect(series(metering, "controller_runtime_")).toEqual([]);
+    const text = `${health}\n${metering}`;
     for (const name of [
       'controller_runtime_reconcile_total{controller="tenant",result="success"}',
       'controller_runtime_reconcile_errors_total{controller="tenant"}',
@@ -181,10 +186,8 @@ describe("metrics", () => {
   it("drop a deleted tenant's series, but keep metering the namespace it leaves (released, its quota still charged)", async () => {
     await tenantsApi(plane).delete("metered");
     const tenantSeries = (text: string) => text.split("\n").filter((l) => l.startsWith("yunshu_tenant_") && l.includes('tenant="metered"'));
-    const text = await eventually("the tenant's series to disappear", async () => {
-      const scraped = await scrape();
-      return tenantSeries(scraped).length === 0 ? scraped : undefined;
-    }, { timeoutMs: 30_000 });
+    await eventually("the tenant's series to disappear", async () => tenantSeries(await scrape()).length === 0, { timeoutMs: 30_000 });
+    const text = await scrape("/metrics/metering");
     expect(text).toContain('yunshu_namespace_quota_hard{cluster="hub",tenant="metered",namespace="metered-prod",resource="pods"}');
   });
 
@@ -213,26 +216,33 @@ describe("metrics", () => {
 
 describe("the metrics endpoint", () => {
   it("refuses a scrape without a token, or with an invalid one (401), and lists nothing", async () => {
-    for (const token of [undefined, "not-a-token", `${readerToken}x`]) {
-      const response = await get("/metrics", token);
-      expect(response.status).toBe(401);
-      expect(await response.text()).not.toContain("yunshu_");
+    for (const path of ["/metrics", "/metrics/metering"]) {
+      for (const token of [undefined, "not-a-token", `${readerToken}x`]) {
+        const response = await get(path, token);
+        expect(response.status).toBe(401);
+        expect(await response.text()).not.toContain("yunshu_");
+      }
     }
   });
 
   it("refuses a department's valid token (403), and lists nothing", async () => {
     // The department owns a tenant and filed requests: it is known, yet not entitled to other tenants' series.
-    const response = await get("/metrics", plane.token(DEPARTMENT));
-    expect(response.status).toBe(403);
-    const body = await response.text();
-    expect(body).not.toContain("yunshu_");
-    expect(body).not.toContain("flood-");
+    for (const path of ["/metrics", "/metrics/metering"]) {
+      const response = await get(path, plane.token(DEPARTMENT));
+      expect(response.status).toBe(403);
+      const body = await response.text();
+      expect(body).not.toContain("yunshu_");
+      expect(body).not.toContain("flood-");
+    }
   });
 
   it("answers the metrics reader, and keeps the probes open without a token", async () => {
     const response = await get("/metrics", readerToken);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("yunshu_tenant_requests_pending");
+    const metering = await get("/metrics/metering", readerToken);
+    expect(metering.status).toBe(200);
+    expect(await metering.text()).toContain("yunshu_namespace_info{");
     for (const probe of ["/healthz", "/readyz"]) expect((await get(probe)).status).toBe(200);
   });
 });
