@@ -8,6 +8,8 @@ import { parseResourceList, type ResourceList } from "../api/quantity.ts";
 export interface QuotaFigures {
   hard?: Record<string, string>;
   used?: Record<string, string>;
+  /** What admission still enforces (status.hard): a limit just lowered is enforced at its old value until the quota controller copies it. */
+  enforced?: Record<string, string>;
 }
 
 /**
@@ -22,12 +24,16 @@ export function frozenLimits({ hard, used }: QuotaFigures): ResourceList {
 }
 
 /**
- * What a released namespace is charged with: the larger of its limit and
- * its usage (usage above the limit is possible when the limit was lowered
- * under running pods, and is capacity taken all the same).
+ * What a released namespace is charged with: the largest of its limit, the
+ * limit admission still enforces, and its usage. Usage above the limit is
+ * possible when the limit was lowered under running pods; a frozen limit
+ * lowered a moment ago is still enforced at its old value, and charging
+ * only the new one would let the active namespaces grow into room the
+ * released one still holds (the fault battery found this).
  */
-export function heldByReleased({ hard, used }: QuotaFigures): ResourceList {
+export function heldByReleased({ hard, used, enforced }: QuotaFigures): ResourceList {
   const limits = parseResourceList(hard);
   const counted = parseResourceList(used);
-  return Object.fromEntries(Object.entries(limits).map(([r, limit]) => [r, counted[r] !== undefined && counted[r] > limit ? counted[r] : limit]));
+  const inForce = parseResourceList(enforced);
+  return Object.fromEntries(Object.entries(limits).map(([r, limit]) => [r, [limit, counted[r] ?? 0n, inForce[r] ?? 0n].reduce((a, b) => (b > a ? b : a))]));
 }

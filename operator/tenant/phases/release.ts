@@ -51,7 +51,7 @@ export interface ReleasedQuota {
 export function releasedQuota(cluster: ClusterAccess, tenant: string, desired: DesiredNamespace[]): ReleasedQuota {
   const quotas = undeclaredNamespaces(ownedNamespaces(cluster.caches, tenant), desired).map((ns) => cachedTenantQuota(cluster.caches, ns.metadata.name));
   return {
-    held: sumAllocation(quotas.map((q) => heldByReleased({ hard: q?.spec?.hard, used: q?.status?.used }))),
+    held: sumAllocation(quotas.map((q) => heldByReleased({ hard: q?.spec?.hard, used: q?.status?.used, enforced: q?.status?.hard }))),
     used: sumAllocation(quotas.map((q) => parseResourceList(q?.status?.used))),
   };
 }
