@@ -201,7 +201,11 @@ export class Operator {
           ...this.controllers.map((c): [string, number] => [c.definition.name, c.queue.length]),
           ...[...(this.fleet?.runtimes.values() ?? [])].map((r): [string, number] => [`${TENANT_CONTROLLER}/${r.name}`, r.queue.length]),
         ],
-        apiRequests: () => hubClient.requestCounts,
+        apiRequests: () => [
+          [hubName(clusters.list()), hubClient.requestCounts],
+          ...[...(this.fleet?.runtimes.values() ?? [])].map((r): [string, ReadonlyMap<string, number>] => [r.name, r.client.requestCounts]),
+        ],
+        loadRecomputations: () => this.fleet?.loadRecomputations ?? 0,
         audits: () => this.auditor.latest.values(),
       },
     });

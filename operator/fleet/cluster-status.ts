@@ -14,7 +14,8 @@ export type ProbeResult =
 /** What the cluster carries, as far as yunshu knows. */
 export interface ClusterLoad {
   tenants: number;
-  namespaces: number;
+  /** Unknown while a member's caches have not synced (the operator just started, or the member just came back): the count last written stands. */
+  namespaces: number | undefined;
   allocated: ResourceList;
 }
 
@@ -33,7 +34,7 @@ export function clusterStatus(cluster: Cluster, probe: ProbeResult, now: Date, l
     ...(load
       ? {
           tenants: load.tenants,
-          namespaces: load.namespaces,
+          namespaces: load.namespaces ?? cluster.status?.namespaces,
           allocated: formatResourceList(load.allocated),
           capacity: formatResourceList(clusterCapacity(cluster)),
         }

@@ -14,10 +14,12 @@ import type { PlatformSettings } from "../tenant/platform.ts";
 import { tenantDirectory } from "../tenant/directory.ts";
 import type { HubFleet } from "../tenant/hub-role.ts";
 import { MemberRole } from "../tenant/member-role.ts";
-import { decideQuota } from "../tenant/quota-decision.ts";
+import { decideQuota, type TenantDirectory } from "../tenant/quota-decision.ts";
 import type { Placement } from "../tenant/role.ts";
 import type { SecurityProfile } from "../tenant/profile.ts";
 import type { Tenant } from "../tenant/types.ts";
+import { ClusterLoads, type Shares } from "./cluster-loads.ts";
+import type { ClusterLoad } from "./cluster-status.ts";
 import { MemberRuntime } from "./member-runtime.ts";
 import { hubName, placeTenant } from "./placement.ts";
 
@@ -39,10 +41,17 @@ export interface FleetDeps {
 export class Fleet implements KeySink {
   readonly runtimes = new Map<string, MemberRuntime>();
   private readonly deps: FleetDeps;
+  private readonly directory: TenantDirectory;
+  private readonly loads: ClusterLoads;
   private stopped = false;
 
   constructor(deps: FleetDeps) {
     this.deps = deps;
+    this.directory = tenantDirectory(deps.tenants, deps.retained);
+    this.loads = new ClusterLoads(
+      (name) => this.sharesOf(name),
+      () => deps.tenants.list().map((t) => t.metadata.name),
+    );
   }
 
   /** The hub's view: its cluster is whichever Cluster has no kubeconfig (or "hub" before any is registered). */
@@ -80,23 +89,27 @@ export class Fleet implements KeySink {
   }
 
   /** What the cluster carries: the tenants placed on it, the namespaces yunshu manages there, and their quota shares summed. */
-  load(cluster: string, hubNamespaces: number): { tenants: number; namespaces: number; allocated: ResourceList } {
-    const tenants = this.deps.tenants;
-    const directory = tenantDirectory(tenants, this.deps.retained);
-    let count = 0;
-    const allocated: ResourceList = {};
-    for (const tenant of tenants.list()) {
-      if (tenant.metadata.deletionTimestamp) continue;
-      const { own } = decideQuota(tenant, directory);
-      const placement = this.place(tenant, own, cluster);
-      if (!placement.placed.includes(cluster)) continue;
-      count++;
-      for (const [r, v] of Object.entries(placement.share)) allocated[r] = (allocated[r] ?? 0n) + v;
-    }
+  load(cluster: string, hubNamespaces: number): ClusterLoad {
+    const { tenants, allocated } = this.loads.of(cluster);
     // Namespaces deleted tenants left behind hold what they hold here, whoever's budget they are charged to.
     for (const [r, v] of Object.entries((this.deps.retained ?? NO_RETAINED).heldOn(cluster))) allocated[r] = (allocated[r] ?? 0n) + v;
     const runtime = this.runtimes.get(cluster);
-    return { tenants: count, namespaces: runtime ? runtime.caches.namespaces.size : hubNamespaces, allocated };
+    // A member's cache that has not synced yet counts too few: its count would be written, then corrected.
+    const namespaces = runtime ? (runtime.synced ? runtime.caches.namespaces.size : undefined) : hubNamespaces;
+    return { tenants, namespaces, allocated };
+  }
+
+  /** How many tenants' placements the cluster loads have worked out so far. */
+  get loadRecomputations(): number {
+    return this.loads.recomputed;
+  }
+
+  /** Where the tenant is placed and each cluster's share of its own quota, for the cluster loads. */
+  private sharesOf(name: string): Shares {
+    const tenant = this.deps.tenants.get(name);
+    if (!tenant || tenant.metadata.deletionTimestamp) return undefined;
+    const { own } = decideQuota(tenant, this.directory);
+    return placeTenant(tenant, own, this.deps.clusters.list()).perCluster;
   }
 
   /** A member's client is new (first connection, or rotated credentials): its runtime starts over with it. */
@@ -134,8 +147,14 @@ export class Fleet implements KeySink {
     this.deps.log.info("member cluster disconnected", { cluster: name });
   }
 
-  /** A tenant to look at again on every member. */
+  /**
+   * A tenant to look at again on every member. Whatever can move a tenant or
+   * change its quota decision comes here (the tenant controller's mapping:
+   * the tenant itself, its family, a Cluster it is placed on, a resync), so
+   * this is also what makes its cluster loads stale.
+   */
   add(tenant: string): void {
+    this.loads.invalidate(tenant);
     for (const runtime of this.runtimes.values()) runtime.queue.add(tenant);
   }
 

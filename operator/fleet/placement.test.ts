@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { Cluster, ClusterSpec, Tenant, TenantPlacement } from "../api/generated.ts";
 import { formatResourceList, parseResourceList, type ResourceList } from "../api/quantity.ts";
-import { HUB, clusterCapacity, hubName, selectClusters, splitQuota } from "./placement.ts";
+import { HUB, clusterCapacity, hubName, placedOn, selectClusters, splitQuota, tenantsOnChangedCluster } from "./placement.ts";
 
 function cluster(name: string, region: string, tier: ClusterSpec["tier"], secret = true): Cluster {
   return {
@@ -170,5 +170,43 @@ describe("the sample fleet (crds/samples/fleet.yaml)", () => {
     const { perCluster, problems } = splitQuota(milli(department.spec.quota?.hard ?? {}), placed, explicit);
     expect(problems).toEqual([]);
     expect(formatResourceList(perCluster.get("changsha")!)).toEqual({ "requests.cpu": "20", "requests.memory": "40Gi", "limits.cpu": "40", "limits.memory": "80Gi", pods: "250" });
+  });
+});
+
+describe("placedOn", () => {
+  it("answers for one cluster what selectClusters answers for the fleet", () => {
+    const placements: (TenantPlacement | undefined)[] = [undefined, { clusters: ["zhuzhou", "hunan"] }, { regions: ["changsha"] }, { tiers: ["city"] }, { regions: ["changsha"], tiers: ["industry"] }, { clusters: ["health"], tiers: ["province"] }];
+    for (const placement of placements) {
+      const placed = selectClusters(tenant(placement), fleet).placed;
+      for (const c of fleet) expect(placedOn(tenant(placement), c, hubName(fleet)), `${JSON.stringify(placement)} on ${c.metadata.name}`).toBe(placed.includes(c.metadata.name));
+    }
+  });
+});
+
+describe("tenantsOnChangedCluster", () => {
+  const named = (name: string, placement?: TenantPlacement) => ({ ...tenant(placement), metadata: { name } });
+  const tenants = [named("province-finance"), named("changsha-health", { regions: ["changsha"] }), named("zhuzhou-transport", { clusters: ["zhuzhou"] }), named("cities", { tiers: ["city"] }), named("industry", { tiers: ["industry"] })];
+  const changsha = fleet.find((c) => c.metadata.name === "changsha")!;
+  const withStatus = (c: Cluster, ready: "True" | "False"): Cluster => ({ ...c, status: { conditions: [{ type: "Ready", status: ready, reason: "Probed", message: "", lastTransitionTime: "2026-11-27T10:00:00Z" }] } });
+
+  it("names exactly the tenants placed on a cluster whose readiness or capacity changed", () => {
+    expect(tenantsOnChangedCluster(tenants, fleet, withStatus(changsha, "True"), withStatus(changsha, "False"))).toEqual(["changsha-health", "cities"]);
+    const bigger = { ...changsha, spec: { ...changsha.spec, capacity: { allocatable: { pods: "12000" } } } };
+    expect(tenantsOnChangedCluster(tenants, fleet, changsha, bigger)).toEqual(["changsha-health", "cities"]);
+  });
+
+  it("names the tenants placed on it before or after a change of region or tier, and on a cluster that comes or goes", () => {
+    const industrial = { ...changsha, spec: { ...changsha.spec, region: "zhuzhou", tier: "industry" as const } };
+    expect(tenantsOnChangedCluster(tenants, fleet, changsha, industrial)).toEqual(["changsha-health", "cities", "industry"]);
+    const xiangtan = cluster("xiangtan", "xiangtan", "city");
+    expect(tenantsOnChangedCluster(tenants, [...fleet, xiangtan], undefined, xiangtan)).toEqual(["cities"]);
+    expect(tenantsOnChangedCluster(tenants, fleet.filter((c) => c.metadata.name !== "zhuzhou"), fleet.find((c) => c.metadata.name === "zhuzhou"), undefined)).toEqual(["zhuzhou-transport", "cities"]);
+  });
+
+  it("names every tenant when another cluster becomes the hub, where tenants without placement live", () => {
+    const hub = cluster("anhua", "hunan", "province", false);
+    expect(tenantsOnChangedCluster(tenants, [...fleet, hub], undefined, hub)).toEqual(tenants.map((t) => t.metadata.name));
+    const hunan = fleet.find((c) => c.metadata.name === "hunan")!;
+    expect(tenantsOnChangedCluster(tenants, fleet, withStatus(hunan, "True"), withStatus(hunan, "False"))).toEqual(["province-finance"]);
   });
 });

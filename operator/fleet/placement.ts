@@ -32,19 +32,45 @@ export interface Selection {
 /** An absent or empty selector does not narrow the selection. */
 const admits = <T>(selector: readonly T[] | undefined, value: T) => !selector?.length || selector.includes(value);
 
+/** Whether the placement's regions and tiers select `cluster`; a placement that names neither selects by name only. */
+function selectedBySpec(placement: NonNullable<Tenant["spec"]["placement"]>, cluster: Cluster): boolean {
+  const { regions, tiers } = placement;
+  return Boolean(regions?.length || tiers?.length) && admits(regions, cluster.spec.region) && admits(tiers, cluster.spec.tier);
+}
+
 export function selectClusters(tenant: Tenant, clusters: readonly Cluster[]): Selection {
   const hub = hubName(clusters);
   const placement = tenant.spec.placement;
   if (!placement) return { placed: [hub], unknown: [] };
   const known = new Set([hub, ...clusters.map((c) => c.metadata.name)]);
   const named = placement.clusters ?? [];
-  const { regions, tiers } = placement;
-  const selected =
-    regions?.length || tiers?.length
-      ? clusters.filter((c) => admits(regions, c.spec.region) && admits(tiers, c.spec.tier)).map((c) => c.metadata.name)
-      : [];
+  const selected = clusters.filter((c) => selectedBySpec(placement, c)).map((c) => c.metadata.name);
   const placed = new Set([...named.filter((name) => known.has(name)), ...selected]);
   return { placed: [...placed].sort(), unknown: named.filter((name) => !known.has(name)).sort() };
+}
+
+/** Whether the tenant is placed on `cluster` while `hub` is the hub: selectClusters's answer for that one cluster. */
+export function placedOn(tenant: Tenant, cluster: Cluster, hub: string): boolean {
+  const placement = tenant.spec.placement;
+  if (!placement) return cluster.metadata.name === hub;
+  return (placement.clusters ?? []).includes(cluster.metadata.name) || selectedBySpec(placement, cluster);
+}
+
+/**
+ * The tenants a change of one Cluster (`before` → `after`, either absent
+ * when it comes or goes; `clusters` as they are after it) concerns: those
+ * placed on it before or after, since their placed set, every cluster's
+ * share of their quota and their readiness depend on it, and nobody else's
+ * do; or every tenant when the change makes another cluster the hub, where
+ * tenants without a placement live.
+ */
+export function tenantsOnChangedCluster(tenants: readonly Tenant[], clusters: readonly Cluster[], before: Cluster | undefined, after: Cluster | undefined): string[] {
+  const name = (after ?? before)?.metadata.name;
+  const others = clusters.filter((c) => c.metadata.name !== name);
+  const hubBefore = hubName(before ? [...others, before] : others);
+  const hubAfter = hubName(after ? [...others, after] : others);
+  const concerned = (t: Tenant) => hubBefore !== hubAfter || (before !== undefined && placedOn(t, before, hubBefore)) || (after !== undefined && placedOn(t, after, hubAfter));
+  return tenants.filter(concerned).map((t) => t.metadata.name);
 }
 
 export interface QuotaSplit {

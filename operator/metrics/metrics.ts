@@ -23,8 +23,10 @@ export interface MetricsSources extends MeteringSources {
   informers: () => Iterable<{ type: { kind: string; plural: string }; size: number; stats: InformerStats; managed: boolean }>;
   /** Keys waiting, by work queue (one queue per controller, named after it). */
   queueDepths: () => Iterable<[string, number]>;
-  /** Requests sent to the API server so far, by verb (GET, LIST, WATCH, POST, APPLY, PATCH, PUT, DELETE). */
-  apiRequests: () => ReadonlyMap<string, number>;
+  /** Requests sent so far, by cluster (the hub's client and each member's), by verb (GET, LIST, WATCH, POST, APPLY, PATCH, PUT, DELETE). */
+  apiRequests: () => Iterable<[string, ReadonlyMap<string, number>]>;
+  /** Tenants whose placement the cluster loads worked out again (fleet/cluster-loads.ts). */
+  loadRecomputations: () => number;
   /** The latest isolation audit of each cluster (audit/auditor.ts). */
   audits?: () => Iterable<AuditResult>;
 }
@@ -130,12 +132,21 @@ export class OperatorMetrics {
     });
     new Counter({
       name: "yunshu_api_requests_total",
-      help: "Requests sent to the API server, by verb; writes are POST, APPLY, PATCH, PUT and DELETE.",
-      labelNames: ["verb"],
+      help: "Requests sent to each cluster's API server, by verb; writes are POST, APPLY, PATCH, PUT and DELETE.",
+      labelNames: ["cluster", "verb"],
       registers,
       collect() {
         this.reset();
-        for (const [verb, count] of sources.apiRequests()) this.inc({ verb }, count);
+        for (const [cluster, counts] of sources.apiRequests()) for (const [verb, count] of counts) this.inc({ cluster, verb }, count);
+      },
+    });
+    new Counter({
+      name: "yunshu_cluster_load_recomputations_total",
+      help: "Tenants whose placement and quota shares were worked out again for the Clusters' status: a probe that finds nothing changed adds none.",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sources.loadRecomputations());
       },
     });
     new Gauge({

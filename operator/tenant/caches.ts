@@ -40,6 +40,9 @@ export interface TenantCaches {
 /** Index name, on the namespace informers, of namespaces a deleted tenant left behind by the budget charged with them. */
 export const BY_RETAINED_FOR = "retained-for";
 
+/** Index name, on the namespace informers, of every retained namespace, whoever's budget, filed under this name: a cluster's load adds them up at every probe. */
+export const BY_RETAINED = "retained";
+
 /** The budget a retained namespace is charged to (retained.ts), if it is one. */
 export const retainedFor = (ns: KubeObject): string[] => {
   const budget = ns.metadata.annotations?.[RETAINED_FOR_ANNOTATION];
@@ -68,6 +71,7 @@ export function managedCaches(client: KubeClient, log: Logger): ClusterCaches {
   const managed = [namespaces, ...children.values()];
   for (const informer of managed) informer.addIndex(BY_TENANT, tenantOf);
   namespaces.addIndex(BY_RETAINED_FOR, retainedFor);
+  namespaces.addIndex(BY_RETAINED, (ns) => (retainedFor(ns).length > 0 ? [BY_RETAINED] : []));
   const grants = new Informer<KubeObject>(client, ROLE_BINDINGS, { log });
   grants.addIndex(BY_NAMESPACE, (b) => [b.metadata.namespace ?? ""]);
   // A binding someone made in a tenant namespace carries no label of ours:

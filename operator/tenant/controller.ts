@@ -3,13 +3,13 @@
 // and its children (quota-decision.ts), so a change to one wakes all of them,
 // on the hub and on every member; a change to anything yunshu manages wakes
 // its tenant; a SecurityProfile changing changes every tenant of its level;
-// the fleet changing can move any tenant.
+// a Cluster changing can move the tenants placed on it.
 import type { RetainedLedger } from "./retained.ts";
 import type { Cluster } from "../api/generated.ts";
 import type { KubeObject } from "../api/meta.ts";
 import { watch, type ControllerDefinition, type KeySink } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/events.ts";
-import type { Informer } from "../runtime/informer.ts";
+import type { Informer, InformerEvent } from "../runtime/informer.ts";
 import type { KubeClient } from "../runtime/kube-client.ts";
 import type { Logger } from "../runtime/log.ts";
 import { tenantsAtLevel, type TenantCaches } from "./caches.ts";
@@ -19,6 +19,7 @@ import { HubRole, type HubFleet } from "./hub-role.ts";
 import type { PlatformSettings } from "./platform.ts";
 import { TenantReconciler } from "./reconciler.ts";
 import { BY_SIDE, sidesOf } from "../share/decision.ts";
+import { tenantsOnChangedCluster } from "../fleet/placement.ts";
 
 export const TENANT_CONTROLLER = "tenant";
 
@@ -74,10 +75,12 @@ export function tenantController(deps: TenantControllerDeps): ControllerDefiniti
       if (deps.caches.shares) watch(deps.caches.shares, everywhere(queue), (_event, share, old) => new Set([...sidesOf(share), ...(old ? sidesOf(old) : [])]));
       // Drift, deletion, quota usage, a department's own bindings: level-triggered reconcile works out the rest.
       for (const informer of deps.managed) watch(informer, queue, (_event, obj) => deps.keysOf(obj));
-      // A cluster that joins, leaves or changes region or tier can change any
-      // tenant's placement; one whose readiness changes changes the hub's Ready of the tenants placed on it.
-      watch(deps.clusters, everywhere(queue), (event, cluster, old) => (placementMayChange(event, cluster, old) ? allTenants() : []));
-      watch(deps.clusters, queue, (event, cluster, old) => (!placementMayChange(event, cluster, old) && ready(cluster) !== ready(old) ? allTenants() : []));
+      // A cluster that joins, leaves or changes region or tier can change the
+      // placement of the tenants placed on it before or after; one whose
+      // readiness changes changes the hub's Ready of the tenants placed on it.
+      // A probe that finds nothing new changes neither, and wakes nobody.
+      watch(deps.clusters, everywhere(queue), (event, cluster, old) => (placementMayChange(event, cluster, old) ? tenantsOn(event, cluster, old) : []));
+      watch(deps.clusters, queue, (event, cluster, old) => (!placementMayChange(event, cluster, old) && ready(cluster) !== ready(old) ? tenantsOn(event, cluster, old) : []));
     },
     resync(queue) {
       const sink = everywhere(queue);
@@ -100,6 +103,11 @@ export function tenantController(deps: TenantControllerDeps): ControllerDefiniti
 
   function allTenants(): string[] {
     return tenants.list().map((t) => t.metadata.name);
+  }
+
+  function tenantsOn(event: InformerEvent, cluster: Cluster, old: Cluster | undefined): string[] {
+    const [before, after] = event === "delete" ? [cluster, undefined] : [old, cluster];
+    return tenantsOnChangedCluster(tenants.list(), deps.clusters.list(), before, after);
   }
 }
 

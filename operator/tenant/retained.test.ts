@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../api/meta.ts";
 import type { Informer } from "../runtime/informer.ts";
-import { BY_RETAINED_FOR, retainedFor } from "./caches.ts";
+import { BY_RETAINED, BY_RETAINED_FOR, retainedFor } from "./caches.ts";
 import { retainedLedger } from "./retained.ts";
 
-/** Just what the ledger reads of an informer: get, list and the retained-for index. */
+/** Just what the ledger reads of an informer: get, list and the retained indexes. */
 function cache(objects: KubeObject[]): Informer<KubeObject> {
   return {
     get: (name: string, namespace?: string) => objects.find((o) => o.metadata.name === name && o.metadata.namespace === namespace),
     list: () => objects,
-    byIndex: (index: string, key: string) => (index === BY_RETAINED_FOR ? objects.filter((o) => retainedFor(o).includes(key)) : []),
+    byIndex: (index: string, key: string) =>
+      index === BY_RETAINED_FOR ? objects.filter((o) => retainedFor(o).includes(key)) : index === BY_RETAINED ? objects.filter((o) => retainedFor(o).length > 0) : [],
   } as unknown as Informer<KubeObject>;
 }
 

@@ -9,7 +9,7 @@
 import type { ResourceList } from "../api/quantity.ts";
 import { sumAllocation } from "../quota/allocate.ts";
 import type { BudgetHolder } from "../quota/hierarchy.ts";
-import { BY_RETAINED_FOR, cachedTenantQuota, retainedFor, type TenantCaches } from "./caches.ts";
+import { BY_RETAINED, BY_RETAINED_FOR, cachedTenantQuota, retainedFor, type TenantCaches } from "./caches.ts";
 import { TENANT_LABEL } from "./labels.ts";
 import { heldByReleased } from "./released-quota.ts";
 
@@ -27,7 +27,6 @@ export interface ClusterCachesOf {
 }
 
 interface Retained {
-  cluster: string;
   tenant: string;
   budget: string;
   held: ResourceList;
@@ -35,19 +34,21 @@ interface Retained {
 
 /** The ledger over the caches of every cluster (the hub's, and each member's that is connected). */
 export function retainedLedger(clusters: () => ClusterCachesOf[]): RetainedLedger {
-  const retained = (budget?: string): Retained[] =>
-    clusters().flatMap(({ cluster, caches }) => {
-      const namespaces = budget === undefined ? caches.namespaces.list().filter((ns) => retainedFor(ns).length > 0) : caches.namespaces.byIndex(BY_RETAINED_FOR, budget);
-      return namespaces.map((ns) => {
-        const quota = cachedTenantQuota(caches, ns.metadata.name);
-        return {
-          cluster,
-          tenant: ns.metadata.labels?.[TENANT_LABEL] ?? ns.metadata.name,
-          budget: retainedFor(ns)[0]!,
-          held: heldByReleased({ hard: quota?.spec?.hard, used: quota?.status?.used }),
-        };
+  /** Retained namespaces charged to `budget` (all of them when undefined), on cluster `on` (every cluster when undefined). */
+  const retained = (budget?: string, on?: string): Retained[] =>
+    clusters()
+      .filter(({ cluster }) => on === undefined || cluster === on)
+      .flatMap(({ caches }) => {
+        const namespaces = budget === undefined ? caches.namespaces.byIndex(BY_RETAINED, BY_RETAINED) : caches.namespaces.byIndex(BY_RETAINED_FOR, budget);
+        return namespaces.map((ns) => {
+          const quota = cachedTenantQuota(caches, ns.metadata.name);
+          return {
+            tenant: ns.metadata.labels?.[TENANT_LABEL] ?? ns.metadata.name,
+            budget: retainedFor(ns)[0]!,
+            held: heldByReleased({ hard: quota?.spec?.hard, used: quota?.status?.used, enforced: quota?.status?.hard }),
+          };
+        });
       });
-    });
   return {
     under(budget) {
       const byTenant = new Map<string, ResourceList[]>();
@@ -59,7 +60,7 @@ export function retainedLedger(clusters: () => ClusterCachesOf[]): RetainedLedge
       });
     },
     heldOn(cluster, budget) {
-      return sumAllocation(retained(budget).filter((r) => r.cluster === cluster).map((r) => r.held));
+      return sumAllocation(retained(budget, cluster).map((r) => r.held));
     },
   };
 }
