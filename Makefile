@@ -10,7 +10,7 @@ CONTROLPLANE := $(NODE) tools/controlplane/cli.ts
 
 YUNSHU := $(NODE) bin/yunshu.js
 
-.PHONY: help deps binaries pulumi prometheus netpol-analyzer console-page screenshots infra-preview infra-up infra-destroy test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-fleet bench-controlplane
+.PHONY: help deps binaries pulumi prometheus netpol-analyzer console-page screenshots infra-preview infra-up infra-destroy test lint typecheck unit integration demo install run generate cluster-up cluster-down bench bench-fleet bench-controlplane faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -100,11 +100,14 @@ cluster-up: deps binaries ## Start the local control plane in the background; ev
 cluster-down: ## Stop the local control plane and remove its data
 	@if [ -x "$(NODE)" ]; then $(CONTROLPLANE) down; fi
 
+faults: deps binaries ## The fault battery at full size (20 kills, 10,000 generated specs, ...): make faults [SEED=N]
+	@YUNSHU_FAULT_SIZE=full $(if $(SEED),YUNSHU_FAULT_SEED=$(SEED)) npx vitest run --project integration test/faults
+
 bench: deps binaries ## Benchmark yunshu against a bare client: make bench [TENANTS=2000] [NAMESPACES=3] [WORKERS=32]
 	@$(NODE) tools/bench/bench.ts --tenants $(or $(TENANTS),2000) --namespaces $(or $(NAMESPACES),3) --workers $(or $(WORKERS),32)
 
-bench-fleet: deps binaries ## Benchmark a hub and two members: convergence, failure isolation, catch-up: make bench-fleet [TENANTS=300]
-	@$(NODE) tools/bench/fleet-bench.ts --tenants $(or $(TENANTS),300)
+bench-fleet: deps binaries ## Benchmark the hub and city members: convergence, probe rounds, an outage, a restart; a sweep with slopes, or one size: make bench-fleet [MEMBERS=14 TENANTS=2000]
+	@$(NODE) tools/bench/fleet-bench.ts $(if $(or $(MEMBERS),$(TENANTS)),--members $(or $(MEMBERS),14) --tenants $(or $(TENANTS),2000),--sizes sweep)
 
 bench-controlplane: deps ## Benchmark: cold build (if needed), warm start-to-ready and stop times
 	@$(CONTROLPLANE) bench $(or $(ROUNDS),5)

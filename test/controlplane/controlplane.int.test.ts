@@ -166,4 +166,26 @@ describe("several control planes", () => {
       expect(existsSync(plane.dir)).toBe(false);
     }
   });
+
+  it("can be light: sharing one etcd under prefixes of their own, without a controller manager, still isolated", async () => {
+    const owner = await ControlPlane.start({ name: "light-owner", controllers: [] });
+    const light = await ControlPlane.start({ name: "light", etcdOf: owner, controllers: [] });
+    try {
+      expect(light.etcdServers).toBe(owner.etcdServers);
+      expect([owner.pids.length, light.pids.length]).toEqual([2, 1]);
+      await owner.kubeConfig().makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: "only-in-owner" } } });
+      const lightCore = light.kubeConfig().makeApiClient(CoreV1Api);
+      expect((await apiFailure(lightCore.readNamespace({ name: "only-in-owner" }))).code).toBe(404);
+      // A member's outage: its API server goes and comes back with its data, the shared etcd untouched.
+      await lightCore.createNamespace({ body: { metadata: { name: "only-in-light" } } });
+      await light.stopApiServer();
+      await light.startApiServer();
+      expect((await lightCore.readNamespace({ name: "only-in-light" })).metadata?.name).toBe("only-in-light");
+      await expect(light.stopControllerManager()).rejects.toThrow(/runs no kube-controller-manager/);
+    } finally {
+      await light.stop();
+      await owner.stop();
+    }
+    expect([...owner.pids, ...light.pids].filter(isAlive)).toEqual([]);
+  });
 });

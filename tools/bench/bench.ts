@@ -5,12 +5,10 @@
 //
 //   make bench                     # 2,000 tenants x 3 namespaces
 //   make bench TENANTS=200         # a smaller run
-import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parse as parseYaml } from "yaml";
 import { shippedProfile } from "../../operator/api/manifests.ts";
 import { auditFleet } from "../../operator/audit/fleet-audit.ts";
 import { planQuota } from "../../operator/quota/allocate.ts";
@@ -27,9 +25,10 @@ import { renderTenant } from "../../operator/tenant/render.ts";
 import { renderResourceQuota } from "../../operator/tenant/resource-quota.ts";
 import type { Tenant } from "../../operator/tenant/types.ts";
 import { ensureBinaries } from "../controlplane/binaries.ts";
-import { BUNDLE, bundleOperator } from "../../scripts/bundle-operator.ts";
+import { bundleOperator } from "../../scripts/bundle-operator.ts";
 import { ControlPlane } from "../controlplane/controlplane.ts";
 import { installYunshu } from "../local/yunshu.ts";
+import { chartHeapLimitMiB, chartNodeFlags, OperatorProcess, type Scrape } from "../local/operator-process.ts";
 
 const repo = resolve(import.meta.dirname, "../..");
 const { values: flags } = parseArgs({
@@ -48,19 +47,12 @@ const CONCURRENCY = Number(flags.concurrency);
 const ROUNDS = Number(flags["latency-rounds"]);
 const WRITE_VERBS = ["POST", "APPLY", "PATCH", "PUT", "DELETE"];
 const ALL_VERBS = ["GET", "LIST", "WATCH", ...WRITE_VERBS];
-// The operator's Node flags: what the chart sets (its NODE_OPTIONS), a small
-// young generation and the old generation bounded by heapLimitMiB, read
-// from the chart's values so that the benchmark measures what is shipped;
-// OPERATOR_HEAP_MIB overrides the bound. Without one, V8 on this 24 GiB
-// machine lets garbage pile up as no container limit would let it.
-const CHART_HEAP_MIB = (parseYaml(readFileSync(join(repo, "charts/yunshu/values.yaml"), "utf8")) as { heapLimitMiB: number }).heapLimitMiB;
-const HEAP_MIB = Number(process.env.OPERATOR_HEAP_MIB ?? CHART_HEAP_MIB);
-const HEAP_FLAGS = [
-  "--max-semi-space-size=4",
-  `--max-old-space-size=${HEAP_MIB}`,
-  // e.g. OPERATOR_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile of the operator.
-  ...(process.env.OPERATOR_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
-];
+// The operator's Node flags are the chart's (read from its values, so that
+// the benchmark measures what is shipped); OPERATOR_HEAP_MIB overrides its
+// bound on the old generation, OPERATOR_NODE_FLAGS adds more, e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile of the operator.
+const HEAP_MIB = Number(process.env.OPERATOR_HEAP_MIB ?? chartHeapLimitMiB());
+const NODE_FLAGS = [...chartNodeFlags(HEAP_MIB), ...(process.env.OPERATOR_NODE_FLAGS?.split(" ").filter(Boolean) ?? [])];
 
 /** CPU seconds a process has used so far (user + system), from /proc; clock ticks are 100 a second on Linux. */
 function cpuSeconds(pid: number): number {
@@ -129,80 +121,17 @@ async function baseline(): Promise<{ seconds: number; objects: number; controlPl
   }
 }
 
-interface Scrape {
-  text: string;
-  value(name: string, labels?: Record<string, string>): number;
-}
-
-class OperatorProcess {
-  readonly child: ChildProcess;
-  readonly startedAt = performance.now();
-  private readonly logFile: string;
-  port = 0;
-
-  constructor(plane: ControlPlane, kubeconfig: string, n: number) {
-    this.logFile = join(plane.dir, "logs", `bench-operator-${n}.log`);
-    const fd = openSync(this.logFile, "a");
+/** The operator as the image runs it (the bundle, the chart's Node flags), its metrics open on loopback, no periodic resync to blur the figures. */
+function startOperator(plane: ControlPlane, kubeconfig: string, n: number): OperatorProcess {
+  return new OperatorProcess({
+    kubeconfig,
+    logDir: join(plane.dir, "logs"),
+    name: `bench-operator-${n}`,
+    entry: "bundle",
+    nodeFlags: NODE_FLAGS,
     // The benchmark reads its own operator's metrics on loopback, the one place --metrics-auth=false is allowed.
-    this.child = spawn(
-      process.execPath,
-      [...HEAP_FLAGS, BUNDLE, "operator", "--kubeconfig", kubeconfig, "--workers", String(WORKERS), "--qps", "0", "--http-bind-address", "127.0.0.1:0", "--metrics-auth=false", "--resync", "86400", "--log-level", "info"],
-      { stdio: ["ignore", fd, fd] },
-    );
-    closeSync(fd);
-  }
-
-  async waitServing(): Promise<void> {
-    for (;;) {
-      const line = readFileSync(this.logFile, "utf8").split("\n").find((l) => l.includes("serving /metrics"));
-      if (line) {
-        this.port = (JSON.parse(line) as { port: number }).port;
-        return;
-      }
-      if (this.child.exitCode !== null) throw new Error(`the operator exited; see ${this.logFile}`);
-      await sleep(20);
-    }
-  }
-
-  logTail(): string {
-    return readFileSync(this.logFile, "utf8").split("\n").slice(-20).join("\n");
-  }
-
-  async ready(): Promise<boolean> {
-    return fetch(`http://127.0.0.1:${this.port}/readyz`).then((r) => r.status === 200, () => false);
-  }
-
-  async scrape(): Promise<Scrape> {
-    const text = await (await fetch(`http://127.0.0.1:${this.port}/metrics`)).text();
-    return {
-      text,
-      value(name, labels = {}) {
-        let sum = 0;
-        for (const line of text.split("\n")) {
-          if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) continue;
-          if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(" ").at(-1));
-        }
-        return sum;
-      },
-    };
-  }
-
-  /** Waits until the queue is empty and no worker is busy, twice in a row. */
-  async settle(minAdds = 0): Promise<Scrape> {
-    let quietSince = 0;
-    for (;;) {
-      const s = await this.scrape();
-      const quiet = s.value("workqueue_depth") === 0 && s.value("controller_runtime_active_workers") === 0 && s.value("workqueue_adds_total") >= minAdds;
-      if (quiet && quietSince && performance.now() - quietSince > 1500) return s;
-      quietSince = quiet ? quietSince || performance.now() : 0;
-      await sleep(250);
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.child.kill("SIGTERM");
-    await new Promise((r) => (this.child.exitCode !== null ? r(null) : this.child.once("exit", r)));
-  }
+    args: ["--workers", String(WORKERS), "--qps", "0", "--metrics-auth=false", "--resync", "86400"],
+  });
 }
 
 const writes = (s: Scrape) => WRITE_VERBS.reduce((sum, verb) => sum + s.value("yunshu_api_requests_total", { verb }), 0);
@@ -246,8 +175,8 @@ async function yunshu(): Promise<Record<string, number> & { convergeRequests: Re
     const readiness = watchReady(admin, watching.signal);
     await readiness.synced;
     const cpuBefore = controlPlaneCpu(plane);
-    const first = new OperatorProcess(plane, plane.kubeconfigPath(identity), 1);
-    await first.waitServing();
+    const first = startOperator(plane, plane.kubeconfigPath(identity), 1);
+    await first.serving();
     let lastReport = performance.now();
     let progressAt = performance.now();
     let lastCount = -1;
@@ -300,10 +229,8 @@ async function yunshu(): Promise<Record<string, number> & { convergeRequests: Re
 
     say("restart: the operator stopped and started again with everything converged");
     await first.stop();
-    const second = new OperatorProcess(plane, plane.kubeconfigPath(identity), 2);
-    await second.waitServing();
-    while (!(await second.ready())) await sleep(20);
-    const readySeconds = seconds(performance.now() - second.startedAt);
+    const second = startOperator(plane, plane.kubeconfigPath(identity), 2);
+    const readySeconds = await second.untilReady();
     const afterRestart = await second.settle(N);
     await second.stop();
 

@@ -2,14 +2,15 @@
 // kube-controller-manager, each on random free ports, with TLS, RBAC,
 // service-account keys and token identities. Several can run side by side
 // (a hub and its member clusters); each owns a temp directory that stop()
-// removes.
+// removes. Light members can share one etcd and do without a controller
+// manager (ControlPlaneOptions), so that a province's fleet fits one machine.
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -37,6 +38,20 @@ export interface ControlPlaneOptions {
   log?: Log;
   /** Extra kube-apiserver flags, e.g. to enable a feature gate. */
   apiServerFlags?: string[];
+  /**
+   * Store in this plane's etcd, under a key prefix of its own
+   * (`--etcd-prefix`), instead of starting an etcd: a fleet of light member
+   * clusters then costs one etcd, not one each. That plane must be stopped
+   * last; this one's data goes with it.
+   */
+  etcdOf?: ControlPlane;
+  /**
+   * The kube-controller-manager controllers to run (CONTROLLERS by
+   * default); an empty list starts no controller manager at all, for a
+   * cluster where nothing needs one: nothing finalizes a deleted namespace
+   * there, and no ResourceQuota gets a status.
+   */
+  controllers?: readonly string[];
 }
 
 export interface StartTimings {
@@ -149,6 +164,7 @@ interface ControlPlaneParts {
   tokens: Map<string, string>;
   processes: Supervised[];
   apiServerArgs: string[];
+  etcdArgs: string[];
 }
 
 export class ControlPlane {
@@ -162,6 +178,7 @@ export class ControlPlane {
   private readonly tokens: Map<string, string>;
   private readonly processes: Supervised[];
   private readonly apiServerArgs: string[];
+  private readonly etcdArgs: string[];
   private readonly controllerManagerArgs: string[] = [];
   /** Read once: every readiness poll and every kubeconfig needs it. */
   private readonly caPem: Buffer;
@@ -175,6 +192,7 @@ export class ControlPlane {
     this.tokens = parts.tokens;
     this.processes = parts.processes;
     this.apiServerArgs = parts.apiServerArgs;
+    this.etcdArgs = parts.etcdArgs;
     this.caPem = readFileSync(parts.pki.caCert);
   }
 
@@ -222,23 +240,25 @@ export class ControlPlane {
 
       const logFile = (component: string) => join(dir, "logs", `${component}.log`);
       const etcdMember = `yunshu-${randomBytes(6).toString("hex")}`;
-      processes.push(
-        startSupervised("etcd", binaries.path("etcd"), [
-          `--name=${etcdMember}`,
-          `--data-dir=${join(dir, "etcd")}`,
-          `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
-          `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
-          `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
-          `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-          `--initial-cluster=${etcdMember}=http://127.0.0.1:${etcdPeer}`,
-          // Test data is thrown away on stop: durability buys nothing here.
-          "--unsafe-no-fsync=true",
-          "--log-level=warn",
-        ], logFile("etcd")),
-      );
-      await waitForOwnEtcd(processes[0]!, etcdClient, etcdMember);
+      const shared = options.etcdOf;
+      const etcdArgs = shared ? [] : [
+        `--name=${etcdMember}`,
+        `--data-dir=${join(dir, "etcd")}`,
+        `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
+        `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-cluster=${etcdMember}=http://127.0.0.1:${etcdPeer}`,
+        // Test data is thrown away on stop: durability buys nothing here.
+        "--unsafe-no-fsync=true",
+        "--log-level=warn",
+      ];
+      if (!shared) {
+        processes.push(startSupervised("etcd", binaries.path("etcd"), etcdArgs, logFile("etcd")));
+        await waitForOwnEtcd(processes[0]!, etcdClient, etcdMember);
+      }
       const apiServerArgs = [
-        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+        ...(shared ? [`--etcd-servers=${shared.etcdServers}`, `--etcd-prefix=/${basename(dir)}`] : [`--etcd-servers=http://127.0.0.1:${etcdClient}`]),
         "--bind-address=127.0.0.1",
         `--secure-port=${securePort}`,
         // Without a default route the API server cannot pick an advertise
@@ -269,34 +289,39 @@ export class ControlPlane {
       ];
       processes.push(startSupervised("kube-apiserver", binaries.path("kube-apiserver"), apiServerArgs, logFile("kube-apiserver")));
 
-      const plane = new ControlPlane({ name, dir, server, binaries, pki, tokens, processes, apiServerArgs });
+      const plane = new ControlPlane({ name, dir, server, binaries, pki, tokens, processes, apiServerArgs, etcdArgs });
       for (const id of identities) await writeFile(plane.kubeconfigPath(id.name), plane.renderKubeconfig(id.name), { mode: 0o600 });
 
       await plane.waitFor("kube-apiserver /readyz", async () => (await plane.get("/readyz", ADMIN)).status === 200);
       plane.timings.apiServerReadyMs = Date.now() - started;
 
-      plane.controllerManagerArgs.push(
-        `--kubeconfig=${plane.kubeconfigPath(CONTROLLER_MANAGER)}`,
-        `--controllers=${CONTROLLERS.join(",")}`,
-        `--service-account-private-key-file=${pki.serviceAccountKey}`,
-        `--root-ca-file=${pki.caCert}`,
-        "--use-service-account-credentials=true",
-        "--leader-elect=false",
-        // Its own HTTPS endpoint is not needed; serving it would need
-        // delegated authentication set up for nothing.
-        "--secure-port=0",
-        // Usage is recomputed on pod events anyway; the full resync only
-        // repairs missed events, and tests should not wait minutes for it.
-        "--resource-quota-sync-period=15s",
-      );
-      processes.push(startSupervised("kube-controller-manager", binaries.path("kube-controller-manager"), plane.controllerManagerArgs, logFile("kube-controller-manager")));
-      // The service-account controller creating `default` proves the
-      // controller manager is up and acting on the API.
-      await plane.waitFor(
-        "kube-controller-manager (default ServiceAccount)",
-        async () => (await plane.get("/api/v1/namespaces/default/serviceaccounts/default", ADMIN)).status === 200,
-      );
-      plane.timings.controllerManagerReadyMs = Date.now() - started - plane.timings.apiServerReadyMs;
+      const controllers = options.controllers ?? CONTROLLERS;
+      if (controllers.length > 0) {
+        plane.controllerManagerArgs.push(
+          `--kubeconfig=${plane.kubeconfigPath(CONTROLLER_MANAGER)}`,
+          `--controllers=${controllers.join(",")}`,
+          `--service-account-private-key-file=${pki.serviceAccountKey}`,
+          `--root-ca-file=${pki.caCert}`,
+          "--use-service-account-credentials=true",
+          "--leader-elect=false",
+          // Its own HTTPS endpoint is not needed; serving it would need
+          // delegated authentication set up for nothing.
+          "--secure-port=0",
+          // Usage is recomputed on pod events anyway; the full resync only
+          // repairs missed events, and tests should not wait minutes for it.
+          "--resource-quota-sync-period=15s",
+        );
+        processes.push(startSupervised("kube-controller-manager", binaries.path("kube-controller-manager"), plane.controllerManagerArgs, logFile("kube-controller-manager")));
+        // The service-account controller creating `default` proves the
+        // controller manager is up and acting on the API.
+        if (controllers.includes("serviceaccount-controller")) {
+          await plane.waitFor(
+            "kube-controller-manager (default ServiceAccount)",
+            async () => (await plane.get("/api/v1/namespaces/default/serviceaccounts/default", ADMIN)).status === 200,
+          );
+        }
+        plane.timings.controllerManagerReadyMs = Date.now() - started - plane.timings.apiServerReadyMs;
+      }
       plane.timings.totalMs = Date.now() - started;
       return plane;
     } catch (err) {
@@ -313,6 +338,11 @@ export class ControlPlane {
   /** Identities this control plane knows, `admin` included. */
   get identities(): string[] {
     return [...this.tokens.keys()];
+  }
+
+  /** The etcd this plane stores in, for another plane to share (ControlPlaneOptions.etcdOf). */
+  get etcdServers(): string {
+    return this.apiServerArgs.find((a) => a.startsWith("--etcd-servers="))!.slice("--etcd-servers=".length);
   }
 
   get caCertPath(): string {
@@ -431,13 +461,14 @@ export class ControlPlane {
    * the same address with the same credentials.
    */
   async stopApiServer(): Promise<void> {
-    await this.processes[1]!.stop();
+    await this.processes[this.slot("kube-apiserver")]!.stop();
   }
 
   async startApiServer(): Promise<void> {
-    if (!this.processes[1]!.hasExited()) return;
+    const slot = this.slot("kube-apiserver");
+    if (!this.processes[slot]!.hasExited()) return;
     const apiServer = startSupervised("kube-apiserver", this.binaries.path("kube-apiserver"), this.apiServerArgs, join(this.dir, "logs", "kube-apiserver.log"));
-    this.processes[1] = apiServer;
+    this.processes[slot] = apiServer;
     const deadline = Date.now() + 60_000;
     while ((await this.get("/readyz", ADMIN)).status !== 200) {
       if (apiServer.hasExited() || Date.now() > deadline) throw new Error(`kube-apiserver did not come back: ${await apiServer.logTail()}`);
@@ -446,17 +477,44 @@ export class ControlPlane {
   }
 
   /**
+   * Stops etcd only (its data directory stays): the API server keeps
+   * running and answers what it can from its watch cache, refusing writes
+   * and quorum reads, as when a cluster's etcd is lost for a while.
+   * `startEtcd` brings it back with the same data, ports and member name.
+   */
+  async stopEtcd(): Promise<void> {
+    await this.processes[this.slot("etcd")]!.stop();
+  }
+
+  async startEtcd(): Promise<void> {
+    const slot = this.slot("etcd");
+    if (!this.processes[slot]!.hasExited()) return;
+    const etcd = startSupervised("etcd", this.binaries.path("etcd"), this.etcdArgs, join(this.dir, "logs", "etcd.log"));
+    this.processes[slot] = etcd;
+    const arg = (flag: string) => this.etcdArgs.find((a) => a.startsWith(`--${flag}=`))!.slice(flag.length + 3);
+    await waitForOwnEtcd(etcd, Number(new URL(arg("listen-client-urls")).port), arg("name"));
+  }
+
+  /**
    * Stops kube-controller-manager only: quotas keep their enforced limits
    * (status.hard) and namespaces stop finalizing until
    * `startControllerManager`, as when the controller manager lags.
    */
   async stopControllerManager(): Promise<void> {
-    await this.processes[2]!.stop();
+    await this.processes[this.slot("kube-controller-manager")]!.stop();
   }
 
   async startControllerManager(): Promise<void> {
-    if (!this.processes[2]!.hasExited()) return;
-    this.processes[2] = startSupervised("kube-controller-manager", this.binaries.path("kube-controller-manager"), this.controllerManagerArgs, join(this.dir, "logs", "kube-controller-manager.log"));
+    const slot = this.slot("kube-controller-manager");
+    if (!this.processes[slot]!.hasExited()) return;
+    this.processes[slot] = startSupervised("kube-controller-manager", this.binaries.path("kube-controller-manager"), this.controllerManagerArgs, join(this.dir, "logs", "kube-controller-manager.log"));
+  }
+
+  /** Where `component` is among the processes: a plane may run no etcd of its own (etcdOf) and no controller manager. */
+  private slot(component: "etcd" | "kube-apiserver" | "kube-controller-manager"): number {
+    const at = this.processes.findIndex((p) => p.name === component);
+    if (at < 0) throw new Error(`control plane ${this.name} runs no ${component} of its own`);
+    return at;
   }
 
   /** Stops every process (controller manager first, etcd last) and removes the data directory. */
