@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KubeObject } from "../../operator/api/meta.ts";
 import type { ClusterSpec, OperatorSpec } from "../topology/topology.ts";
 import { endpointOf, renderTokenKubeconfig, type ClusterEndpoint } from "./kubeconfig.ts";
-import { CLUSTER_CREDENTIALS_NAMESPACE, clusterResource, installManifests, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "./manifests.ts";
+import { CLUSTER_CREDENTIALS_NAMESPACE, clusterResource, installManifests, isMutatingPolicy, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "./manifests.ts";
 import { registrarName, registrarObjects } from "./registrar.ts";
 
 export type ClusterRole = "hub" | "member";
@@ -109,10 +109,13 @@ export class ClusterBootstrap extends pulumi.ComponentResource {
             ...(operator.replicas ? { replicas: operator.replicas } : {}),
             // Created above with the platform namespaces; two owners of one Namespace would delete it under each other.
             clusterCredentials: { createNamespace: false },
+            // Created below: the SDK cannot take a MutatingAdmissionPolicy from a chart ("unknown resource type").
+            tenantFinalizerPolicy: false,
           },
         },
         { parent: this, providers: { kubernetes: this.provider }, dependsOn: foundations, transforms: [boundedAwait(args.chart.awaitTimeoutSeconds)] },
       );
+      installManifests(args.manifests.filter(isMutatingPolicy), on({ dependsOn: crds }));
       const registrars = Object.fromEntries((args.members ?? []).map((member) => [member, this.registrar(member, on, foundations, endpoint, cluster.name)]));
       this.registrarKubeconfigs = pulumi.secret(pulumi.all(registrars));
       clusterResource(cluster, undefined, on({ dependsOn: crds }));

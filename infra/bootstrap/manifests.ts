@@ -27,6 +27,9 @@ const CONSTRUCTORS: Record<string, Create> = {
   MutatingAdmissionPolicyBinding: (n, o, opts) => new k8s.apiextensions.CustomResource(n, o, opts),
 };
 
+/** The kinds the hub's chart leaves to the bootstrap (tenantFinalizerPolicy: false). */
+export const isMutatingPolicy = (m: KubeObject) => m.kind === "MutatingAdmissionPolicy" || m.kind === "MutatingAdmissionPolicyBinding";
+
 export interface InstalledManifest {
   kind: string;
   resource: pulumi.CustomResource;

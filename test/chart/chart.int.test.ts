@@ -181,6 +181,14 @@ describe("one source: crds/", () => {
     for (const obj of rendered) expect(obj, objectKey(obj)).toEqual(expected.get(objectKey(obj)));
   });
 
+  it("leaves the finalizer's MutatingAdmissionPolicy to an installer that creates it itself, and nothing else", async () => {
+    const kindsOf = (objects: KubeObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    const all = kindsOf(await helm.template());
+    const without = kindsOf(await helm.template(["--set", "tenantFinalizerPolicy=false"]));
+    expect(all.filter((k) => !without.includes(k))).toEqual(["MutatingAdmissionPolicy/yunshu-tenant-finalizer", "MutatingAdmissionPolicyBinding/yunshu-tenant-finalizer"]);
+    expect(without.filter((k) => !all.includes(k))).toEqual([]);
+  });
+
   it("gives the operator the identity that crds/operator-identity.yaml and the admission policies name", async () => {
     const identity = await crdsManifests(IDENTITY_FILE);
     const rendered = await helm.template();
