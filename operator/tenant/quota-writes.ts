@@ -4,6 +4,7 @@
 // cache that lags behind our own write must not make the quota split grant
 // headroom that a limit lowered a moment ago still holds.
 import type { KubeObject } from "../api/meta.ts";
+import { compactObject } from "../runtime/compact-object.ts";
 import { newerObject } from "../runtime/resource-version.ts";
 
 /** A ResourceQuota as read from a cache or a write's answer. */
@@ -26,11 +27,8 @@ export class QuotaWrites {
 
   remember<T extends QuotaObject>(answer: T | undefined): T | undefined {
     // Kept until the cache catches up, which a converged namespace is not
-    // asked about again for hours: without managed fields, as the cache keeps them.
-    if (answer?.metadata.namespace) {
-      const { managedFields: _, ...metadata } = answer.metadata;
-      this.answers.set(answer.metadata.namespace, { ...answer, metadata });
-    }
+    // asked about again for hours: compact, as the cache keeps them.
+    if (answer?.metadata.namespace) this.answers.set(answer.metadata.namespace, compactObject(answer));
     return answer;
   }
 

@@ -5,7 +5,6 @@
 //
 //   make bench                     # 2,000 tenants x 3 namespaces
 //   make bench TENANTS=200         # a smaller run
-import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -28,7 +27,7 @@ import { ensureBinaries } from "../controlplane/binaries.ts";
 import { bundleOperator } from "../../scripts/bundle-operator.ts";
 import { ControlPlane } from "../controlplane/controlplane.ts";
 import { installYunshu } from "../local/yunshu.ts";
-import { chartHeapLimitMiB, chartNodeFlags, OperatorProcess, type Scrape } from "../local/operator-process.ts";
+import { chartHeapLimitMiB, chartNodeFlags, OperatorProcess, processCpuSeconds, type Scrape } from "../local/operator-process.ts";
 
 const repo = resolve(import.meta.dirname, "../..");
 const { values: flags } = parseArgs({
@@ -54,14 +53,8 @@ const ALL_VERBS = ["GET", "LIST", "WATCH", ...WRITE_VERBS];
 const HEAP_MIB = Number(process.env.OPERATOR_HEAP_MIB ?? chartHeapLimitMiB());
 const NODE_FLAGS = [...chartNodeFlags(HEAP_MIB), ...(process.env.OPERATOR_NODE_FLAGS?.split(" ").filter(Boolean) ?? [])];
 
-/** CPU seconds a process has used so far (user + system), from /proc; clock ticks are 100 a second on Linux. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** What the control plane's processes (etcd, kube-apiserver, kube-controller-manager) have used so far, in CPU seconds. */
-const controlPlaneCpu = (plane: ControlPlane) => plane.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+const controlPlaneCpu = (plane: ControlPlane) => plane.pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
 
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const seconds = (ms: number) => ms / 1000;

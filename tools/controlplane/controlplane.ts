@@ -167,6 +167,8 @@ interface ControlPlaneParts {
   etcdArgs: string[];
 }
 
+type Component = "etcd" | "kube-apiserver" | "kube-controller-manager";
+
 export class ControlPlane {
   readonly name: string;
   readonly dir: string;
@@ -461,19 +463,17 @@ export class ControlPlane {
    * the same address with the same credentials.
    */
   async stopApiServer(): Promise<void> {
-    await this.processes[this.slot("kube-apiserver")]!.stop();
+    await this.stopComponent("kube-apiserver");
   }
 
   async startApiServer(): Promise<void> {
-    const slot = this.slot("kube-apiserver");
-    if (!this.processes[slot]!.hasExited()) return;
-    const apiServer = startSupervised("kube-apiserver", this.binaries.path("kube-apiserver"), this.apiServerArgs, join(this.dir, "logs", "kube-apiserver.log"));
-    this.processes[slot] = apiServer;
-    const deadline = Date.now() + 60_000;
-    while ((await this.get("/readyz", ADMIN)).status !== 200) {
-      if (apiServer.hasExited() || Date.now() > deadline) throw new Error(`kube-apiserver did not come back: ${await apiServer.logTail()}`);
-      await sleep(100);
-    }
+    await this.startComponent("kube-apiserver", this.apiServerArgs, async (apiServer) => {
+      const deadline = Date.now() + 60_000;
+      while ((await this.get("/readyz", ADMIN)).status !== 200) {
+        if (apiServer.hasExited() || Date.now() > deadline) throw new Error(`kube-apiserver did not come back: ${await apiServer.logTail()}`);
+        await sleep(100);
+      }
+    });
   }
 
   /**
@@ -483,16 +483,12 @@ export class ControlPlane {
    * `startEtcd` brings it back with the same data, ports and member name.
    */
   async stopEtcd(): Promise<void> {
-    await this.processes[this.slot("etcd")]!.stop();
+    await this.stopComponent("etcd");
   }
 
   async startEtcd(): Promise<void> {
-    const slot = this.slot("etcd");
-    if (!this.processes[slot]!.hasExited()) return;
-    const etcd = startSupervised("etcd", this.binaries.path("etcd"), this.etcdArgs, join(this.dir, "logs", "etcd.log"));
-    this.processes[slot] = etcd;
     const arg = (flag: string) => this.etcdArgs.find((a) => a.startsWith(`--${flag}=`))!.slice(flag.length + 3);
-    await waitForOwnEtcd(etcd, Number(new URL(arg("listen-client-urls")).port), arg("name"));
+    await this.startComponent("etcd", this.etcdArgs, (etcd) => waitForOwnEtcd(etcd, Number(new URL(arg("listen-client-urls")).port), arg("name")));
   }
 
   /**
@@ -501,17 +497,28 @@ export class ControlPlane {
    * `startControllerManager`, as when the controller manager lags.
    */
   async stopControllerManager(): Promise<void> {
-    await this.processes[this.slot("kube-controller-manager")]!.stop();
+    await this.stopComponent("kube-controller-manager");
   }
 
   async startControllerManager(): Promise<void> {
-    const slot = this.slot("kube-controller-manager");
+    await this.startComponent("kube-controller-manager", this.controllerManagerArgs, async () => {});
+  }
+
+  private async stopComponent(component: Component): Promise<void> {
+    await this.processes[this.slot(component)]!.stop();
+  }
+
+  /** Starts a stopped component again with the arguments it first had, in its slot, and waits until `ready` says it serves. */
+  private async startComponent(component: Component, args: string[], ready: (process: Supervised) => Promise<void>): Promise<void> {
+    const slot = this.slot(component);
     if (!this.processes[slot]!.hasExited()) return;
-    this.processes[slot] = startSupervised("kube-controller-manager", this.binaries.path("kube-controller-manager"), this.controllerManagerArgs, join(this.dir, "logs", "kube-controller-manager.log"));
+    const started = startSupervised(component, this.binaries.path(component), args, join(this.dir, "logs", `${component}.log`));
+    this.processes[slot] = started;
+    await ready(started);
   }
 
   /** Where `component` is among the processes: a plane may run no etcd of its own (etcdOf) and no controller manager. */
-  private slot(component: "etcd" | "kube-apiserver" | "kube-controller-manager"): number {
+  private slot(component: Component): number {
     const at = this.processes.findIndex((p) => p.name === component);
     if (at < 0) throw new Error(`control plane ${this.name} runs no ${component} of its own`);
     return at;

@@ -30,6 +30,14 @@ export function chartNodeFlags(heapMiB = chartHeapLimitMiB()): string[] {
   return ["--max-semi-space-size=4", `--max-old-space-size=${heapMiB}`];
 }
 
+/** User and system CPU seconds a process has used so far, from /proc, as a process monitor reads them. */
+export function processCpuSeconds(pid: number): number {
+  // The command name, in parentheses, may hold spaces: fields are counted after it.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
 export interface OperatorProcessOptions {
   kubeconfig: string;
   /** Where its stdout (the log) and stderr go, as <name>.stdout.log and <name>.stderr.log. */
@@ -153,10 +161,7 @@ export class OperatorProcess {
 
   /** User and system CPU seconds so far. */
   cpuSeconds(): number {
-    // The command name, in parentheses, may hold spaces: fields are counted after it.
-    const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return processCpuSeconds(this.pid);
   }
 
   /** Resident memory now and at its peak, in MiB. */
